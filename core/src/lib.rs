@@ -1,0 +1,13 @@
+//! gdc-core: what a consultation asks and what a valid answer is.
+//!
+//! Shared by the widget (compiled to wasm32) and the server, this crate does
+//! no IO and knows nothing of HTTP, storage or rendering.
+
+pub mod consultation;
+pub mod countries;
+pub mod submission;
+pub mod wire;
+
+pub use consultation::{Consultation, GDC_2023, consultation};
+pub use submission::{ErrorCode, FieldError, Rules, Submission, ValidationErrors};
+pub use wire::{Receipt, ReceiptStatus, WireAnswer, WireConsent, WireEvent, WireSubmission, WireSubmitter};

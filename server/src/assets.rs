@@ -1,0 +1,82 @@
+//! Serves what `cargo xtask build` produced: the loader at a stable URL with
+//! short caching, content-hashed assets cached forever, precompressed
+//! variants chosen from `Accept-Encoding`, and the embed page with a CSP
+//! whose `frame-ancestors` are the site's registered origins.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::AppState;
+
+/// Where the loader lives; partners paste this URL, so it never changes
+/// within a major version.
+pub const LOADER_PATH: &str = "/widget/v1/loader.js";
+
+/// The embed page's policy, before `frame-ancestors`: our own scripts,
+/// our own Wasm, requests only to ourselves.
+const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+     connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
+    let immutable = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    let short = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    let vary = SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding"));
+
+    let hashed = ServeDir::new(assets_dir.join("widget/assets")).precompressed_br().precompressed_gzip();
+    let loader = ServeFile::new(assets_dir.join("widget/v1/loader.js")).precompressed_br().precompressed_gzip();
+    let mut router = Router::new()
+        .nest_service("/widget/assets", tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).service(hashed))
+        .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
+        .route("/embed/v1", get(embed_page));
+    if let Some(root) = site_root {
+        let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        router = router
+            .route_service("/", tower::ServiceBuilder::new().layer(no_cache.clone()).service(ServeFile::new(root.join("index.html"))))
+            .nest_service("/examples", tower::ServiceBuilder::new().layer(no_cache).service(ServeDir::new(root.join("examples"))));
+    }
+    router
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmbedQuery {
+    #[serde(default)]
+    site: String,
+}
+
+/// `GET /embed/v1?site=…`: the page the loader puts in its iframe.
+async fn embed_page(State(state): State<AppState>, Query(q): Query<EmbedQuery>) -> Response {
+    let site = match state.site(&q.site) {
+        Ok(site) => site,
+        Err(e) => return e.into_response(),
+    };
+    let csp = format!("{EMBED_CSP}; frame-ancestors {}", site.frame_ancestors());
+    let Ok(csp) = HeaderValue::from_str(&csp) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match tokio::fs::read(state.assets_dir.join("embed.html")).await {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                (header::CONTENT_SECURITY_POLICY, csp),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, dir = %state.assets_dir.display(), "embed page missing: run `cargo xtask build`");
+            crate::error::ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }.into_response()
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The central store: receives batches from companions, keeps each
+//! submission id once, and exports what it holds.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use gdc_core::{Rules, Submission, ValidationErrors, WireSubmission};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use crate::outbox::{now_ms, open_sqlite};
+
+/// What a companion posts to `POST /v1/batches`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Batch {
+    /// Kept as raw JSON so one malformed item is refused alone.
+    pub submissions: Vec<serde_json::Value>,
+}
+
+/// The central store's answer, one result per submission, in order.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BatchResults {
+    pub results: Vec<ItemResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemResult {
+    pub id: String,
+    pub status: ItemStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<ValidationErrors>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Accepted,
+    Duplicate,
+    /// Invalid: retrying cannot help; the companion keeps it as a dead letter.
+    Rejected,
+}
+
+/// One stored submission with what the central store knows of its arrival.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredRow {
+    pub seq: i64,
+    pub received_at: String,
+    pub companion: String,
+    pub submission: WireSubmission,
+}
+
+/// SQLite-backed central store.
+#[derive(Debug, Clone)]
+pub struct CentralStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl CentralStore {
+    pub fn open(path: &Path) -> rusqlite::Result<Self> {
+        let conn = open_sqlite(path)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS submissions (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                consultation TEXT NOT NULL,
+                site TEXT NOT NULL,
+                companion TEXT NOT NULL,
+                body TEXT NOT NULL,
+                received_at INTEGER NOT NULL
+            );",
+        )?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Opens an existing store for reading only (the export command).
+    pub fn open_read_only(path: &Path) -> anyhow::Result<Self> {
+        if !path.exists() {
+            anyhow::bail!("no central store at {}", path.display());
+        }
+        Ok(Self::open(path)?)
+    }
+
+    /// Validates and stores a batch in one transaction. Each item gets its
+    /// own result; a repeated id changes nothing.
+    pub async fn insert_batch(&self, companion: String, batch: Batch) -> anyhow::Result<BatchResults> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+            insert_batch(&mut conn, &companion, batch)
+        })
+        .await?
+    }
+
+    /// Every stored submission in arrival order.
+    pub fn rows(&self) -> anyhow::Result<Vec<StoredRow>> {
+        let conn = self.conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+        let mut stmt = conn.prepare("SELECT seq, received_at, companion, body FROM submissions ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        rows.map(|row| {
+            let (seq, at, companion, body) = row?;
+            Ok(StoredRow {
+                seq,
+                received_at: rfc3339(at),
+                companion,
+                submission: serde_json::from_str(&body)?,
+            })
+        })
+        .collect()
+    }
+}
+
+fn rfc3339(ms: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow::Result<BatchResults> {
+    let tx = conn.transaction()?;
+    let mut results = Vec::with_capacity(batch.submissions.len());
+    {
+        let now = now_ms();
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO submissions (id, consultation, site, companion, body, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+        )?;
+        for value in batch.submissions {
+            let id = value.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let parsed = serde_json::from_value::<WireSubmission>(value)
+                .map_err(|e| ValidationErrors(vec![crate::intake::malformed_field("submission", &e.to_string())]))
+                .and_then(|wire| Submission::parse(wire, Rules::default()));
+            let result = match parsed {
+                Ok(sub) => {
+                    let wire = sub.wire();
+                    let body = serde_json::to_string(wire)?;
+                    let n = insert.execute(params![wire.id, wire.consultation, wire.site, companion, body, now])?;
+                    let status = if n == 1 { ItemStatus::Accepted } else { ItemStatus::Duplicate };
+                    ItemResult { id, status, errors: None }
+                }
+                Err(errors) => ItemResult { id, status: ItemStatus::Rejected, errors: Some(errors) },
+            };
+            results.push(result);
+        }
+    }
+    tx.commit()?;
+    Ok(BatchResults { results })
+}
+
+/// Writes rows as JSON Lines: one stored submission per line.
+pub fn write_jsonl(rows: &[StoredRow], out: &mut impl std::io::Write) -> anyhow::Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *out, row)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes rows as CSV: one line per (submission, topic), one column per
+/// question of the consultation. Cells a spreadsheet would run as a formula
+/// are prefixed with `'` so an export cannot execute anything.
+pub fn write_csv(rows: &[StoredRow], out: &mut impl std::io::Write) -> anyhow::Result<()> {
+    let questions = gdc_core::GDC_2023.questions;
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec![
+        "id", "received_at", "companion", "consultation", "site", "lang", "kind", "stakeholder", "country", "name",
+        "organization", "email", "event_title", "event_date", "event_participants", "publish", "attribution",
+        "contact", "topic",
+    ];
+    header.extend(questions.iter().map(|q| q.id));
+    w.write_record(&header)?;
+    for row in rows {
+        let s = &row.submission;
+        let who = &s.submitter;
+        let event = who.event.as_ref();
+        for answer in &s.answers {
+            let mut record: Vec<String> = vec![
+                s.id.clone(),
+                row.received_at.clone(),
+                row.companion.clone(),
+                s.consultation.clone(),
+                s.site.clone(),
+                s.lang.clone(),
+                who.kind.clone(),
+                who.stakeholder.clone(),
+                who.country.clone(),
+                who.name.clone().unwrap_or_default(),
+                who.organization.clone().unwrap_or_default(),
+                who.email.clone().unwrap_or_default(),
+                event.map(|e| e.title.clone()).unwrap_or_default(),
+                event.map(|e| e.date.clone()).unwrap_or_default(),
+                event.map(|e| e.participants.to_string()).unwrap_or_default(),
+                s.consent.publish.to_string(),
+                s.consent.attribution.clone(),
+                s.consent.contact.to_string(),
+                answer.topic.clone(),
+            ];
+            record.extend(questions.iter().map(|q| answer.texts.get(q.id).cloned().unwrap_or_default()));
+            w.write_record(record.iter().map(|c| defuse_formula(c).into_owned()))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn defuse_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse_formula;
+
+    #[test]
+    fn cells_that_look_like_formulas_are_defused() {
+        assert_eq!(defuse_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse_formula("plain"), "plain");
+    }
+}
+
+/// HTTP side of the central store.
+pub mod api {
+    use axum::Json;
+    use axum::body::Bytes;
+    use axum::extract::{Query, State};
+    use axum::http::{HeaderMap, header};
+    use axum::response::{IntoResponse, Response};
+    use serde::Deserialize;
+
+    use super::{Batch, BatchResults};
+    use crate::AppState;
+    use crate::error::ApiError;
+
+    fn bearer(headers: &HeaderMap) -> Option<&str> {
+        headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+    }
+
+    /// `POST /v1/batches`: a companion hands over submissions.
+    pub async fn receive_batch(
+        State(state): State<AppState>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Json<BatchResults>, ApiError> {
+        let store = state.central.as_ref().ok_or(ApiError::NotFound)?;
+        let token = bearer(&headers).ok_or(ApiError::Unauthorized)?;
+        let companion = state
+            .companions
+            .iter()
+            .find(|c| c.token.matches(token))
+            .ok_or(ApiError::Unauthorized)?
+            .name
+            .clone();
+        crate::intake::require_json(&headers)?;
+        let batch: Batch = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::Malformed { field: "submissions".into(), message: e.to_string() })?;
+        let results = store.insert_batch(companion, batch).await.map_err(|e| {
+            tracing::error!(error = %e, "central store could not write a batch");
+            ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
+        })?;
+        Ok(Json(results))
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct ExportQuery {
+        #[serde(default)]
+        format: Option<String>,
+    }
+
+    /// `GET /v1/export?format=jsonl|csv`, for organisers with the admin token.
+    pub async fn export(
+        State(state): State<AppState>,
+        headers: HeaderMap,
+        Query(q): Query<ExportQuery>,
+    ) -> Result<Response, ApiError> {
+        let store = state.central.as_ref().ok_or(ApiError::NotFound)?;
+        let admin = state.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
+        if !bearer(&headers).is_some_and(|t| admin.matches(t)) {
+            return Err(ApiError::Unauthorized);
+        }
+        let format = q.format.as_deref().unwrap_or("jsonl");
+        let store = store.clone();
+        let rows = tokio::task::spawn_blocking(move || store.rows()).await.map_err(|_| ApiError::Internal)?;
+        let rows = rows.map_err(|e| {
+            tracing::error!(error = %e, "export failed");
+            ApiError::Internal
+        })?;
+        let mut out = Vec::new();
+        let content_type = match format {
+            "jsonl" => {
+                super::write_jsonl(&rows, &mut out).map_err(|_| ApiError::Internal)?;
+                "application/jsonl; charset=utf-8"
+            }
+            "csv" => {
+                super::write_csv(&rows, &mut out).map_err(|_| ApiError::Internal)?;
+                "text/csv; charset=utf-8"
+            }
+            other => return Err(ApiError::BadRequest(format!("unknown export format {other:?}; use jsonl or csv"))),
+        };
+        Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store")], out).into_response())
+    }
+}

@@ -1,0 +1,88 @@
+//! The one error type every handler returns. Turning it into a response has
+//! no side effects; a 500 says nothing of its cause to the client, and the
+//! cause is logged where the error is made.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gdc_core::{FieldError, ValidationErrors};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body parsed but broke the consultation's rules.
+    #[error("invalid submission")]
+    Invalid(ValidationErrors),
+    /// The body is not JSON of the v1 shape.
+    #[error("malformed body at {field}: {message}")]
+    Malformed { field: String, message: String },
+    #[error("expected Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("body larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("missing or wrong bearer token")]
+    Unauthorized,
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Temporarily unable to take the request durably; the client retries.
+    #[error("unavailable: {reason}")]
+    Unavailable { reason: &'static str, retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::Invalid(_) | Self::Malformed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let malformed;
+        let errors: &[FieldError] = match &self {
+            Self::Invalid(e) => &e.0,
+            Self::Malformed { field, message } => {
+                malformed = [FieldError {
+                    field: field.clone(),
+                    code: gdc_core::ErrorCode::InvalidFormat,
+                    message: message.clone(),
+                }];
+                &malformed
+            }
+            _ => &[],
+        };
+        let body = Body { error: code, message: self.to_string(), errors };
+        let mut response = (status, Json(body)).into_response();
+        if let Self::Unavailable { retry_after_secs, .. } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if let Self::Unauthorized = self {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,123 @@
+//! The `gdc-server` command: serve, run the demo, export, check a config.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gdc_server::Application;
+use gdc_server::central::{CentralStore, write_csv, write_jsonl};
+use gdc_server::config::Config;
+
+/// Companion server and central store of the consultation widget.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true, env = "GDC_LOG_JSON")]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve with a configuration file.
+    Serve {
+        /// TOML configuration; see `server/gdc-server.sample.toml`.
+        #[arg(long, env = "GDC_CONFIG")]
+        config: Option<PathBuf>,
+        /// Overrides `addr` from the file.
+        #[arg(long, env = "GDC_ADDR")]
+        addr: Option<SocketAddr>,
+        /// Overrides `data_dir` from the file.
+        #[arg(long, env = "GDC_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// Overrides `assets_dir` from the file.
+        #[arg(long, env = "GDC_ASSETS_DIR")]
+        assets_dir: Option<PathBuf>,
+    },
+    /// Companion and central store in one process on embedded SQLite, with a
+    /// `demo` site open to localhost pages and the demo page at `/`.
+    Demo {
+        #[arg(long, env = "GDC_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
+        data_dir: PathBuf,
+        #[arg(long, env = "GDC_ASSETS_DIR", default_value = "dist")]
+        assets_dir: PathBuf,
+        /// Folder holding `index.html` and `examples/`.
+        #[arg(long, env = "GDC_SITE_ROOT", default_value = ".")]
+        site_root: PathBuf,
+    },
+    /// Print every submission in the central store.
+    Export {
+        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
+        data_dir: PathBuf,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: Format,
+    },
+    /// Read a configuration and report every problem in it.
+    CheckConfig {
+        #[arg(long, env = "GDC_CONFIG")]
+        config: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Jsonl,
+    Csv,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.log_json);
+    match cli.command {
+        Command::Serve { config, addr, data_dir, assets_dir } => {
+            let mut c = match config {
+                Some(path) => Config::from_file(&path)?,
+                None => Config::default(),
+            };
+            c.addr = addr.unwrap_or(c.addr);
+            c.data_dir = data_dir.unwrap_or(c.data_dir);
+            c.assets_dir = assets_dir.unwrap_or(c.assets_dir);
+            serve(c)
+        }
+        Command::Demo { addr, data_dir, assets_dir, site_root } => serve(Config::demo(addr, data_dir, assets_dir, site_root)),
+        Command::Export { data_dir, format } => {
+            let store = CentralStore::open_read_only(&data_dir.join("central.sqlite"))?;
+            let rows = store.rows()?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Jsonl => write_jsonl(&rows, &mut out),
+                Format::Csv => write_csv(&rows, &mut out),
+            }
+        }
+        Command::CheckConfig { config } => {
+            Config::from_file(&config)?.check()?;
+            println!("{}: ok", config.display());
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let app = Application::build(config).await?;
+        // Tests and scripts wait for this line: the listener is bound and the
+        // storage is open, so requests from now on are served.
+        println!("gdc-server listening on http://{}", app.address());
+        app.run_until_stopped().await
+    })
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
