@@ -47,6 +47,19 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The wire name, also the suffix of the catalog key `error.<code>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong => "too_long",
+            Self::InvalidFormat => "invalid_format",
+            Self::UnknownValue => "unknown_value",
+            Self::OutOfRange => "out_of_range",
+            Self::NotAllowed => "not_allowed",
+            Self::Duplicate => "duplicate",
+        }
+    }
+
     /// A short English explanation, used where no catalog text exists.
     pub fn message(self) -> &'static str {
         match self {

@@ -242,3 +242,18 @@ proptest! {
         let _ = Submission::parse(w, Rules::default());
     }
 }
+
+#[test]
+fn error_codes_are_named_on_the_wire_as_as_str_says() {
+    for code in [
+        ErrorCode::Required,
+        ErrorCode::TooLong,
+        ErrorCode::InvalidFormat,
+        ErrorCode::UnknownValue,
+        ErrorCode::OutOfRange,
+        ErrorCode::NotAllowed,
+        ErrorCode::Duplicate,
+    ] {
+        assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+    }
+}

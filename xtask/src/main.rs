@@ -1,1 +1,39 @@
-fn main() {}
+//! `cargo xtask <task>`: everything that is not plain cargo.
+//!
+//! - `build`: the widget's release Wasm, bindings, wasm-opt, hashed and
+//!   precompressed assets, and a manifest with SRI hashes, into `dist/`.
+//! - `demo`: build what is missing, then run companion and central store.
+//! - `test`: every test, browser tests included, installing what it can.
+//! - `size`: the bytes a first visit downloads.
+
+mod assets;
+mod demo;
+mod size;
+mod test;
+mod util;
+
+use anyhow::{Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = util::project_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("build") => assets::build(&root),
+        Some("demo") => demo::run(&root, &args[1..]),
+        Some("test") => test::run(&root, &args[1..]),
+        Some("size") => size::run(&root),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\n\
+                 tasks:\n  \
+                 build   build the widget into dist/ (release Wasm, wasm-opt, hashes, .br/.gz, manifest)\n  \
+                 demo    build what is missing, then serve the demo at http://127.0.0.1:8080/ \
+                 [--addr HOST:PORT] (env GDC_ADDR)\n  \
+                 test    run every test: unit, integration and headless-Chromium browser tests\n  \
+                 size    raw, gzip and brotli bytes of each widget asset and of a first visit"
+            );
+            bail!("no task given");
+        }
+    }
+}

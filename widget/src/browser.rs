@@ -1,0 +1,96 @@
+//! The few browser facilities the widget needs beyond rendering: ids,
+//! country names, host events, the network.
+
+use gdc_core::{FieldError, WireSubmission};
+use wasm_bindgen::JsValue;
+
+/// A fresh UUIDv7 from the clock and the browser's CSPRNG.
+pub fn new_id() -> String {
+    let mut random = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut random);
+    }
+    let ms = js_sys::Date::now() as u64;
+    uuid::Builder::from_unix_timestamp_millis(ms, &random).into_uuid().to_string()
+}
+
+/// Country codes with their names in `lang`, sorted by name in that
+/// language. The browser knows the names; we do not ship them.
+pub fn countries(lang: &str) -> Vec<(&'static str, String)> {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"region".into());
+    let names = js_sys::Intl::DisplayNames::new(&js_sys::Array::of1(&lang.into()), &options);
+    let mut list: Vec<(&'static str, String)> = gdc_core::countries::COUNTRY_CODES
+        .iter()
+        .map(|code| (*code, names.of(code).map_or_else(|| (*code).to_owned(), String::from)))
+        .collect();
+    let locales = js_sys::Array::of1(&lang.into());
+    let no_options = js_sys::Object::new();
+    list.sort_by(|a, b| js_sys::JsString::from(a.1.as_str()).locale_compare(&b.1, &locales, &no_options).cmp(&0));
+    list
+}
+
+/// Dispatches a bubbling, composed `CustomEvent` on `target`, with
+/// `detail` built from string pairs.
+pub fn emit(target: &web_sys::HtmlElement, name: &str, detail: &[(&str, &str)]) {
+    let obj = js_sys::Object::new();
+    for (k, v) in detail {
+        let _ = js_sys::Reflect::set(&obj, &(*k).into(), &(*v).into());
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&obj);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = target.dispatch_event(&event);
+    }
+}
+
+/// How the companion answered.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Stored (202) or already stored (200): either way, it has arrived.
+    Arrived,
+    /// 422: the fields to correct.
+    Invalid(Vec<FieldError>),
+    /// Anything else: network down, 5xx, 429.
+    Failed(String),
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    errors: Vec<FieldError>,
+}
+
+/// Posts a submission to the companion that served this widget.
+pub async fn send(url: &str, wire: &WireSubmission) -> Outcome {
+    let request = match gloo_net::http::Request::post(url).json(wire) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    match request.send().await {
+        Ok(r) if r.status() == 200 || r.status() == 202 => Outcome::Arrived,
+        Ok(r) if r.status() == 422 => match r.json::<ErrorBody>().await {
+            Ok(body) => Outcome::Invalid(body.errors),
+            Err(e) => Outcome::Failed(e.to_string()),
+        },
+        Ok(r) => Outcome::Failed(format!("HTTP {}", r.status())),
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+/// Moves focus to the first field marked invalid, after the view updated.
+pub fn focus_first_invalid(root: web_sys::HtmlElement) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Ok(Some(el)) = root.query_selector("[aria-invalid=\"true\"]") {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+pub fn log_error(message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(message));
+}

@@ -1,0 +1,203 @@
+//! `cargo xtask build`: the widget from Rust source to the files the server
+//! serves, in `dist/`:
+//!
+//! ```text
+//! dist/manifest.json                         names, sizes and SRI hashes
+//! dist/embed.html                            the iframe page (served at /embed/v1)
+//! dist/widget/v1/loader.js                   stable URL, short cache
+//! dist/widget/assets/<name>-<hash>.<ext>     immutable: glue JS, Wasm, CSS, boot JS
+//! ```
+//!
+//! Every text asset also gets `.br` and `.gz` siblings so the server never
+//! compresses on the fly.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use base64::Engine;
+use serde::Serialize;
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::util::{self, cargo};
+
+/// The flags our wasm-opt needs for what current rustc emits.
+const WASM_OPT_FLAGS: &[&str] = &[
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--enable-sign-ext",
+];
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    /// Logical name (`glue`, `wasm`, `css`, `boot`, `loader`, `embed`) to file.
+    pub files: BTreeMap<String, Asset>,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Asset {
+    /// URL path on the companion server.
+    pub path: String,
+    /// `sha384-…`, for `integrity` attributes.
+    pub integrity: String,
+    pub bytes: usize,
+    pub gzip: usize,
+    pub brotli: usize,
+}
+
+pub fn dist(root: &Path) -> PathBuf {
+    root.join("dist")
+}
+
+/// Whether `dist/` is missing or older than any widget or core source.
+pub fn needs_build(root: &Path) -> bool {
+    let Ok(built) = fs::metadata(dist(root).join("manifest.json")).and_then(|m| m.modified()) else {
+        return true;
+    };
+    ["widget", "core/src", "Cargo.lock"]
+        .iter()
+        .filter_map(|p| {
+            let p = root.join(p);
+            if p.is_file() { fs::metadata(p).and_then(|m| m.modified()).ok() } else { util::newest_mtime(&p) }
+        })
+        .any(|source| source > built)
+}
+
+pub fn build(root: &Path) -> Result<()> {
+    ensure_wasm_target()?;
+    util::run(cargo().args([
+        "build",
+        "--package",
+        "gdc-widget",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm_in = root.join("target/wasm32-unknown-unknown/wasm-release/gdc_widget.wasm");
+    let bindgen_out = root.join("target/xtask-bindgen");
+    let _ = fs::remove_dir_all(&bindgen_out);
+    eprintln!("wasm-bindgen {}", wasm_in.display());
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm_in)
+        .web(true)?
+        .out_name("gdc_widget")
+        .generate(&bindgen_out)
+        .context("wasm-bindgen failed")?;
+
+    let wasm_opt = ensure_npm_tools(root)?;
+    let raw = bindgen_out.join("gdc_widget_bg.wasm");
+    let optimised = bindgen_out.join("gdc_widget_bg.opt.wasm");
+    util::run(Command::new(wasm_opt).args(WASM_OPT_FLAGS).arg(&raw).arg("-o").arg(&optimised))?;
+
+    let dist = dist(root);
+    let _ = fs::remove_dir_all(&dist);
+    fs::create_dir_all(dist.join("widget/assets"))?;
+    fs::create_dir_all(dist.join("widget/v1"))?;
+
+    let mut files = BTreeMap::new();
+    let glue = hashed(&dist, "gdc_widget", "js", &fs::read(bindgen_out.join("gdc_widget.js"))?)?;
+    let wasm = hashed(&dist, "gdc_widget_bg", "wasm", &fs::read(&optimised)?)?;
+    let css = hashed(&dist, "widget", "css", &fs::read(root.join("widget/style/widget.css"))?)?;
+    let boot_src = fs::read_to_string(root.join("widget/js/embed.js"))?
+        .replace("__GLUE__", &glue.path)
+        .replace("__WASM__", &wasm.path);
+    let boot = hashed(&dist, "embed", "js", boot_src.as_bytes())?;
+    let embed_src = fs::read_to_string(root.join("widget/embed.html"))?
+        .replace("__CSS_SRI__", &css.integrity)
+        .replace("__CSS__", &css.path)
+        .replace("__GLUE_SRI__", &glue.integrity)
+        .replace("__GLUE__", &glue.path)
+        .replace("__BOOT_SRI__", &boot.integrity)
+        .replace("__BOOT__", &boot.path);
+    let embed = write_compressed(&dist.join("embed.html"), "/embed/v1", embed_src.as_bytes())?;
+    let loader = write_compressed(
+        &dist.join("widget/v1/loader.js"),
+        "/widget/v1/loader.js",
+        &fs::read(root.join("widget/js/loader.js"))?,
+    )?;
+    for (name, asset) in [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)] {
+        files.insert(name.to_owned(), asset);
+    }
+    let manifest = Manifest { files };
+    fs::write(dist.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
+    eprintln!("widget built into {}", dist.display());
+    crate::size::print(&manifest.files);
+    Ok(())
+}
+
+/// Writes `<name>-<hash>.<ext>` under `dist/widget/assets`.
+fn hashed(dist: &Path, name: &str, ext: &str, bytes: &[u8]) -> Result<Asset> {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let file = format!("{name}-{hash}.{ext}");
+    write_compressed(&dist.join("widget/assets").join(&file), &format!("/widget/assets/{file}"), bytes)
+}
+
+/// Writes a file with its `.br` and `.gz` siblings and describes it.
+fn write_compressed(path: &Path, url: &str, bytes: &[u8]) -> Result<Asset> {
+    fs::write(path, bytes)?;
+    let br = brotli_bytes(bytes)?;
+    let gz = gzip_bytes(bytes)?;
+    fs::write(with_suffix(path, "br"), &br)?;
+    fs::write(with_suffix(path, "gz"), &gz)?;
+    Ok(Asset { path: url.to_owned(), integrity: sri(bytes), bytes: bytes.len(), gzip: gz.len(), brotli: br.len() })
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+pub fn sri(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+pub fn brotli_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(out)
+}
+
+pub fn gzip_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    w.write_all(bytes)?;
+    Ok(w.finish()?)
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    match installed {
+        Ok(o) if String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") => Ok(()),
+        Ok(_) => util::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"])),
+        // Without rustup the toolchain must already carry the target.
+        Err(_) => Ok(()),
+    }
+}
+
+/// `node_modules/.bin/wasm-opt`, running `npm ci` first when it is missing.
+fn ensure_npm_tools(root: &Path) -> Result<PathBuf> {
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.exists() {
+        if !util::on_path("npm") {
+            anyhow::bail!(
+                "npm is needed for wasm-opt (npm package binaryen, pinned in package-lock.json). \
+                 Install Node.js and npm, e.g. `apt-get install -y nodejs npm`, then rerun."
+            );
+        }
+        util::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))?;
+    }
+    Ok(wasm_opt)
+}

@@ -1,0 +1,34 @@
+//! `cargo xtask size`: what a visitor's first visit downloads.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::assets::Asset;
+
+pub fn run(root: &Path) -> Result<()> {
+    if crate::assets::needs_build(root) {
+        crate::assets::build(root)?;
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(crate::assets::dist(root).join("manifest.json"))
+        .context("no dist/manifest.json; run `cargo xtask build`")?;
+    let manifest: serde_json::Value = serde_json::from_str(&text)?;
+    let files: BTreeMap<String, Asset> = serde_json::from_value(manifest["files"].clone())?;
+    print(&files);
+    Ok(())
+}
+
+/// A first visit in iframe mode fetches every asset in the manifest once.
+pub fn print(files: &BTreeMap<String, Asset>) {
+    println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "asset", "path", "raw", "gzip", "brotli");
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for (name, a) in files {
+        println!("{:<8} {:<52} {:>10} {:>10} {:>10}", name, a.path, a.bytes, a.gzip, a.brotli);
+        raw += a.bytes;
+        gz += a.gzip;
+        br += a.brotli;
+    }
+    println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "total", "first visit (iframe mode)", raw, gz, br);
+}

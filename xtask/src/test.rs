@@ -1,0 +1,72 @@
+//! `cargo xtask test`: every test. Unit and integration tests of each crate,
+//! then the end-to-end tests in `tests/`, which start the real server binary
+//! and drive headless Chromium through chromedriver. Missing browser tools
+//! are installed when possible (root on Debian), or the run stops with the
+//! exact command to run: browser tests are never skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Result, bail};
+
+use crate::util::{self, cargo};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const APT_INSTALL: &str = "apt-get install -y chromium chromium-driver";
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let (chromium, chromedriver) = ensure_browser()?;
+    if crate::assets::needs_build(root) {
+        crate::assets::build(root)?;
+    }
+    // The end-to-end tests run the server binary as a real process.
+    util::run(cargo().args(["build", "--package", "gdc-server", "--bin", "gdc-server"]))?;
+    let server_bin = root.join("target/debug/gdc-server");
+    util::run(
+        cargo()
+            .args(["test", "--workspace", "--no-fail-fast"])
+            .args(args)
+            .env("GDC_SERVER_BIN", &server_bin)
+            .env("GDC_DIST", crate::assets::dist(root))
+            .env("GDC_SITE_ROOT", root)
+            .env("GDC_CHROMIUM", &chromium)
+            .env("GDC_CHROMEDRIVER", &chromedriver),
+    )?;
+    eprintln!("all tests passed, browser tests included ({} with {})", chromium.display(), chromedriver.display());
+    Ok(())
+}
+
+/// Finds Chromium and chromedriver, installing Debian's packages when we
+/// are root and they are missing.
+fn ensure_browser() -> Result<(PathBuf, PathBuf)> {
+    let chromium = std::env::var_os("GDC_CHROMIUM").map_or_else(|| PathBuf::from(CHROMIUM), PathBuf::from);
+    let driver = std::env::var_os("GDC_CHROMEDRIVER").map_or_else(|| PathBuf::from(CHROMEDRIVER), PathBuf::from);
+    if chromium.exists() && driver.exists() {
+        return Ok((chromium, driver));
+    }
+    if util::is_root() && util::on_path("apt-get") {
+        eprintln!("Chromium or chromedriver missing: installing Debian's packages");
+        let install = Command::new("apt-get")
+            .args(["install", "-y", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status();
+        if !install.is_ok_and(|s| s.success()) {
+            util::run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+            util::run(
+                Command::new("apt-get")
+                    .args(["install", "-y", "chromium", "chromium-driver"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+        }
+        if chromium.exists() && driver.exists() {
+            return Ok((chromium, driver));
+        }
+    }
+    bail!(
+        "browser tests need Chromium and chromedriver at {} and {}; install them with `sudo {APT_INSTALL}` \
+         (or set GDC_CHROMIUM and GDC_CHROMEDRIVER), then rerun `cargo xtask test`",
+        chromium.display(),
+        driver.display()
+    )
+}
