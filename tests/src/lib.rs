@@ -1,1 +1,219 @@
-//! e2e helpers
+//! Helpers for end-to-end tests: start the real `gdc-server` binary as a
+//! process on a free loopback port, and a real headless Chromium through
+//! chromedriver. Both stop when their handle is dropped.
+//!
+//! `cargo xtask test` builds what these need and says where it is through
+//! `GDC_SERVER_BIN`, `GDC_DIST`, `GDC_CHROMIUM` and `GDC_CHROMEDRIVER`.
+//! A missing piece fails the test with the command that provides it: browser
+//! tests are never skipped.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use fantoccini::{Client, ClientBuilder};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_owned()
+}
+
+fn env_path(var: &str, default: PathBuf) -> PathBuf {
+    std::env::var_os(var).map_or(default, PathBuf::from)
+}
+
+fn required(path: PathBuf, what: &str) -> PathBuf {
+    assert!(path.exists(), "{what} not found at {}; run the tests with `cargo xtask test`", path.display());
+    path
+}
+
+pub fn server_bin() -> PathBuf {
+    required(env_path("GDC_SERVER_BIN", repo_root().join("target/debug/gdc-server")), "the gdc-server binary")
+}
+
+pub fn dist() -> PathBuf {
+    let dist = env_path("GDC_DIST", repo_root().join("dist"));
+    required(dist.join("manifest.json"), "the built widget (dist/manifest.json)");
+    dist
+}
+
+/// A `gdc-server demo` process: companion and central store on SQLite in a
+/// fresh temporary folder, serving the repository's demo page.
+#[derive(Debug)]
+pub struct DemoServer {
+    child: Child,
+    pub url: String,
+    data: tempfile::TempDir,
+}
+
+impl DemoServer {
+    /// Starts the demo exactly as `cargo xtask demo` does, on port 0.
+    pub fn start() -> Result<Self> {
+        let data = tempfile::tempdir()?;
+        let mut child = Command::new(server_bin())
+            .args(["demo", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path().join("data"))
+            .arg("--assets-dir")
+            .arg(dist())
+            .arg("--site-root")
+            .arg(env_path("GDC_SITE_ROOT", repo_root()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("cannot start gdc-server")?;
+        let url = wait_for_listening(&mut child, Duration::from_secs(30))?;
+        Ok(Self { child, url, data })
+    }
+
+    /// Every row of the central store, through the `export` command.
+    pub fn export(&self) -> Result<Vec<serde_json::Value>> {
+        let out = Command::new(server_bin())
+            .args(["export", "--format", "jsonl", "--data-dir"])
+            .arg(self.data.path().join("data"))
+            .output()?;
+        if !out.status.success() {
+            bail!("export failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        String::from_utf8(out.stdout)?.lines().map(|l| Ok(serde_json::from_str(l)?)).collect()
+    }
+
+    /// Polls the export until `done` holds for its rows, or fails.
+    pub async fn wait_for_export(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&[serde_json::Value]) -> bool,
+    ) -> Result<Vec<serde_json::Value>> {
+        let start = Instant::now();
+        loop {
+            let rows = self.export()?;
+            if done(&rows) {
+                return Ok(rows);
+            }
+            if start.elapsed() > timeout {
+                bail!("central store never reached the expected state; it holds {rows:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads the child's stdout until it announces its address.
+fn wait_for_listening(child: &mut Child, timeout: Duration) -> Result<String> {
+    let stdout = child.stdout.take().context("no stdout")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("gdc-server listening on ") {
+                let _ = tx.send(url.to_owned());
+            }
+        }
+    });
+    rx.recv_timeout(timeout).map_err(|_| anyhow!("gdc-server did not start within {timeout:?}"))
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Headless Chromium driven through its own chromedriver process.
+#[derive(Debug)]
+pub struct Browser {
+    driver: Child,
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Result<Self> {
+        let chromium = required(env_path("GDC_CHROMIUM", "/usr/bin/chromium".into()), "Chromium");
+        let chromedriver = required(env_path("GDC_CHROMEDRIVER", "/usr/bin/chromedriver".into()), "chromedriver");
+        let port = free_port()?;
+        let mut driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start chromedriver")?;
+        let profile = tempfile::tempdir()?;
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--no-first-run", "--disable-sync", "--window-size=1024,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if start.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    let _ = driver.kill();
+                    bail!("cannot open a Chromium session: {e}");
+                }
+            }
+        };
+        Ok(Self { driver, client, _profile: profile })
+    }
+
+    /// Runs `source` in every new document before the page's own scripts,
+    /// through chromedriver's Chrome DevTools Protocol endpoint.
+    pub async fn on_new_document(&self, source: &str) -> Result<()> {
+        let params = serde_json::json!({ "source": source });
+        self.client.issue_cmd(Cdp { cmd: "Page.addScriptToEvaluateOnNewDocument", params }).await?;
+        Ok(())
+    }
+
+    /// Ends the session, then the driver.
+    pub async fn close(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        closed.map_err(Into::into)
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
