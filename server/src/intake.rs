@@ -65,7 +65,7 @@ fn parse_json(body: &[u8]) -> Result<WireSubmission, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
+        let field = if matches!(path.as_str(), "." | "?" | "") { "body".to_owned() } else { path };
         ApiError::Malformed { field, message: e.inner().to_string() }
     })
 }

@@ -128,7 +128,8 @@ mod tests {
         let s = Site::demo();
         assert!(s.allows_origin("http://localhost:8080"));
         assert!(s.allows_origin("http://127.0.0.1:41234"));
-        assert!(!s.allows_origin("http://localhost"));
+        // As in CSP, `:*` also covers the scheme's default port.
+        assert!(s.allows_origin("http://localhost"));
         assert!(!s.allows_origin("http://localhost.evil:80"));
         assert!(!s.allows_origin("https://localhost:8080"));
     }

@@ -1,0 +1,73 @@
+//! Serving the widget: types, compression, caching, and the embed page's
+//! policy. Uses a small fake `dist/` so it does not depend on a Wasm build.
+
+use std::fs;
+
+use crate::helpers::{TestApp, spawn_app_with};
+
+async fn app_with_assets() -> TestApp {
+    let app = spawn_app_with(|c| {
+        let dist = &c.assets_dir;
+        fs::create_dir_all(dist.join("widget/assets")).unwrap();
+        fs::create_dir_all(dist.join("widget/v1")).unwrap();
+        fs::write(dist.join("widget/v1/loader.js"), "/* loader */").unwrap();
+        fs::write(dist.join("widget/v1/loader.js.br"), b"fake-br").unwrap();
+        fs::write(dist.join("widget/v1/loader.js.gz"), b"fake-gz").unwrap();
+        fs::write(dist.join("widget/assets/gdc_widget_bg-0123456789abcdef.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        fs::write(dist.join("widget/assets/gdc_widget_bg-0123456789abcdef.wasm.br"), b"fake-br").unwrap();
+        fs::write(dist.join("embed.html"), "<!doctype html><div id=gdc-root></div>").unwrap();
+    })
+    .await;
+    app
+}
+
+async fn get_with(app: &TestApp, path: &str, accept_encoding: &str) -> reqwest::Response {
+    // reqwest is built without decompression, so we see what the server sent.
+    app.client.get(format!("{}{path}", app.url)).header("accept-encoding", accept_encoding).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_loader_has_a_stable_url_short_caching_and_precompressed_variants() {
+    let app = app_with_assets().await;
+    let plain = get_with(&app, "/widget/v1/loader.js", "identity").await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["content-type"], "text/javascript");
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=300");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), "/* loader */");
+
+    let br = get_with(&app, "/widget/v1/loader.js", "gzip, deflate, br, zstd").await;
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"fake-br");
+
+    let gz = get_with(&app, "/widget/v1/loader.js", "gzip").await;
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_wasm_has_its_type() {
+    let app = app_with_assets().await;
+    let wasm = get_with(&app, "/widget/assets/gdc_widget_bg-0123456789abcdef.wasm", "br").await;
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.headers()["content-encoding"], "br");
+    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(get_with(&app, "/widget/assets/missing-00.wasm", "br").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_embed_page_may_be_framed_only_by_the_sites_origins() {
+    let app = app_with_assets().await;
+    let page = get_with(&app, "/embed/v1?site=ngo&topics=ai", "identity").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.ends_with("frame-ancestors https://ngo.example"), "{csp}");
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+
+    assert_eq!(get_with(&app, "/embed/v1?site=nobody", "identity").await.status(), 403);
+    assert_eq!(get_with(&app, "/embed/v1?site=closed", "identity").await.status(), 403);
+    assert_eq!(get_with(&app, "/embed/v1", "identity").await.status(), 403);
+}

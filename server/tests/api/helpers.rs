@@ -1,0 +1,140 @@
+//! `spawn_app`: a real server on 127.0.0.1:0 with its own temporary data
+//! folder, plus the helpers tests share.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use gdc_server::Application;
+use gdc_server::central::{CentralStore, StoredRow};
+use gdc_server::config::{CompanionToken, Config, Secret};
+use gdc_server::sites::Site;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+pub const COMPANION_TOKEN: &str = "companion-secret";
+pub const ADMIN_TOKEN: &str = "admin-secret";
+
+#[derive(Debug)]
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub dir: tempfile::TempDir,
+    stop: CancellationToken,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// Sites every test server knows: `demo` (localhost), `ngo` (one origin,
+/// two topics) and `closed` (disabled).
+pub fn test_config(dir: &Path) -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.join("data"),
+        assets_dir: dir.join("dist"),
+        site_root: None,
+        companion: gdc_server::config::CompanionConfig {
+            token: Secret::new(COMPANION_TOKEN),
+            batch_delay: Duration::from_millis(5),
+            ..Default::default()
+        },
+        central: gdc_server::config::CentralConfig {
+            enabled: true,
+            companions: vec![CompanionToken { name: "test".into(), token: Secret::new(COMPANION_TOKEN) }],
+            admin_token: Some(Secret::new(ADMIN_TOKEN)),
+        },
+        sites: vec![
+            Site::demo(),
+            Site {
+                key: "ngo".into(),
+                origins: vec!["https://ngo.example".into()],
+                topics: vec!["data".into(), "ai".into()],
+                enabled: true,
+            },
+            Site { key: "closed".into(), origins: vec!["https://closed.example".into()], topics: vec![], enabled: false },
+        ],
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    change(&mut config);
+    let app = Application::build(config).await.expect("the app builds");
+    let url = format!("http://{}", app.address());
+    let stop = app.stop_token();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { url, client: reqwest::Client::new(), dir, stop }
+}
+
+/// A valid submission for the `demo` site with a fresh UUIDv7.
+pub fn submission() -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7().to_string(),
+        "consultation": "gdc-2023",
+        "site": "demo",
+        "lang": "fr",
+        "submitter": { "kind": "individual", "stakeholder": "youth", "country": "RW" },
+        "answers": [ { "topic": "ai", "principles": "Transparence 🌍 الشفافية 透明", "commitments": "", "comments": "" } ],
+        "consent": { "publish": false, "attribution": "anonymous", "contact": false }
+    })
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.url)).json(body).send().await.unwrap()
+    }
+
+    pub async fn submit(&self, body: &Value) -> reqwest::Response {
+        self.post_json("/v1/submissions", body).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.url)).send().await.unwrap()
+    }
+
+    /// Rows in the companion's outbox, read straight from its SQLite file.
+    pub fn outbox_ids(&self) -> Vec<String> {
+        let conn = rusqlite::Connection::open(self.dir.path().join("data/outbox.sqlite")).unwrap();
+        let mut stmt = conn.prepare("SELECT id FROM outbox ORDER BY seq").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    pub fn central_rows(&self) -> Vec<StoredRow> {
+        CentralStore::open(&self.dir.path().join("data/central.sqlite")).unwrap().rows().unwrap()
+    }
+
+    /// Waits until the central store holds `n` rows, and fails after 10 s.
+    pub async fn wait_for_central(&self, n: usize) -> Vec<StoredRow> {
+        let start = Instant::now();
+        loop {
+            let rows = self.central_rows();
+            if rows.len() >= n || start.elapsed() > Duration::from_secs(10) {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The `{field, code}` pairs of a 422 body.
+pub async fn field_errors(response: reqwest::Response) -> Vec<(String, String)> {
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid", "{body}");
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "each error has a message: {e}");
+            (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
