@@ -81,17 +81,8 @@ pub const GDC_2023: Consultation = Consultation {
         Topic { id: "commons" },
         Topic { id: "other" },
     ],
-    questions: &[
-        Question { id: "principles" },
-        Question { id: "commitments" },
-        Question { id: "comments" },
-    ],
-    limits: Limits {
-        answer_chars: 4_000,
-        name_chars: 200,
-        email_chars: 254,
-        max_participants: 1_000_000,
-    },
+    questions: &[Question { id: "principles" }, Question { id: "commitments" }, Question { id: "comments" }],
+    limits: Limits { answer_chars: 4_000, name_chars: 200, email_chars: 254, max_participants: 1_000_000 },
 };
 
 /// Every consultation this build knows, looked up by id.

@@ -210,10 +210,10 @@ fn is_blank(s: &str) -> bool {
 }
 
 fn check_optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut ValidationErrors) {
-    if let Some(v) = value {
-        if chars(v) > max {
-            errors.push(field, ErrorCode::TooLong);
-        }
+    if let Some(v) = value
+        && chars(v) > max
+    {
+        errors.push(field, ErrorCode::TooLong);
     }
 }
 
@@ -274,7 +274,7 @@ fn check_answers(wire: &WireSubmission, c: &Consultation, rules: Rules<'_>, erro
         let topic_field = format!("answers[{i}].topic");
         if c.topic(&answer.topic).is_none() {
             errors.push(topic_field, ErrorCode::UnknownValue);
-        } else if rules.allowed_topics.is_some_and(|allowed| !allowed.iter().any(|t| *t == answer.topic)) {
+        } else if rules.allowed_topics.is_some_and(|allowed| !allowed.contains(&answer.topic)) {
             errors.push(topic_field, ErrorCode::NotAllowed);
         } else if wire.answers[..i].iter().any(|a| a.topic == answer.topic) {
             errors.push(topic_field, ErrorCode::Duplicate);
@@ -318,7 +318,9 @@ fn check_consent(wire: &WireSubmission, errors: &mut ValidationErrors) {
 /// A deliberately permissive address check: one `@`, a non-empty local part,
 /// a dotted domain, no spaces. Real deliverability is the mail server's call.
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && !s.chars().any(char::is_whitespace)
@@ -332,8 +334,11 @@ pub fn is_iso_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -127,10 +127,7 @@ fn kind_and_stakeholder_come_from_their_lists() {
     w.submitter.stakeholder = String::new();
     assert_eq!(
         codes(w),
-        vec![
-            ("submitter.kind".into(), ErrorCode::UnknownValue),
-            ("submitter.stakeholder".into(), ErrorCode::Required)
-        ]
+        vec![("submitter.kind".into(), ErrorCode::UnknownValue), ("submitter.stakeholder".into(), ErrorCode::Required)]
     );
 }
 
@@ -218,7 +215,7 @@ proptest! {
         let days_in_month = |y: u32, m: u32| match m {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
-            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
             2 => 28,
             _ => 0,
         };

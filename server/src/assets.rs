@@ -30,20 +30,30 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
-    let short = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    let short =
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     let vary = SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding"));
 
     let hashed = ServeDir::new(assets_dir.join("widget/assets")).precompressed_br().precompressed_gzip();
     let loader = ServeFile::new(assets_dir.join("widget/v1/loader.js")).precompressed_br().precompressed_gzip();
     let mut router = Router::new()
-        .nest_service("/widget/assets", tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).service(hashed))
+        .nest_service(
+            "/widget/assets",
+            tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).service(hashed),
+        )
         .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
         .route("/embed/v1", get(embed_page));
     if let Some(root) = site_root {
         let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         router = router
-            .route_service("/", tower::ServiceBuilder::new().layer(no_cache.clone()).service(ServeFile::new(root.join("index.html"))))
-            .nest_service("/examples", tower::ServiceBuilder::new().layer(no_cache).service(ServeDir::new(root.join("examples"))));
+            .route_service(
+                "/",
+                tower::ServiceBuilder::new().layer(no_cache.clone()).service(ServeFile::new(root.join("index.html"))),
+            )
+            .nest_service(
+                "/examples",
+                tower::ServiceBuilder::new().layer(no_cache).service(ServeDir::new(root.join("examples"))),
+            );
     }
     router
 }

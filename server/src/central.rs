@@ -100,12 +100,7 @@ impl CentralStore {
         })?;
         rows.map(|row| {
             let (seq, at, companion, body) = row?;
-            Ok(StoredRow {
-                seq,
-                received_at: rfc3339(at),
-                companion,
-                submission: serde_json::from_str(&body)?,
-            })
+            Ok(StoredRow { seq, received_at: rfc3339(at), companion, submission: serde_json::from_str(&body)? })
         })
         .collect()
     }
@@ -163,9 +158,25 @@ pub fn write_csv(rows: &[StoredRow], out: &mut impl std::io::Write) -> anyhow::R
     let questions = gdc_core::GDC_2023.questions;
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec![
-        "id", "received_at", "companion", "consultation", "site", "lang", "kind", "stakeholder", "country", "name",
-        "organization", "email", "event_title", "event_date", "event_participants", "publish", "attribution",
-        "contact", "topic",
+        "id",
+        "received_at",
+        "companion",
+        "consultation",
+        "site",
+        "lang",
+        "kind",
+        "stakeholder",
+        "country",
+        "name",
+        "organization",
+        "email",
+        "event_title",
+        "event_date",
+        "event_participants",
+        "publish",
+        "attribution",
+        "contact",
+        "topic",
     ];
     header.extend(questions.iter().map(|q| q.id));
     w.write_record(&header)?;
@@ -244,13 +255,8 @@ pub mod api {
     ) -> Result<Json<BatchResults>, ApiError> {
         let store = state.central.as_ref().ok_or(ApiError::NotFound)?;
         let token = bearer(&headers).ok_or(ApiError::Unauthorized)?;
-        let companion = state
-            .companions
-            .iter()
-            .find(|c| c.token.matches(token))
-            .ok_or(ApiError::Unauthorized)?
-            .name
-            .clone();
+        let companion =
+            state.companions.iter().find(|c| c.token.matches(token)).ok_or(ApiError::Unauthorized)?.name.clone();
         crate::intake::require_json(&headers)?;
         let batch: Batch = serde_json::from_slice(&body)
             .map_err(|e| ApiError::Malformed { field: "submissions".into(), message: e.to_string() })?;
@@ -295,7 +301,9 @@ pub mod api {
                 super::write_csv(&rows, &mut out).map_err(|_| ApiError::Internal)?;
                 "text/csv; charset=utf-8"
             }
-            other => return Err(ApiError::BadRequest(format!("unknown export format {other:?}; use jsonl or csv"))),
+            other => {
+                return Err(ApiError::BadRequest(format!("unknown export format {other:?}; use jsonl or csv")));
+            }
         };
         Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store")], out).into_response())
     }

@@ -66,14 +66,14 @@ impl Forwarder {
                     }
                     Err(failure) => {
                         failures = failures.saturating_add(1);
-                        let delay = match failure {
+
+                        match failure {
                             Failure::RetryAfter(d) => d,
                             Failure::Transient(why) => {
                                 tracing::warn!(reason = %why, attempt = failures, "forwarding failed; will retry");
                                 full_jitter(failures)
                             }
-                        };
-                        delay
+                        }
                     }
                 }
             };
@@ -102,10 +102,10 @@ impl Forwarder {
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let status = response.status();
-        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
-            if let Some(secs) = retry_after(&response) {
-                return Err(Failure::RetryAfter(Duration::from_secs(secs).min(BACKOFF_CAP * 10)));
-            }
+        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
+            && let Some(secs) = retry_after(&response)
+        {
+            return Err(Failure::RetryAfter(Duration::from_secs(secs).min(BACKOFF_CAP * 10)));
         }
         if !status.is_success() {
             return Err(Failure::Transient(format!("central store answered {status}")));
@@ -113,7 +113,9 @@ impl Forwarder {
         let results: BatchResults = response.json().await.map_err(|e| Failure::Transient(e.to_string()))?;
         let mut confirmed = Vec::new();
         for p in pending {
-            let Some(result) = results.results.iter().find(|r| r.id == p.id) else { continue };
+            let Some(result) = results.results.iter().find(|r| r.id == p.id) else {
+                continue;
+            };
             match result.status {
                 ItemStatus::Accepted | ItemStatus::Duplicate => confirmed.push(p.seq),
                 ItemStatus::Rejected => {

@@ -34,7 +34,8 @@ pub async fn submit(
     let wire = parse_json(&body)?;
     let site = state.site(&wire.site)?;
     check_origin(&headers, site)?;
-    let submission = Submission::parse(wire, Rules { allowed_topics: site.allowed_topics() }).map_err(ApiError::Invalid)?;
+    let submission =
+        Submission::parse(wire, Rules { allowed_topics: site.allowed_topics() }).map_err(ApiError::Invalid)?;
 
     let outbox = state.outbox.as_ref().ok_or(ApiError::NotFound)?;
     let id = submission.id().to_string();

@@ -66,14 +66,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let mut api = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route(
-            "/v1/submissions",
-            post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES)),
-        )
-        .route(
-            "/v1/batches",
-            post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)),
-        )
+        .route("/v1/submissions", post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES)))
+        .route("/v1/batches", post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)))
         .route("/v1/export", get(central::api::export));
     if config.companion.enabled {
         api = api.merge(assets::routes(&config.assets_dir, config.site_root.as_deref()));
@@ -107,9 +101,13 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
 
-        let outbox = if config.companion.enabled { Some(Outbox::open(&config.data_dir.join("outbox.sqlite"))?) } else { None };
-        let central =
-            if config.central.enabled { Some(CentralStore::open(&config.data_dir.join("central.sqlite"))?) } else { None };
+        let outbox =
+            if config.companion.enabled { Some(Outbox::open(&config.data_dir.join("outbox.sqlite"))?) } else { None };
+        let central = if config.central.enabled {
+            Some(CentralStore::open(&config.data_dir.join("central.sqlite"))?)
+        } else {
+            None
+        };
         if config.companion.enabled && !config.assets_dir.join("embed.html").exists() {
             tracing::warn!(dir = %config.assets_dir.display(), "widget assets not found: run `cargo xtask build`");
         }
@@ -169,10 +167,10 @@ impl Application {
             })
             .await?;
         stop.cancel();
-        if let Some(task) = forwarding {
-            if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
-                tracing::warn!("forwarder did not finish in time; pending rows stay in the outbox");
-            }
+        if let Some(task) = forwarding
+            && tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err()
+        {
+            tracing::warn!("forwarder did not finish in time; pending rows stay in the outbox");
         }
         Ok(())
     }

@@ -83,7 +83,9 @@ fn main() -> anyhow::Result<()> {
             c.assets_dir = assets_dir.unwrap_or(c.assets_dir);
             serve(c)
         }
-        Command::Demo { addr, data_dir, assets_dir, site_root } => serve(Config::demo(addr, data_dir, assets_dir, site_root)),
+        Command::Demo { addr, data_dir, assets_dir, site_root } => {
+            serve(Config::demo(addr, data_dir, assets_dir, site_root))
+        }
         Command::Export { data_dir, format } => {
             let store = CentralStore::open_read_only(&data_dir.join("central.sqlite"))?;
             let rows = store.rows()?;

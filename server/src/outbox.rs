@@ -140,7 +140,8 @@ impl Outbox {
                 "SELECT seq, id, body FROM outbox
                  WHERE forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit as i64], |r| Ok(Pending { seq: r.get(0)?, id: r.get(1)?, body: r.get(2)? }))?;
+            let rows =
+                stmt.query_map([limit as i64], |r| Ok(Pending { seq: r.get(0)?, id: r.get(1)?, body: r.get(2)? }))?;
             rows.collect()
         })
         .await
@@ -149,7 +150,9 @@ impl Outbox {
     /// Rows waiting to be forwarded (for readiness and metrics).
     pub async fn depth(&self) -> Result<i64, OutboxError> {
         self.read(|conn| {
-            conn.query_row("SELECT count(*) FROM outbox WHERE forwarded_at IS NULL AND dead_at IS NULL", [], |r| r.get(0))
+            conn.query_row("SELECT count(*) FROM outbox WHERE forwarded_at IS NULL AND dead_at IS NULL", [], |r| {
+                r.get(0)
+            })
         })
         .await
     }
@@ -179,7 +182,7 @@ fn writer(mut conn: Connection, mut rx: mpsc::Receiver<Job>, new_rows: &Notify) 
             }
         }
         let outcome = write_group(&mut conn, &group);
-        let stored_new = matches!(&outcome, Ok(results) if results.iter().any(|r| *r == Some(Stored::New)));
+        let stored_new = matches!(&outcome, Ok(results) if results.contains(&Some(Stored::New)));
         reply_all(group.drain(..), outcome);
         if stored_new {
             new_rows.notify_one();

@@ -91,7 +91,9 @@ impl<'a> OriginPattern<'a> {
     }
 
     fn matches(&self, origin: &str) -> bool {
-        let Some(o) = OriginPattern::parse(origin) else { return false };
+        let Some(o) = OriginPattern::parse(origin) else {
+            return false;
+        };
         if o.port == Some("*") || o.scheme != self.scheme || !o.host.eq_ignore_ascii_case(self.host) {
             return false;
         }

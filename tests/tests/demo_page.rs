@@ -77,7 +77,8 @@ async fn browser_an_incomplete_form_shows_errors_beside_fields_and_sends_nothing
     c.find(Locator::Css("button[type=submit]")).await?.click().await?;
 
     // An empty choice is "required": the catalog's text shows beside the field.
-    let error = c.wait().at_most(WAIT).for_element(Locator::XPath("//p[@id='gdc-country-error'][normalize-space()]")).await?;
+    let error =
+        c.wait().at_most(WAIT).for_element(Locator::XPath("//p[@id='gdc-country-error'][normalize-space()]")).await?;
     assert_eq!(error.text().await?, "Please fill this in.");
     for id in ["gdc-topic", "gdc-stakeholder", "gdc-country"] {
         let el = c.find(Locator::Id(id)).await?;

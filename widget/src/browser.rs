@@ -83,10 +83,10 @@ pub async fn send(url: &str, wire: &WireSubmission) -> Outcome {
 /// Moves focus to the first field marked invalid, after the view updated.
 pub fn focus_first_invalid(root: web_sys::HtmlElement) {
     leptos::prelude::request_animation_frame(move || {
-        if let Ok(Some(el)) = root.query_selector("[aria-invalid=\"true\"]") {
-            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                let _ = el.focus();
-            }
+        if let Ok(Some(el)) = root.query_selector("[aria-invalid=\"true\"]")
+            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+        {
+            let _ = el.focus();
         }
     });
 }

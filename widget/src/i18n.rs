@@ -5,10 +5,14 @@
 fn en(key: &str) -> Option<&'static str> {
     Some(match key {
         "form.title" => "Share your view on our digital future",
-        "form.intro" => "The United Nations is preparing a Global Digital Compact. Your input goes to the consultation.",
+        "form.intro" => {
+            "The United Nations is preparing a Global Digital Compact. Your input goes to the consultation."
+        }
         "field.topic" => "Topic",
         "field.principles" => "Core principles",
-        "field.principles.hint" => "What principles should all governments, companies, civil society and other stakeholders adhere to?",
+        "field.principles.hint" => {
+            "What principles should all governments, companies, civil society and other stakeholders adhere to?"
+        }
         "field.stakeholder" => "You are answering as",
         "field.country" => "Country",
         "choose" => "Choose…",

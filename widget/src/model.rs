@@ -3,7 +3,9 @@
 //! becomes a v1 submission checked by the shared core.
 
 use gdc_core::submission::LANGUAGES;
-use gdc_core::{Consultation, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireSubmission, WireSubmitter};
+use gdc_core::{
+    Consultation, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireSubmission, WireSubmitter,
+};
 
 /// What the embedding page asked for, from the iframe URL or attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +103,10 @@ impl Draft {
         let answers = if self.topic.is_empty() {
             Vec::new()
         } else {
-            vec![WireAnswer { topic: self.topic.clone(), texts: [("principles".to_owned(), self.principles.clone())].into() }]
+            vec![WireAnswer {
+                topic: self.topic.clone(),
+                texts: [("principles".to_owned(), self.principles.clone())].into(),
+            }]
         };
         WireSubmission {
             id: id.to_owned(),

@@ -123,7 +123,9 @@ pub fn build(root: &Path) -> Result<()> {
         "/widget/v1/loader.js",
         &fs::read(root.join("widget/js/loader.js"))?,
     )?;
-    for (name, asset) in [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)] {
+    for (name, asset) in
+        [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)]
+    {
         files.insert(name.to_owned(), asset);
     }
     let manifest = Manifest { files };

@@ -6,7 +6,7 @@ use std::fs;
 use crate::helpers::{TestApp, spawn_app_with};
 
 async fn app_with_assets() -> TestApp {
-    let app = spawn_app_with(|c| {
+    spawn_app_with(|c| {
         let dist = &c.assets_dir;
         fs::create_dir_all(dist.join("widget/assets")).unwrap();
         fs::create_dir_all(dist.join("widget/v1")).unwrap();
@@ -17,8 +17,7 @@ async fn app_with_assets() -> TestApp {
         fs::write(dist.join("widget/assets/gdc_widget_bg-0123456789abcdef.wasm.br"), b"fake-br").unwrap();
         fs::write(dist.join("embed.html"), "<!doctype html><div id=gdc-root></div>").unwrap();
     })
-    .await;
-    app
+    .await
 }
 
 async fn get_with(app: &TestApp, path: &str, accept_encoding: &str) -> reqwest::Response {

@@ -35,7 +35,8 @@ async fn each_item_of_a_batch_gets_its_own_result_and_ids_are_kept_once() {
     let response = post_batch(&app, Some(COMPANION_TOKEN), &json!({ "submissions": [a, b, bad, a] })).await;
     assert_eq!(response.status(), 200);
     let results: Value = response.json().await.unwrap();
-    let statuses: Vec<&str> = results["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        results["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["accepted", "accepted", "rejected", "duplicate"]);
     assert_eq!(results["results"][2]["errors"][0]["field"], "submitter.country");
 
@@ -62,13 +63,8 @@ async fn export_gives_json_lines_and_csv_to_the_admin_only() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["submission"], s);
 
-    let csv = app
-        .client
-        .get(format!("{}/v1/export?format=csv", app.url))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let csv =
+        app.client.get(format!("{}/v1/export?format=csv", app.url)).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let text = csv.text().await.unwrap();
     let mut lines = text.lines();
@@ -77,12 +73,7 @@ async fn export_gives_json_lines_and_csv_to_the_admin_only() {
     assert!(row.contains("Transparence 🌍 الشفافية 透明"), "{row}");
     assert!(row.contains("'=HYPERLINK"), "formulas are defused: {row}");
 
-    let unknown = app
-        .client
-        .get(format!("{}/v1/export?format=xml", app.url))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let unknown =
+        app.client.get(format!("{}/v1/export?format=xml", app.url)).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
     assert_eq!(unknown.status(), 400);
 }

@@ -54,7 +54,12 @@ pub fn test_config(dir: &Path) -> Config {
                 topics: vec!["data".into(), "ai".into()],
                 enabled: true,
             },
-            Site { key: "closed".into(), origins: vec!["https://closed.example".into()], topics: vec![], enabled: false },
+            Site {
+                key: "closed".into(),
+                origins: vec!["https://closed.example".into()],
+                topics: vec![],
+                enabled: false,
+            },
         ],
     }
 }
