@@ -143,3 +143,31 @@ pub async fn field_errors(response: reqwest::Response) -> Vec<(String, String)> 
         })
         .collect()
 }
+
+#[test]
+fn the_sample_configuration_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("gdc-server.sample.toml");
+    let config = Config::from_file(&path).unwrap();
+    config.check().unwrap();
+    assert_eq!(config.sites[0].key, "example-ngo");
+    assert!(!format!("{config:?}").contains("change-me"), "tokens never print");
+}
+
+#[test]
+fn a_configuration_with_problems_names_each_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "[companion]\ntoken = \"\"\n[central]\nenabled = false\n[[sites]]\nkey = \"Bad Key\"\norigins = [\"nope\"]\n",
+    )
+    .unwrap();
+    let err = Config::from_file(&path).unwrap().check().unwrap_err().to_string();
+    assert!(err.contains("companion.token is empty"), "{err}");
+    assert!(err.contains("central_url is required"), "{err}");
+    assert!(err.contains("site key \"Bad Key\""), "{err}");
+
+    std::fs::write(&path, "adress = \"typo\"\n").unwrap();
+    let err = Config::from_file(&path).unwrap_err().to_string();
+    assert!(err.contains("unknown field `adress`"), "{err}");
+}
