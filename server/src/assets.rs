@@ -20,6 +20,12 @@ use crate::AppState;
 /// within a major version.
 pub const LOADER_PATH: &str = "/widget/v1/loader.js";
 
+/// The iframe page's path.
+pub const EMBED_PATH: &str = "/embed/v1";
+
+/// The asset paths as the OpenAPI document names them.
+pub const DOCUMENTED_PATHS: &[&str] = &[LOADER_PATH, EMBED_PATH, "/widget/assets/{file}"];
+
 /// The embed page's policy, before `frame-ancestors`: our own scripts,
 /// our own Wasm, requests only to ourselves.
 const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -42,7 +48,7 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
             tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).service(hashed),
         )
         .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
-        .route("/embed/v1", get(embed_page));
+        .route(EMBED_PATH, get(embed_page));
     if let Some(root) = site_root {
         let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         router = router
@@ -74,14 +80,15 @@ async fn embed_page(State(state): State<AppState>, Query(q): Query<EmbedQuery>) 
     let Ok(csp) = HeaderValue::from_str(&csp) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    match tokio::fs::read(state.assets_dir.join("embed.html")).await {
+    match tokio::fs::read_to_string(state.assets_dir.join("embed.html")).await {
         Ok(html) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
                 (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
                 (header::CONTENT_SECURITY_POLICY, csp),
             ],
-            html,
+            // A fresh form token in every page: it dates the form's loading.
+            html.replace("__GDC_TOKEN__", &state.tokens.issue(&site.key, crate::outbox::now_ms())),
         )
             .into_response(),
         Err(e) => {

@@ -3,7 +3,7 @@
 //! Secrets are wrapped so they never print.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -59,7 +59,74 @@ pub struct Config {
     pub site_root: Option<PathBuf>,
     pub companion: CompanionConfig,
     pub central: CentralConfig,
+    pub limits: LimitsConfig,
+    pub abuse: AbuseConfig,
     pub sites: Vec<Site>,
+}
+
+/// Request rates, sizes and timeouts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Submissions per minute from one client IP (many people may share one
+    /// address behind a school's or a mobile carrier's NAT).
+    pub per_ip_per_minute: u32,
+    /// Submissions one client IP may send at once before the rate applies.
+    pub per_ip_burst: u32,
+    /// Submissions per second for one site key.
+    pub per_site_per_second: u32,
+    pub per_site_burst: u32,
+    /// Peers whose `X-Forwarded-For` is believed (the reverse proxies in
+    /// front of this server). Anyone else's header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Most time to receive a request body, in ms.
+    #[serde(with = "millis")]
+    pub body_timeout: Duration,
+    /// Most time to answer a request, in ms.
+    #[serde(with = "millis")]
+    pub request_timeout: Duration,
+    /// The outbox refuses new submissions (503) beyond this many rows not
+    /// yet forwarded...
+    pub spool_max_rows: u64,
+    /// ...or this many bytes of them.
+    pub spool_max_bytes: u64,
+}
+
+/// Quiet defences against scripted submissions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AbuseConfig {
+    /// Key for the form tokens issued with the widget. When unset, a random
+    /// key is made once and kept in `data_dir/form-token.key`.
+    pub token_secret: Option<Secret>,
+    /// Refuse submissions without a valid form token (403).
+    pub require_token: bool,
+    /// A submission sent sooner than this after its form token was issued
+    /// is taken for a bot: answered 202, not stored, counted in metrics.
+    #[serde(with = "millis")]
+    pub min_submit_time: Duration,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            per_ip_per_minute: 120,
+            per_ip_burst: 30,
+            per_site_per_second: 500,
+            per_site_burst: 1_000,
+            trusted_proxies: Vec::new(),
+            body_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            spool_max_rows: 1_000_000,
+            spool_max_bytes: 2 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for AbuseConfig {
+    fn default() -> Self {
+        Self { token_secret: None, require_token: true, min_submit_time: Duration::from_secs(3) }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +142,10 @@ pub struct CompanionConfig {
     /// How long a new submission may wait for a batch to fill.
     #[serde(with = "millis")]
     pub batch_delay: Duration,
+    /// Longest wait between two forwarding attempts while the central
+    /// store is unreachable.
+    #[serde(with = "millis")]
+    pub max_backoff: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -103,6 +174,8 @@ impl Default for Config {
             site_root: None,
             companion: CompanionConfig::default(),
             central: CentralConfig::default(),
+            limits: LimitsConfig::default(),
+            abuse: AbuseConfig::default(),
             sites: Vec::new(),
         }
     }
@@ -116,6 +189,7 @@ impl Default for CompanionConfig {
             token: Secret::default(),
             batch_size: 500,
             batch_delay: Duration::from_millis(50),
+            max_backoff: Duration::from_secs(30),
         }
     }
 }
@@ -129,9 +203,39 @@ impl Default for CentralConfig {
 impl Config {
     /// Reads a TOML file over the defaults.
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("invalid config {}: {e}", path.display()))
+        Self::load(Some(path), std::iter::empty())
+    }
+
+    /// The defaults, then the TOML file if any, then `GDC_…` variables from
+    /// `env` (`GDC_ADDR`, `GDC_COMPANION__TOKEN`: a double underscore goes
+    /// one table down).
+    pub fn load(path: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Self> {
+        use figment::Figment;
+        use figment::providers::{Format, Serialized, Toml};
+
+        let mut figment = Figment::new();
+        if let Some(path) = path {
+            if !path.is_file() {
+                anyhow::bail!("cannot read config {}: no such file", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // Variables for the command line itself (GDC_CONFIG, GDC_LOG_JSON)
+        // are not configuration keys; only known tables and fields are read.
+        let mut from_env = serde_json::Map::new();
+        for (key, value) in env {
+            let Some(rest) = key.strip_prefix("GDC_") else { continue };
+            let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+            if !TOP_LEVEL_KEYS.contains(&path[0].as_str()) {
+                continue;
+            }
+            insert_path(&mut from_env, &path, env_value(&value));
+        }
+        figment = figment.merge(Serialized::defaults(serde_json::Value::Object(from_env)));
+        figment.extract().map_err(|e| {
+            let source = path.map_or_else(|| "environment".to_owned(), |p| p.display().to_string());
+            anyhow::anyhow!("invalid config ({source}): {e}")
+        })
     }
 
     /// The all-in-one demo: companion and central store in one process on
@@ -150,6 +254,8 @@ impl Config {
                 companions: vec![CompanionToken { name: "demo".into(), token }],
                 admin_token: None,
             },
+            limits: LimitsConfig::default(),
+            abuse: AbuseConfig::default(),
             sites: vec![Site::demo()],
         }
     }
@@ -178,6 +284,35 @@ impl Config {
     }
 }
 
+/// The keys `GDC_…` variables may set.
+const TOP_LEVEL_KEYS: &[&str] =
+    &["addr", "data_dir", "assets_dir", "site_root", "companion", "central", "limits", "abuse"];
+
+/// A variable's text as the TOML value it spells (number, boolean, list),
+/// or as a string.
+fn env_value(text: &str) -> serde_json::Value {
+    toml::from_str::<toml::Table>(&format!("v = {text}"))
+        .ok()
+        .and_then(|t| t.get("v").cloned())
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or_else(|| serde_json::Value::String(text.to_owned()))
+}
+
+fn insert_path(map: &mut serde_json::Map<String, serde_json::Value>, path: &[String], value: serde_json::Value) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = map.entry(first.clone()).or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(inner) = entry {
+                insert_path(inner, rest, value);
+            }
+        }
+    }
+}
+
 mod millis {
     use std::time::Duration;
 
@@ -198,6 +333,28 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret([redacted])");
         let c = Config { companion: CompanionConfig { token: s, ..Default::default() }, ..Default::default() };
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn environment_variables_override_the_file_one_table_down() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "addr = \"127.0.0.1:1\"\n[companion]\ntoken = \"from-file\"\nbatch_size = 7\n").unwrap();
+        let env = [
+            ("GDC_ADDR", "127.0.0.1:2"),
+            ("GDC_COMPANION__TOKEN", "from-env"),
+            ("GDC_LIMITS__PER_IP_BURST", "5"),
+            ("GDC_ABUSE__REQUIRE_TOKEN", "false"),
+            ("GDC_CONFIG", "ignored: a flag's variable, not a key"),
+            ("OTHER", "ignored"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let c = Config::load(Some(&path), env).unwrap();
+        assert_eq!(c.addr, "127.0.0.1:2".parse().unwrap());
+        assert_eq!(c.companion.token.expose(), "from-env");
+        assert_eq!(c.companion.batch_size, 7);
+        assert_eq!(c.limits.per_ip_burst, 5);
+        assert!(!c.abuse.require_token);
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub enum ApiError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("the request body did not arrive in time")]
+    Timeout,
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     /// Temporarily unable to take the request durably; the client retries.
     #[error("unavailable: {reason}")]
     Unavailable { reason: &'static str, retry_after_secs: u64 },
@@ -53,6 +57,8 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Self::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -77,7 +83,7 @@ impl IntoResponse for ApiError {
         };
         let body = Body { error: code, message: self.to_string(), errors };
         let mut response = (status, Json(body)).into_response();
-        if let Self::Unavailable { retry_after_secs, .. } = self {
+        if let Self::Unavailable { retry_after_secs, .. } | Self::TooManyRequests { retry_after_secs } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         if let Self::Unauthorized = self {

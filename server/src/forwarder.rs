@@ -8,12 +8,25 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use crate::central::{BatchResults, ItemStatus};
 use crate::config::Secret;
-use crate::outbox::Outbox;
+use crate::metrics::{Metrics, ResultLabel};
+use crate::outbox::{Outbox, now_ms};
+
+/// How forwarding has gone lately, for `/readyz`.
+#[derive(Debug, Default)]
+pub struct ForwardStatus {
+    /// When the central store last confirmed a batch (ms), 0 if never.
+    pub last_ok_ms: AtomicI64,
+    /// When the last attempt failed (ms), 0 if the last attempt succeeded.
+    pub failing_since_ms: AtomicI64,
+    pub last_error: std::sync::Mutex<Option<String>>,
+}
 
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
-const BACKOFF_CAP: Duration = Duration::from_secs(30);
 /// How often the outbox is looked at when nothing wakes the forwarder.
 const IDLE_POLL: Duration = Duration::from_secs(5);
 
@@ -26,13 +39,17 @@ pub struct Forwarder {
     pub token: Secret,
     pub batch_size: usize,
     pub batch_delay: Duration,
+    /// Longest wait between attempts while the central store fails.
+    pub max_backoff: Duration,
+    pub metrics: Arc<Metrics>,
+    pub status: Arc<ForwardStatus>,
 }
 
 /// Why a batch did not go through, and when to try again.
 #[derive(Debug)]
 enum Failure {
     /// The central store asked us to wait this long.
-    RetryAfter(Duration),
+    RetryAfter(Duration, String),
     /// Anything else transient: back off.
     Transient(String),
 }
@@ -59,21 +76,32 @@ impl Forwarder {
                 // Let a burst gather into one batch.
                 self.batch_delay
             } else {
+                let started = std::time::Instant::now();
                 match self.send(&pending).await {
                     Ok(()) => {
                         failures = 0;
+                        self.metrics.forward_batches.get_or_create(&ResultLabel { result: "ok" }).inc();
+                        self.metrics.forward_latency.observe(started.elapsed().as_secs_f64());
+                        self.status.last_ok_ms.store(now_ms(), Ordering::Relaxed);
+                        self.status.failing_since_ms.store(0, Ordering::Relaxed);
                         Duration::ZERO
                     }
                     Err(failure) => {
                         failures = failures.saturating_add(1);
-
-                        match failure {
-                            Failure::RetryAfter(d) => d,
-                            Failure::Transient(why) => {
-                                tracing::warn!(reason = %why, attempt = failures, "forwarding failed; will retry");
-                                full_jitter(failures)
-                            }
+                        self.metrics.forward_batches.get_or_create(&ResultLabel { result: "retry" }).inc();
+                        let now = now_ms();
+                        let _ =
+                            self.status.failing_since_ms.compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
+                        let (delay, why) = match failure {
+                            Failure::RetryAfter(d, why) => (d, why),
+                            Failure::Transient(why) => (full_jitter(failures, self.max_backoff), why),
+                        };
+                        tracing::warn!(reason = %why, attempt = failures, retry_in_ms = delay.as_millis() as u64,
+                            "forwarding failed; will retry");
+                        if let Ok(mut last) = self.status.last_error.lock() {
+                            *last = Some(why);
                         }
+                        delay
                     }
                 }
             };
@@ -105,7 +133,9 @@ impl Forwarder {
         if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
             && let Some(secs) = retry_after(&response)
         {
-            return Err(Failure::RetryAfter(Duration::from_secs(secs).min(BACKOFF_CAP * 10)));
+            // Honoured, within reason: a misconfigured store must not stall us for a day.
+            let wait = Duration::from_secs(secs).min(Duration::from_secs(600));
+            return Err(Failure::RetryAfter(wait, format!("central store answered {status}")));
         }
         if !status.is_success() {
             return Err(Failure::Transient(format!("central store answered {status}")));
@@ -126,7 +156,9 @@ impl Forwarder {
             }
         }
         if !confirmed.is_empty() {
+            let n = confirmed.len() as u64;
             self.outbox.mark_forwarded(confirmed).await.map_err(|e| Failure::Transient(e.to_string()))?;
+            self.metrics.forwarded.inc_by(n);
         }
         Ok(())
     }
@@ -136,9 +168,10 @@ fn retry_after(response: &reqwest::Response) -> Option<u64> {
     response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// "Full jitter": a uniform delay between zero and the capped exponential.
-fn full_jitter(attempt: u32) -> Duration {
-    let ceiling = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
+/// "Full jitter": a uniform delay between zero and the capped exponential,
+/// so companions that lost the central store together do not return together.
+fn full_jitter(attempt: u32, cap: Duration) -> Duration {
+    let ceiling = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(16)).min(cap);
     Duration::from_millis(rand::random_range(0..=ceiling.as_millis() as u64))
 }
 
@@ -148,12 +181,15 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_stays_under_the_cap() {
+        let cap = Duration::from_secs(30);
         for attempt in 1..40 {
-            let ceiling = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
+            let ceiling = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(16)).min(cap);
             for _ in 0..50 {
-                assert!(full_jitter(attempt) <= ceiling);
+                assert!(full_jitter(attempt, cap) <= ceiling);
             }
         }
-        assert!(BACKOFF_BASE.saturating_mul(1 << 16) > BACKOFF_CAP);
+        // The cap is reached, and the delays spread out below it.
+        let late: Vec<Duration> = (0..200).map(|_| full_jitter(30, cap)).collect();
+        assert!(late.iter().any(|d| *d > cap / 2) && late.iter().any(|d| *d < cap / 2));
     }
 }

@@ -1,32 +1,65 @@
-//! Liveness and readiness for orchestrators and for the demo's start-up.
+//! Operations endpoints: liveness, readiness and metrics.
+
+use std::sync::atomic::Ordering;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::outbox::now_ms;
 
 /// `GET /healthz`: the process serves HTTP.
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `GET /readyz`: storage answers; 503 otherwise.
+/// `GET /readyz`: 200 when the outbox takes writes (the one thing intake
+/// needs); the central store's reachability is reported, not required,
+/// since the outbox holds submissions while it is away.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let mut ready = true;
     let mut report = serde_json::Map::new();
     if let Some(outbox) = &state.outbox {
-        match outbox.depth().await {
-            Ok(depth) => {
-                report.insert("outbox".into(), json!({ "ok": true, "pending": depth }));
-            }
-            Err(e) => {
-                ready = false;
-                report.insert("outbox".into(), json!({ "ok": false, "error": e.to_string() }));
-            }
-        }
+        let writable = outbox.ping().await;
+        let stats = outbox.stats().await;
+        ready &= writable.is_ok();
+        report.insert(
+            "outbox".into(),
+            match (writable, stats) {
+                (Ok(()), Ok(s)) => json!({ "ok": true, "pending": s.pending, "dead_letters": s.dead }),
+                (Err(e), _) | (_, Err(e)) => json!({ "ok": false, "error": e.to_string() }),
+            },
+        );
+        let f = &state.forward_status;
+        let failing_since = f.failing_since_ms.load(Ordering::Relaxed);
+        let last_error = f.last_error.lock().ok().and_then(|e| e.clone());
+        report.insert(
+            "central".into(),
+            json!({
+                "reachable": failing_since == 0,
+                "last_ok_ms": f.last_ok_ms.load(Ordering::Relaxed),
+                "failing_for_ms": if failing_since == 0 { 0 } else { now_ms() - failing_since },
+                "last_error": if failing_since == 0 { None } else { last_error },
+            }),
+        );
     }
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(Value::Object(report)))
+}
+
+/// `GET /metrics`: Prometheus (OpenMetrics) text.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let m = &state.metrics;
+    if let Some(outbox) = &state.outbox {
+        m.outbox_pending.set(outbox.usage.rows.load(Ordering::Relaxed) as i64);
+        m.outbox_pending_bytes.set(outbox.usage.bytes.load(Ordering::Relaxed) as i64);
+        if let Ok(stats) = outbox.stats().await {
+            m.dead_letters.set(stats.dead);
+            m.outbox_oldest_age.set(stats.oldest_pending_ms.map_or(0, |t| (now_ms() - t).max(0) / 1000));
+        }
+    }
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], m.render())
 }

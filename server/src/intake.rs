@@ -1,18 +1,23 @@
 //! `POST /v1/submissions`: where a visitor's browser hands over a
-//! contribution. Checked in the order a client can act on: content type,
-//! size, JSON shape, site, origin, the consultation's rules; stored durably
-//! before it is acknowledged.
+//! contribution. Checked in the order a client can act on: rate, content
+//! type, size, JSON shape, site, origin, the consultation's rules, the bot
+//! checks; stored durably before it is acknowledged.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use gdc_core::{ErrorCode, FieldError, Receipt, ReceiptStatus, Rules, Submission, WireSubmission};
 
 use crate::AppState;
+use crate::abuse::{HONEYPOT_HEADER, TOKEN_HEADER, Verdict};
 use crate::error::ApiError;
-use crate::outbox::Stored;
+use crate::limits::{ClientIp, Limited};
+use crate::metrics::{ReasonLabel, ScopeLabel, StatusLabel};
+use crate::outbox::{Stored, now_ms};
 use crate::sites::Site;
 
 /// Largest body accepted, in bytes.
@@ -20,35 +25,83 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn submit(
     State(state): State<AppState>,
+    client: Option<axum::Extension<ClientIp>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    if let Some(axum::Extension(ClientIp(ip))) = client {
+        state.limits.check_ip(ip).map_err(|l| limited(&state, l))?;
+    }
     require_json(&headers)?;
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge { limit: MAX_BODY_BYTES }
-        } else {
-            ApiError::BadRequest(r.body_text())
-        }
-    })?;
+    let body = body.map_err(body_error)?;
     let wire = parse_json(&body)?;
     let site = state.site(&wire.site)?;
     check_origin(&headers, site)?;
+    state.limits.check_site(&site.key).map_err(|l| limited(&state, l))?;
     let submission =
         Submission::parse(wire, Rules { allowed_topics: site.allowed_topics() }).map_err(ApiError::Invalid)?;
+    let id = submission.id().to_string();
+
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match state.tokens.judge(header(TOKEN_HEADER), header(HONEYPOT_HEADER), &site.key, now_ms()) {
+        Verdict::Person => {}
+        Verdict::NoValidToken if state.require_token => {
+            return Err(ApiError::Forbidden(
+                "missing or invalid form token: reload the page to get a fresh form".to_owned(),
+            ));
+        }
+        Verdict::NoValidToken => {}
+        bot @ (Verdict::TooFast | Verdict::Honeypot) => {
+            // The bot sees what a person sees; only the metrics know.
+            state.metrics.bots.get_or_create(&ReasonLabel { reason: bot.reason() }).inc();
+            tracing::info!(id = %id, reason = bot.reason(), "submission taken for a bot; not stored");
+            return Ok((StatusCode::ACCEPTED, Json(Receipt { id, status: ReceiptStatus::Accepted })));
+        }
+    }
 
     let outbox = state.outbox.as_ref().ok_or(ApiError::NotFound)?;
-    let id = submission.id().to_string();
     let site_key = submission.site().to_owned();
     let body = serde_json::to_string(submission.wire()).map_err(|_| ApiError::Internal)?;
     let stored = outbox.insert(id.clone(), site_key, body).await.map_err(|e| {
         tracing::error!(error = %e, "could not store a submission");
         ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
     })?;
-    Ok(match stored {
-        Stored::New => (StatusCode::ACCEPTED, Json(Receipt { id, status: ReceiptStatus::Accepted })),
-        Stored::Duplicate => (StatusCode::OK, Json(Receipt { id, status: ReceiptStatus::Duplicate })),
-    })
+    match stored {
+        Stored::New => Ok((StatusCode::ACCEPTED, Json(Receipt { id, status: ReceiptStatus::Accepted }))),
+        Stored::Duplicate => Ok((StatusCode::OK, Json(Receipt { id, status: ReceiptStatus::Duplicate }))),
+        Stored::Full => {
+            tracing::warn!("outbox spool is full; refusing new submissions until forwarding catches up");
+            Err(ApiError::Unavailable { reason: "spool full", retry_after_secs: 30 })
+        }
+    }
+}
+
+/// Why the body could not be read: too large (413), too slow (408), or
+/// broken off (400).
+fn body_error(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::PayloadTooLarge { limit: MAX_BODY_BYTES };
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+    while let Some(e) = source {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::Timeout;
+        }
+        source = e.source();
+    }
+    ApiError::BadRequest(rejection.body_text())
+}
+
+fn limited(state: &AppState, l: Limited) -> ApiError {
+    state.metrics.rate_limited.get_or_create(&ScopeLabel { scope: l.scope }).inc();
+    ApiError::TooManyRequests { retry_after_secs: l.retry_after.as_secs_f64().ceil().max(1.0) as u64 }
+}
+
+/// Middleware: counts the intake's answers by status.
+pub async fn count_status(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    state.metrics.intake.get_or_create(&StatusLabel { status: response.status().as_u16() }).inc();
+    response
 }
 
 /// Only `application/json` (with any parameters, such as a charset).
@@ -84,11 +137,16 @@ fn check_origin(headers: &HeaderMap, site: &Site) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let same_origin = host.is_some_and(|host| origin.split_once("://").is_some_and(|(_, h)| h == host));
-    if same_origin || site.allows_origin(origin) {
+    if is_same_origin(headers) || site.allows_origin(origin) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(format!("origin {origin} may not post for site {}", site.key)))
     }
+}
+
+/// Whether the request's `Origin` is this server (compared with `Host`).
+pub fn is_same_origin(headers: &HeaderMap) -> bool {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    matches!((origin, host), (Some(o), Some(h)) if o.split_once("://").is_some_and(|(_, rest)| rest == h))
 }

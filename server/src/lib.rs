@@ -2,6 +2,7 @@
 //! assets) and the central store (batches, export), in one crate and one
 //! binary; configuration decides which roles a process plays.
 
+pub mod abuse;
 pub mod assets;
 pub mod central;
 pub mod config;
@@ -9,6 +10,8 @@ pub mod error;
 pub mod forwarder;
 pub mod health;
 pub mod intake;
+pub mod limits;
+pub mod metrics;
 pub mod outbox;
 pub mod sites;
 
@@ -18,26 +21,34 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, get, post};
+use axum::{Json, Router, middleware};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::abuse::FormTokens;
 use crate::central::CentralStore;
 use crate::config::{CompanionToken, Config, Secret};
 use crate::error::ApiError;
-use crate::forwarder::Forwarder;
-use crate::outbox::Outbox;
+use crate::forwarder::{ForwardStatus, Forwarder};
+use crate::limits::RateLimits;
+use crate::metrics::Metrics;
+use crate::outbox::{Outbox, SpoolLimit, now_ms};
 use crate::sites::Site;
 
 /// How long the forwarder may keep flushing after shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// Largest batch a companion may post to the central store.
 const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+/// The public API, described for people and tools.
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Everything handlers share. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -48,6 +59,11 @@ pub struct AppState {
     companions: Arc<Vec<CompanionToken>>,
     admin_token: Option<Secret>,
     assets_dir: Arc<PathBuf>,
+    pub limits: Arc<RateLimits>,
+    pub tokens: FormTokens,
+    pub require_token: bool,
+    pub metrics: Arc<Metrics>,
+    pub forward_status: Arc<ForwardStatus>,
 }
 
 impl AppState {
@@ -59,26 +75,94 @@ impl AppState {
             None => Err(ApiError::Forbidden(format!("unknown site {key:?}: it is not in this server's registry"))),
         }
     }
+
+    /// Whether any enabled site lists this origin (for CORS preflights,
+    /// which do not say which site they are for).
+    fn any_site_allows(&self, origin: &str) -> bool {
+        self.sites.values().any(|s| s.enabled && s.allows_origin(origin))
+    }
 }
 
-/// Every route of the public HTTP API, for the server and for tests.
+/// The public API: every path and its methods, in one table that the router
+/// is built from and that the OpenAPI test compares with `openapi.json`.
+pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/healthz", get(health::healthz)),
+        ("/readyz", get(health::readyz)),
+        ("/metrics", get(health::metrics)),
+        ("/v1/openapi.json", get(openapi)),
+        ("/v1/token", get(issue_token)),
+        ("/v1/submissions", post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES))),
+        ("/v1/batches", post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES))),
+        ("/v1/export", get(central::api::export)),
+    ]
+}
+
+/// Every route of the server, for `Application` and for tests.
 pub fn router(state: AppState, config: &Config) -> Router {
-    let mut api = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/v1/submissions", post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES)))
-        .route("/v1/batches", post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)))
-        .route("/v1/export", get(central::api::export));
+    let cors_state = state.clone();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin.to_str().is_ok_and(|o| cors_state.any_site_allows(o))
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static(abuse::TOKEN_HEADER),
+            HeaderName::from_static(abuse::HONEYPOT_HEADER),
+        ])
+        .max_age(Duration::from_secs(600));
+
+    let mut api = Router::new();
+    for (path, route) in api_routes() {
+        let route: MethodRouter<AppState> = match path {
+            // Browsers call these from partner pages in inline mode.
+            "/v1/submissions" => route
+                .layer::<_, std::convert::Infallible>(middleware::from_fn_with_state(
+                    state.clone(),
+                    intake::count_status,
+                ))
+                .layer::<_, std::convert::Infallible>(cors.clone()),
+            "/v1/token" => route.layer::<_, std::convert::Infallible>(cors.clone()),
+            _ => route,
+        };
+        api = api.route(path, route);
+    }
     if config.companion.enabled {
         api = api.merge(assets::routes(&config.assets_dir, config.site_root.as_deref()));
     }
+    let trusted = Arc::new(config.limits.trusted_proxies.clone());
     api.with_state(state)
+        .layer(middleware::from_fn_with_state(trusted, limits::client_ip))
+        .layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.limits.request_timeout))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    site: String,
+}
+
+/// `GET /v1/token?site=…`: a form token for a widget that was not given
+/// one in its page (inline mode).
+async fn issue_token(
+    State(state): State<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let site = state.site(&q.site)?;
+    let token = state.tokens.issue(&site.key, now_ms());
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "token": token }))))
 }
 
 /// A bound, ready server: build it, read its port, run it.
@@ -88,6 +172,7 @@ pub struct Application {
     router: Router,
     stop: CancellationToken,
     forwarder: Option<Forwarder>,
+    limits: Arc<RateLimits>,
 }
 
 impl Application {
@@ -101,8 +186,12 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
 
-        let outbox =
-            if config.companion.enabled { Some(Outbox::open(&config.data_dir.join("outbox.sqlite"))?) } else { None };
+        let spool = SpoolLimit { max_rows: config.limits.spool_max_rows, max_bytes: config.limits.spool_max_bytes };
+        let outbox = if config.companion.enabled {
+            Some(Outbox::open(&config.data_dir.join("outbox.sqlite"), spool)?)
+        } else {
+            None
+        };
         let central = if config.central.enabled {
             Some(CentralStore::open(&config.data_dir.join("central.sqlite"))?)
         } else {
@@ -111,6 +200,8 @@ impl Application {
         if config.companion.enabled && !config.assets_dir.join("embed.html").exists() {
             tracing::warn!(dir = %config.assets_dir.display(), "widget assets not found: run `cargo xtask build`");
         }
+        let metrics = Arc::new(Metrics::default());
+        let forward_status = Arc::new(ForwardStatus::default());
 
         let forwarder = match &outbox {
             Some(outbox) => {
@@ -122,10 +213,15 @@ impl Application {
                     token: config.companion.token.clone(),
                     batch_size: config.companion.batch_size,
                     batch_delay: config.companion.batch_delay,
+                    max_backoff: config.companion.max_backoff,
+                    metrics: metrics.clone(),
+                    status: forward_status.clone(),
                 })
             }
             None => None,
         };
+        let token_key = FormTokens::load_or_create_key(config.abuse.token_secret.as_ref(), &config.data_dir)?;
+        let limits = Arc::new(RateLimits::new(&config.limits));
         let state = AppState {
             sites: Arc::new(config.sites.iter().map(|s| (s.key.clone(), s.clone())).collect()),
             outbox,
@@ -133,9 +229,14 @@ impl Application {
             companions: Arc::new(config.central.companions.clone()),
             admin_token: config.central.admin_token.clone(),
             assets_dir: Arc::new(config.assets_dir.clone()),
+            limits: limits.clone(),
+            tokens: FormTokens::new(token_key, config.abuse.min_submit_time),
+            require_token: config.abuse.require_token,
+            metrics,
+            forward_status,
         };
         let router = router(state, &config);
-        Ok(Self { listener, router, stop: CancellationToken::new(), forwarder })
+        Ok(Self { listener, router, stop: CancellationToken::new(), forwarder, limits })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -152,18 +253,31 @@ impl Application {
     }
 
     /// Serves until SIGTERM, Ctrl-C or the stop token; then stops accepting,
-    /// lets in-flight requests finish, and gives the forwarder a deadline.
+    /// lets in-flight requests (and so their commits) finish, and gives the
+    /// forwarder a deadline to flush.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let stop = self.stop.clone();
         let forwarding = self.forwarder.map(|f| tokio::spawn(f.run(stop.clone())));
+        let limits = self.limits.clone();
+        let housekeeping_stop = stop.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    _ = every.tick() => limits.forget_idle(),
+                    () = housekeeping_stop.cancelled() => return,
+                }
+            }
+        });
         let signal_stop = stop.clone();
-        axum::serve(self.listener, self.router)
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(async move {
                 tokio::select! {
                     () = shutdown_signal() => {}
                     () = signal_stop.cancelled() => {}
                 }
-                tracing::info!("shutting down: no new connections");
+                tracing::info!("shutting down: no new connections; finishing requests in flight");
             })
             .await?;
         stop.cancel();

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gdc_server::Application;
 use gdc_server::central::{CentralStore, write_csv, write_jsonl};
 use gdc_server::config::Config;
+use gdc_server::outbox;
 
 /// Companion server and central store of the consultation widget.
 #[derive(Debug, Parser)]
@@ -56,10 +57,38 @@ enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
     },
-    /// Read a configuration and report every problem in it.
+    /// Read a configuration (with `GDC_…` variables) and report every problem in it.
     CheckConfig {
         #[arg(long, env = "GDC_CONFIG")]
         config: PathBuf,
+    },
+    /// Inspect the companion's outbox, and replay dead letters.
+    Outbox {
+        #[arg(long, env = "GDC_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        #[command(subcommand)]
+        action: OutboxAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxAction {
+    /// The newest rows, as JSON lines.
+    List {
+        /// Only the rows the central store rejected.
+        #[arg(long)]
+        dead: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Put dead letters back in line for forwarding.
+    Replay {
+        /// The submission id to replay.
+        #[arg(conflicts_with = "all", required_unless_present = "all")]
+        id: Option<String>,
+        /// Replay every dead letter.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -74,10 +103,7 @@ fn main() -> anyhow::Result<()> {
     init_tracing(cli.log_json);
     match cli.command {
         Command::Serve { config, addr, data_dir, assets_dir } => {
-            let mut c = match config {
-                Some(path) => Config::from_file(&path)?,
-                None => Config::default(),
-            };
+            let mut c = Config::load(config.as_deref(), std::env::vars())?;
             c.addr = addr.unwrap_or(c.addr);
             c.data_dir = data_dir.unwrap_or(c.data_dir);
             c.assets_dir = assets_dir.unwrap_or(c.assets_dir);
@@ -96,8 +122,26 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::CheckConfig { config } => {
-            Config::from_file(&config)?.check()?;
+            Config::load(Some(&config), std::env::vars())?.check()?;
             println!("{}: ok", config.display());
+            Ok(())
+        }
+        Command::Outbox { data_dir, action } => {
+            let path = data_dir.join("outbox.sqlite");
+            if !path.exists() {
+                anyhow::bail!("no outbox at {}", path.display());
+            }
+            match action {
+                OutboxAction::List { dead, limit } => {
+                    for row in outbox::admin::list(&path, dead, limit)? {
+                        println!("{}", serde_json::to_string(&row)?);
+                    }
+                }
+                OutboxAction::Replay { id, all: _ } => {
+                    let n = outbox::admin::replay(&path, id.as_deref())?;
+                    println!("{n} dead letter(s) back in line for forwarding");
+                }
+            }
             Ok(())
         }
     }

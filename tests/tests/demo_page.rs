@@ -24,6 +24,7 @@ async fn browser_demo_page_submission_makes_exactly_one_central_row() -> anyhow:
         )
         .await?;
     c.goto(&format!("{}/", server.url)).await?;
+    let loaded = std::time::Instant::now();
 
     let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Consultation"));
@@ -35,6 +36,9 @@ async fn browser_demo_page_submission_makes_exactly_one_central_row() -> anyhow:
     c.find(Locator::Css("#gdc-principles")).await?.send_keys(principles).await?;
     c.find(Locator::Css("#gdc-stakeholder")).await?.select_by_value("civil-society").await?;
     c.find(Locator::Css("#gdc-country")).await?.select_by_value("RW").await?;
+    // A person takes longer than the companion's minimum time to submit
+    // (3 s); a robot this fast would be quietly dropped.
+    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
     c.find(Locator::Css("button[type=submit]")).await?.click().await?;
 
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;

@@ -29,6 +29,15 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
     // Made once per form: retries of the same contribution reuse it, so the
     // companion stores it once whatever happens on the network.
     let id = StoredValue::new(browser::new_id());
+    // The form token dates the form's loading; the companion takes a form
+    // sent within seconds of it for a bot.
+    let (token, set_token) = signal(browser::page_token());
+    if token.get_untracked().is_none() {
+        let site = config.site.clone();
+        spawn_local(async move { set_token.set(browser::fetch_token(&site).await) });
+    }
+    // Hidden from people and from assistive technology; bots fill it in.
+    let (honeypot, set_honeypot) = signal(String::new());
     let config = StoredValue::new(config);
     let host = StoredValue::new_local(host);
 
@@ -56,7 +65,8 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 set_errors.set(Vec::new());
                 set_phase.set(Phase::Sending);
                 spawn_local(async move {
-                    match browser::send("/v1/submissions", &wire).await {
+                    let token = token.get_untracked().unwrap_or_default();
+                    match browser::send("/v1/submissions", &wire, &token, &honeypot.get_untracked()).await {
                         Outcome::Arrived => {
                             browser::emit(&host.get_value(), "gdc:submitted", &[("id", &wire.id)]);
                             set_phase.set(Phase::Done(wire.id));
@@ -140,6 +150,12 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 <p id="gdc-country-error" class="gdc-error">{move || error_text(Field::Country)}</p>
             </div>
 
+            <div class="gdc-hp" aria-hidden="true">
+                <label for="gdc-website">"Website (leave empty)"</label>
+                <input id="gdc-website" name="website" type="text" tabindex="-1" autocomplete="off"
+                    on:input=move |ev| set_honeypot.set(event_target_value(&ev)) />
+            </div>
+
             <p class="gdc-failed" role="alert">
                 {move || (phase.get() == Phase::Failed).then(|| tr("failed"))}
             </p>
@@ -149,21 +165,18 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
         </form>
     };
 
+    let done = move || matches!(phase.get(), Phase::Done(_));
     view! {
-        <Show
-            when=move || !matches!(phase.get(), Phase::Done(_))
-            fallback=move || {
-                let reference = match phase.get() { Phase::Done(id) => id, _ => String::new() };
-                view! {
-                    <section class="gdc-receipt" role="status" tabindex="-1">
-                        <h2 class="gdc-title">{tr("receipt.title")}</h2>
-                        <p>{tr("receipt.reference")}": "<code class="gdc-reference">{reference}</code></p>
-                        <p>{tr("receipt.next")}</p>
-                    </section>
-                }
-            }
-        >
-            {form.clone()}
-        </Show>
+        <div hidden=done>{form}</div>
+        {move || match phase.get() {
+            Phase::Done(reference) => Some(view! {
+                <section class="gdc-receipt" role="status" tabindex="-1">
+                    <h2 class="gdc-title">{tr("receipt.title")}</h2>
+                    <p>{tr("receipt.reference")}": "<code class="gdc-reference">{reference}</code></p>
+                    <p>{tr("receipt.next")}</p>
+                </section>
+            }),
+            _ => None,
+        }}
     }
 }

@@ -63,9 +63,32 @@ struct ErrorBody {
     errors: Vec<FieldError>,
 }
 
-/// Posts a submission to the companion that served this widget.
-pub async fn send(url: &str, wire: &WireSubmission) -> Outcome {
-    let request = match gloo_net::http::Request::post(url).json(wire) {
+/// The form token the embed page carries, if any.
+pub fn page_token() -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let meta = doc.query_selector("meta[name=\"gdc-token\"]").ok()??;
+    meta.get_attribute("content").filter(|t| t.starts_with("v1."))
+}
+
+/// Asks the companion for a form token (when the page did not carry one).
+pub async fn fetch_token(site: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Token {
+        token: String,
+    }
+    let url = format!("/v1/token?site={}", js_sys::encode_uri_component(site));
+    let response = gloo_net::http::Request::get(&url).send().await.ok()?;
+    if !response.ok() {
+        return None;
+    }
+    response.json::<Token>().await.ok().map(|t| t.token)
+}
+
+/// Posts a submission to the companion that served this widget, with the
+/// form token and the honeypot's value (empty for people).
+pub async fn send(url: &str, wire: &WireSubmission, token: &str, honeypot: &str) -> Outcome {
+    let request = gloo_net::http::Request::post(url).header("gdc-token", token).header("gdc-hp", honeypot);
+    let request = match request.json(wire) {
         Ok(r) => r,
         Err(e) => return Outcome::Failed(e.to_string()),
     };

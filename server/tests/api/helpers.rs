@@ -5,14 +5,17 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use gdc_server::Application;
+use gdc_server::abuse::FormTokens;
 use gdc_server::central::{CentralStore, StoredRow};
-use gdc_server::config::{CompanionToken, Config, Secret};
+use gdc_server::config::{AbuseConfig, CompanionToken, Config, LimitsConfig, Secret};
+use gdc_server::outbox::now_ms;
 use gdc_server::sites::Site;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 pub const COMPANION_TOKEN: &str = "companion-secret";
 pub const ADMIN_TOKEN: &str = "admin-secret";
+pub const FORM_TOKEN_KEY: &str = "form-token-key";
 
 #[derive(Debug)]
 pub struct TestApp {
@@ -46,6 +49,15 @@ pub fn test_config(dir: &Path) -> Config {
             companions: vec![CompanionToken { name: "test".into(), token: Secret::new(COMPANION_TOKEN) }],
             admin_token: Some(Secret::new(ADMIN_TOKEN)),
         },
+        // Loose enough for the load tests; the limit tests tighten them.
+        limits: LimitsConfig {
+            per_ip_per_minute: 60_000,
+            per_ip_burst: 10_000,
+            per_site_per_second: 10_000,
+            per_site_burst: 10_000,
+            ..Default::default()
+        },
+        abuse: AbuseConfig { token_secret: Some(Secret::new(FORM_TOKEN_KEY)), ..Default::default() },
         sites: vec![
             Site::demo(),
             Site {
@@ -93,12 +105,16 @@ pub fn submission() -> Value {
 }
 
 impl TestApp {
-    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(format!("{}{path}", self.url)).json(body).send().await.unwrap()
-    }
-
+    /// Posts as the widget does: with a form token issued a minute ago.
     pub async fn submit(&self, body: &Value) -> reqwest::Response {
-        self.post_json("/v1/submissions", body).await
+        let site = body["site"].as_str().unwrap_or_default();
+        self.client
+            .post(format!("{}/v1/submissions", self.url))
+            .header("gdc-token", form_token(site, 60_000))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -127,6 +143,11 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+}
+
+/// A form token for `site`, issued `age_ms` ago with the test servers' key.
+pub fn form_token(site: &str, age_ms: i64) -> String {
+    FormTokens::new(Secret::new(FORM_TOKEN_KEY), Duration::ZERO).issue(site, now_ms() - age_ms)
 }
 
 /// The `{field, code}` pairs of a 422 body.
@@ -169,5 +190,5 @@ fn a_configuration_with_problems_names_each_of_them() {
 
     std::fs::write(&path, "adress = \"typo\"\n").unwrap();
     let err = Config::from_file(&path).unwrap_err().to_string();
-    assert!(err.contains("unknown field `adress`"), "{err}");
+    assert!(err.contains("unknown field: found `adress`"), "{err}");
 }

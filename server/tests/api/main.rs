@@ -1,7 +1,11 @@
 //! Integration tests: the real server on a random loopback port with fresh
 //! SQLite files, spoken to over HTTP.
 
+mod abuse;
 mod assets;
 mod central;
+mod forwarding;
 mod helpers;
+mod limits;
+mod ops;
 mod submissions;

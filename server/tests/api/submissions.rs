@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{field_errors, spawn_app, submission};
+use crate::helpers::{field_errors, form_token, spawn_app, submission};
 
 #[tokio::test]
 async fn a_valid_submission_gets_202_and_is_in_the_outbox_when_acknowledged() {
@@ -122,6 +122,7 @@ async fn a_body_that_is_not_json_gets_415() {
         .client
         .post(format!("{}/v1/submissions", app.url))
         .header("content-type", "application/json; charset=utf-8")
+        .header("gdc-token", form_token("demo", 60_000))
         .body(submission().to_string())
         .send()
         .await
@@ -164,7 +165,12 @@ async fn only_the_sites_origins_or_the_companion_itself_may_post() {
         if site == "ngo" {
             body["answers"][0]["topic"] = json!("data");
         }
-        app.client.post(format!("{}/v1/submissions", app.url)).header("origin", origin).json(&body).send()
+        app.client
+            .post(format!("{}/v1/submissions", app.url))
+            .header("origin", origin)
+            .header("gdc-token", form_token(site, 60_000))
+            .json(&body)
+            .send()
     };
     assert_eq!(post("https://evil.example", "ngo").await.unwrap().status(), 403);
     assert_eq!(post("https://ngo.example.evil", "ngo").await.unwrap().status(), 403);

@@ -1,0 +1,135 @@
+//! Who is asking, and how often: the client's IP (believing
+//! `X-Forwarded-For` only from configured proxies) and per-IP and per-site
+//! rate limits (governor's GCRA), answered with 429 and `Retry-After`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::config::LimitsConfig;
+
+/// The client address a request is attributed to, set by [`client_ip`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// Middleware: works out the client's IP and stores it in the request.
+pub async fn client_ip(State(trusted): State<std::sync::Arc<Vec<IpAddr>>>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let ip = resolve_client_ip(peer, forwarded, &trusted);
+    req.extensions_mut().insert(ClientIp(ip));
+    next.run(req).await
+}
+
+/// The peer, unless it is a trusted proxy: then the right-most address in
+/// `X-Forwarded-For` that is not itself a trusted proxy. Entries to the left
+/// of that one were written by the client and prove nothing.
+pub fn resolve_client_ip(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let Some(list) = forwarded else { return peer };
+    let mut last = peer;
+    for entry in list.rsplit(',') {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => last = ip,
+            Ok(ip) => return ip,
+            Err(_) => return last,
+        }
+    }
+    last
+}
+
+#[derive(Debug)]
+pub struct RateLimits {
+    per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_site: DefaultKeyedRateLimiter<String>,
+}
+
+/// Which limit a request ran into, and when to come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    pub scope: &'static str,
+    pub retry_after: Duration,
+}
+
+fn nonzero(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n.max(1)).expect("at least one")
+}
+
+impl RateLimits {
+    pub fn new(config: &LimitsConfig) -> Self {
+        let per_ip = Quota::per_minute(nonzero(config.per_ip_per_minute)).allow_burst(nonzero(config.per_ip_burst));
+        let per_site =
+            Quota::per_second(nonzero(config.per_site_per_second)).allow_burst(nonzero(config.per_site_burst));
+        Self { per_ip: DefaultKeyedRateLimiter::keyed(per_ip), per_site: DefaultKeyedRateLimiter::keyed(per_site) }
+    }
+
+    pub fn check_ip(&self, ip: IpAddr) -> Result<(), Limited> {
+        self.per_ip.check_key(&ip).map_err(|not_until| Limited {
+            scope: "ip",
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
+    }
+
+    pub fn check_site(&self, site: &str) -> Result<(), Limited> {
+        self.per_site.check_key(&site.to_owned()).map_err(|not_until| Limited {
+            scope: "site",
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
+    }
+
+    /// Forgets keys whose limits have fully recovered, so memory follows
+    /// the number of recent clients rather than of all clients ever.
+    pub fn forget_idle(&self) {
+        self.per_ip.retain_recent();
+        self.per_site.retain_recent();
+        self.per_ip.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+        let trusted = [ip("10.0.0.1")];
+        assert_eq!(resolve_client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), &trusted), ip("203.0.113.9"));
+        assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), Some("1.2.3.4"), &trusted), ip("1.2.3.4"));
+        assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), None, &trusted), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn a_client_cannot_spoof_past_the_proxy_chain() {
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // The client wrote "6.6.6.6"; the proxies appended the real address.
+        let header = "6.6.6.6, 198.51.100.7, 10.0.0.2";
+        assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), Some(header), &trusted), ip("198.51.100.7"));
+        assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), Some("garbage, 10.0.0.2"), &trusted), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn the_burst_passes_then_the_limit_answers_with_a_wait() {
+        let limits = RateLimits::new(&LimitsConfig { per_ip_per_minute: 60, per_ip_burst: 3, ..Default::default() });
+        let a = ip("192.0.2.1");
+        for _ in 0..3 {
+            limits.check_ip(a).unwrap();
+        }
+        let limited = limits.check_ip(a).unwrap_err();
+        assert_eq!(limited.scope, "ip");
+        assert!(limited.retry_after > Duration::ZERO && limited.retry_after <= Duration::from_secs(1));
+        limits.check_ip(ip("192.0.2.2")).expect("another client has its own budget");
+    }
+}
