@@ -68,6 +68,25 @@ impl DemoServer {
         Ok(Self { child, url, data })
     }
 
+    /// Sends SIGTERM and waits for the exit status, at most `timeout`.
+    pub fn terminate(&mut self, timeout: Duration) -> Result<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status()?;
+        if !status.success() {
+            bail!("kill -TERM {pid} failed");
+        }
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            if start.elapsed() > timeout {
+                bail!("gdc-server did not exit within {timeout:?} of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Every row of the central store, through the `export` command.
     pub fn export(&self) -> Result<Vec<serde_json::Value>> {
         let out = Command::new(server_bin())

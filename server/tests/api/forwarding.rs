@@ -190,3 +190,43 @@ async fn a_submission_the_central_store_rejects_becomes_a_dead_letter_that_can_b
     assert!(forwarded, "the replayed row was forwarded");
     assert!(admin::list(&outbox, true, 10).unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_acknowledged_before_a_shutdown_is_forwarded_after_the_restart() {
+    let port = free_port();
+    let central_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_owned();
+    let companion_config = move |c: &mut gdc_server::config::Config| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
+        c.companion.max_backoff = Duration::from_millis(300);
+        c.data_dir = data_dir.clone();
+    };
+
+    // The central store is away; the companion acknowledges, then stops.
+    let first = spawn_app_with(companion_config.clone()).await;
+    let bodies: Vec<Value> = (0..50).map(|_| submission()).collect();
+    let responses = futures::future::join_all(bodies.iter().map(|b| first.submit(b))).await;
+    assert!(responses.iter().all(|r| r.status() == 202));
+    drop(first); // cancels its stop token: the same path as SIGTERM
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // A new process on the same data, with the central store back.
+    let (_, stop) = central_on(port, central_dir.path()).await;
+    let second = spawn_app_with(companion_config).await;
+    let mut ids = Vec::new();
+    for _ in 0..200 {
+        ids = central_ids(central_dir.path());
+        if ids.len() >= 50 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ids.sort();
+    let mut sent: Vec<String> = bodies.iter().map(|b| b["id"].as_str().unwrap().to_owned()).collect();
+    sent.sort();
+    assert_eq!(ids, sent, "every acknowledged submission arrived, once");
+    drop(second);
+    stop.cancel();
+}
