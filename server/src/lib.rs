@@ -131,6 +131,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
     if config.companion.enabled {
         api = api.merge(assets::routes(&config.assets_dir, config.site_root.as_deref()));
     }
+    if config.bench_noop_route {
+        // The same stack as intake (middleware, body read), none of its work.
+        api = api.route(
+            "/bench/noop",
+            post(|_body: axum::body::Bytes| async { (StatusCode::ACCEPTED, "{\"status\":\"accepted\"}") }),
+        );
+    }
     let trusted = Arc::new(config.limits.trusted_proxies.clone());
     api.with_state(state)
         .layer(middleware::from_fn_with_state(trusted, limits::client_ip))
@@ -173,6 +180,7 @@ pub struct Application {
     stop: CancellationToken,
     forwarder: Option<Forwarder>,
     limits: Arc<RateLimits>,
+    signals: Signals,
 }
 
 impl Application {
@@ -236,7 +244,10 @@ impl Application {
             forward_status,
         };
         let router = router(state, &config);
-        Ok(Self { listener, router, stop: CancellationToken::new(), forwarder, limits })
+        // Registered now, before anyone can learn our address: a SIGTERM
+        // from then on stops us gracefully, never by the default action.
+        let signals = Signals::register()?;
+        Ok(Self { listener, router, stop: CancellationToken::new(), forwarder, limits, signals })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -270,11 +281,12 @@ impl Application {
             }
         });
         let signal_stop = stop.clone();
+        let mut signals = self.signals;
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(async move {
                 tokio::select! {
-                    () = shutdown_signal() => {}
+                    () = signals.recv() => {}
                     () = signal_stop.cancelled() => {}
                 }
                 tracing::info!("shutting down: no new connections; finishing requests in flight");
@@ -295,23 +307,34 @@ fn loopback(addr: SocketAddr) -> SocketAddr {
     if addr.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], addr.port())) } else { addr }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGTERM and SIGINT, registered when created.
+#[derive(Debug)]
+struct Signals {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn register() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
+    }
+
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+    fn register() -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
