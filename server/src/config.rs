@@ -62,6 +62,9 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub abuse: AbuseConfig,
     pub sites: Vec<Site>,
+    /// Benchmarks only: adds `POST /bench/noop`, which reads the body and
+    /// answers 202 without doing anything, as the baseline for intake.
+    pub bench_noop_route: bool,
 }
 
 /// Request rates, sizes and timeouts.
@@ -177,6 +180,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             abuse: AbuseConfig::default(),
             sites: Vec::new(),
+            bench_noop_route: false,
         }
     }
 }
@@ -257,6 +261,7 @@ impl Config {
             limits: LimitsConfig::default(),
             abuse: AbuseConfig::default(),
             sites: vec![Site::demo()],
+            bench_noop_route: false,
         }
     }
 

@@ -40,32 +40,29 @@ pub fn dist() -> PathBuf {
     dist
 }
 
-/// A `gdc-server demo` process: companion and central store on SQLite in a
-/// fresh temporary folder, serving the repository's demo page.
+/// A `gdc-server` process with its own data folder; killed when dropped.
 #[derive(Debug)]
-pub struct DemoServer {
+pub struct ServerProcess {
     child: Child,
     pub url: String,
-    data: tempfile::TempDir,
+    pub data: PathBuf,
 }
 
-impl DemoServer {
-    /// Starts the demo exactly as `cargo xtask demo` does, on port 0.
-    pub fn start() -> Result<Self> {
-        let data = tempfile::tempdir()?;
-        let mut child = Command::new(server_bin())
-            .args(["demo", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data.path().join("data"))
-            .arg("--assets-dir")
-            .arg(dist())
-            .arg("--site-root")
-            .arg(env_path("GDC_SITE_ROOT", repo_root()))
+impl ServerProcess {
+    /// Runs `bin args…` and waits for it to announce its address.
+    pub fn spawn(bin: &Path, args: &[std::ffi::OsString], data: PathBuf) -> Result<Self> {
+        let mut child = Command::new(bin)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .context("cannot start gdc-server")?;
+            .with_context(|| format!("cannot start {}", bin.display()))?;
         let url = wait_for_listening(&mut child, Duration::from_secs(30))?;
         Ok(Self { child, url, data })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Sends SIGTERM and waits for the exit status, at most `timeout`.
@@ -86,12 +83,59 @@ impl DemoServer {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `gdc-server demo` process: companion and central store on SQLite in a
+/// fresh temporary folder, serving the repository's demo page.
+#[derive(Debug)]
+pub struct DemoServer {
+    process: ServerProcess,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl DemoServer {
+    /// Starts the demo exactly as `cargo xtask demo` does, on port 0.
+    pub fn start() -> Result<Self> {
+        Self::start_with(&server_bin(), &env_path("GDC_SITE_ROOT", repo_root()))
+    }
+
+    /// The demo from a given binary, serving pages from `site_root`.
+    pub fn start_with(bin: &Path, site_root: &Path) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        let args: Vec<std::ffi::OsString> = vec![
+            "demo".into(),
+            "--addr".into(),
+            "127.0.0.1:0".into(),
+            "--data-dir".into(),
+            data.clone().into(),
+            "--assets-dir".into(),
+            dist().into(),
+            "--site-root".into(),
+            site_root.into(),
+        ];
+        let process = ServerProcess::spawn(bin, &args, data)?;
+        let url = process.url.clone();
+        Ok(Self { process, url, _dir: dir })
+    }
+
+    pub fn terminate(&mut self, timeout: Duration) -> Result<std::process::ExitStatus> {
+        self.process.terminate(timeout)
+    }
 
     /// Every row of the central store, through the `export` command.
     pub fn export(&self) -> Result<Vec<serde_json::Value>> {
         let out = Command::new(server_bin())
             .args(["export", "--format", "jsonl", "--data-dir"])
-            .arg(self.data.path().join("data"))
+            .arg(&self.process.data)
             .output()?;
         if !out.status.success() {
             bail!("export failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -116,13 +160,6 @@ impl DemoServer {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-    }
-}
-
-impl Drop for DemoServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -198,8 +235,12 @@ impl Browser {
     /// Runs `source` in every new document before the page's own scripts,
     /// through chromedriver's Chrome DevTools Protocol endpoint.
     pub async fn on_new_document(&self, source: &str) -> Result<()> {
-        let params = serde_json::json!({ "source": source });
-        self.client.issue_cmd(Cdp { cmd: "Page.addScriptToEvaluateOnNewDocument", params }).await?;
+        self.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": source })).await
+    }
+
+    /// Sends any Chrome DevTools Protocol command (`Network.setCacheDisabled`…).
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> Result<()> {
+        self.client.issue_cmd(Cdp { cmd, params }).await?;
         Ok(())
     }
 

@@ -3,6 +3,9 @@
 // the partner page with a versioned, origin-checked postMessage protocol.
 import init, { mount } from "__GLUE__";
 
+// Marks for the start-up profile (`cargo xtask bench tti`).
+performance.mark("gdc-boot");
+
 const params = new URLSearchParams(location.search);
 // The partner page's origin, given by the loader. postMessage delivers only
 // if the parent really is that origin, and frame-ancestors (set by the server
@@ -31,7 +34,9 @@ new ResizeObserver(() => {
 
 try {
   await init({ module_or_path: "__WASM__" });
+  performance.mark("gdc-wasm-ready");
   mount(root, location.search);
+  performance.mark("gdc-mounted");
 } catch (err) {
   console.error("gdc: widget failed to start", err);
   post("gdc:error", { code: "start" });

@@ -71,7 +71,16 @@ pub fn needs_build(root: &Path) -> bool {
 
 pub fn build(root: &Path) -> Result<()> {
     ensure_wasm_target()?;
-    util::run(cargo().args([
+    // Panic locations name source files; shorter paths are fewer bytes to ship.
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+    let rustflags = format!(
+        "--remap-path-prefix={}=crates --remap-path-prefix={}=gdc",
+        cargo_home.join("registry/src").display(),
+        root.display()
+    );
+    util::run(cargo().env("RUSTFLAGS", rustflags).args([
         "build",
         "--package",
         "gdc-widget",
@@ -92,7 +101,8 @@ pub fn build(root: &Path) -> Result<()> {
         .generate(&bindgen_out)
         .context("wasm-bindgen failed")?;
 
-    let wasm_opt = ensure_npm_tools(root)?;
+    let (wasm_opt, esbuild) = ensure_npm_tools(root)?;
+    let minify_js = |bytes: &[u8]| minify(&esbuild, "js", bytes);
     let raw = bindgen_out.join("gdc_widget_bg.wasm");
     let optimised = bindgen_out.join("gdc_widget_bg.opt.wasm");
     util::run(Command::new(wasm_opt).args(WASM_OPT_FLAGS).arg(&raw).arg("-o").arg(&optimised))?;
@@ -103,13 +113,14 @@ pub fn build(root: &Path) -> Result<()> {
     fs::create_dir_all(dist.join("widget/v1"))?;
 
     let mut files = BTreeMap::new();
-    let glue = hashed(&dist, "gdc_widget", "js", &fs::read(bindgen_out.join("gdc_widget.js"))?)?;
+    let glue = hashed(&dist, "gdc_widget", "js", &minify_js(&fs::read(bindgen_out.join("gdc_widget.js"))?)?)?;
     let wasm = hashed(&dist, "gdc_widget_bg", "wasm", &fs::read(&optimised)?)?;
-    let css = hashed(&dist, "widget", "css", &fs::read(root.join("widget/style/widget.css"))?)?;
+    let css =
+        hashed(&dist, "widget", "css", &minify(&esbuild, "css", &fs::read(root.join("widget/style/widget.css"))?)?)?;
     let boot_src = fs::read_to_string(root.join("widget/js/embed.js"))?
         .replace("__GLUE__", &glue.path)
         .replace("__WASM__", &wasm.path);
-    let boot = hashed(&dist, "embed", "js", boot_src.as_bytes())?;
+    let boot = hashed(&dist, "embed", "js", &minify_js(boot_src.as_bytes())?)?;
     let embed_src = fs::read_to_string(root.join("widget/embed.html"))?
         .replace("__CSS_SRI__", &css.integrity)
         .replace("__CSS__", &css.path)
@@ -121,7 +132,7 @@ pub fn build(root: &Path) -> Result<()> {
     let loader = write_compressed(
         &dist.join("widget/v1/loader.js"),
         "/widget/v1/loader.js",
-        &fs::read(root.join("widget/js/loader.js"))?,
+        &minify_js(&fs::read(root.join("widget/js/loader.js"))?)?,
     )?;
     for (name, asset) in
         [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)]
@@ -189,17 +200,38 @@ fn ensure_wasm_target() -> Result<()> {
     }
 }
 
-/// `node_modules/.bin/wasm-opt`, running `npm ci` first when it is missing.
-fn ensure_npm_tools(root: &Path) -> Result<PathBuf> {
+/// Minifies JavaScript (scripts and modules alike: no bundling, so imports,
+/// exports and `/*! … */` notices stay) or CSS (`loader` is `js` or `css`).
+fn minify(esbuild: &Path, loader: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::process::Stdio;
+    let mut child = Command::new(esbuild)
+        .args(["--minify", &format!("--loader={loader}"), "--log-level=warning"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot run esbuild")?;
+    child.stdin.take().context("esbuild stdin")?.write_all(bytes)?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!("esbuild failed to minify");
+    }
+    Ok(out.stdout)
+}
+
+/// `node_modules/.bin/wasm-opt` and `esbuild`, running `npm ci` first when
+/// they are missing.
+fn ensure_npm_tools(root: &Path) -> Result<(PathBuf, PathBuf)> {
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
-    if !wasm_opt.exists() {
+    let esbuild = root.join("node_modules/.bin/esbuild");
+    if !wasm_opt.exists() || !esbuild.exists() {
         if !util::on_path("npm") {
             anyhow::bail!(
-                "npm is needed for wasm-opt (npm package binaryen, pinned in package-lock.json). \
+                "npm is needed for wasm-opt and esbuild (npm packages binaryen and esbuild, pinned in \
+                 package-lock.json). \
                  Install Node.js and npm, e.g. `apt-get install -y nodejs npm`, then rerun."
             );
         }
         util::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))?;
     }
-    Ok(wasm_opt)
+    Ok((wasm_opt, esbuild))
 }

@@ -5,8 +5,10 @@
 //! - `demo`: build what is missing, then run companion and central store.
 //! - `test`: every test, browser tests included, installing what it can.
 //! - `size`: the bytes a first visit downloads.
+//! - `bench`: measurements side by side, written to BENCHMARKS.md.
 
 mod assets;
+mod bench;
 mod demo;
 mod size;
 mod test;
@@ -23,6 +25,7 @@ fn main() -> Result<()> {
         Some("demo") => demo::run(&root, &args[1..]),
         Some("test") => test::run(&root, &args[1..]),
         Some("size") => size::run(&root),
+        Some("bench") => bench::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -31,7 +34,8 @@ fn main() -> Result<()> {
                  demo    build what is missing, then serve the demo at http://127.0.0.1:8080/ \
                  [--addr HOST:PORT] (env GDC_ADDR)\n  \
                  test    run every test: unit, integration and headless-Chromium browser tests\n  \
-                 size    raw, gzip and brotli bytes of each widget asset and of a first visit"
+                 size    raw, gzip and brotli bytes of each widget asset and of a first visit\n  \
+                 bench   [all|size|tti|intake|drain] measure and write BENCHMARKS.md"
             );
             bail!("no task given");
         }

@@ -73,6 +73,7 @@ pub fn test_config(dir: &Path) -> Config {
                 enabled: false,
             },
         ],
+        bench_noop_route: false,
     }
 }
 

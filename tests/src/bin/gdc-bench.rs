@@ -1,0 +1,475 @@
+//! `gdc-bench`: the measurements behind `cargo xtask bench`. Each
+//! subcommand prints one JSON object; xtask turns them into BENCHMARKS.md.
+//!
+//! - `tti`: loader start to `gdc:ready` in headless Chromium, against the
+//!   same form as a plain HTML page in the same iframe arrangement.
+//! - `intake`: wrk against `POST /v1/submissions` and a no-op route of the
+//!   same server, at several connection counts, plus the server's peak RSS.
+//! - `drain`: a backlog queued while the central store is down, then the
+//!   rate at which it drains once the store is back.
+//!
+//! Comparisons are made within one run, side by side: this machine is
+//! shared, so absolute figures vary from run to run.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::Locator;
+use gdc_e2e::{Browser, DemoServer, ServerProcess, dist, server_bin};
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |name: &str, default: &str| -> String {
+        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_owned())
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("tti") => tti(arg("--runs", "20").parse()?).await?,
+        Some("intake") => {
+            intake(&arg("--connections", "64,256"), arg("--seconds", "10").parse()?, arg("--profile", ""))?
+        }
+        Some("drain") => drain(arg("--count", "100000").parse()?)?,
+        _ => bail!(
+            "usage: gdc-bench tti [--runs N] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N]"
+        ),
+    };
+    println!("{}", serde_json::to_string_pretty(&result)?);
+    Ok(())
+}
+
+// ---------------------------------------------------------------- tti
+
+/// Host pages for both arrangements, written next to a copy of the plain
+/// form, so both load the same stylesheet from the same server.
+fn write_tti_pages(root: &Path) -> Result<()> {
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dist().join("manifest.json"))?)?;
+    let css = manifest["files"]["css"]["path"].as_str().context("css in manifest")?;
+    let examples = root.join("examples");
+    std::fs::create_dir_all(&examples)?;
+    std::fs::write(root.join("index.html"), "<!doctype html><title>bench</title>")?;
+    // t0 is taken just before the embedding starts, t1 when the form is usable.
+    let host = |body: &str| {
+        format!(
+            "<!doctype html><html lang=en><meta charset=utf-8><title>host</title><body>\
+             <script>window.__t0 = performance.now(); window.__bench = null;</script>{body}</body></html>"
+        )
+    };
+    std::fs::write(
+        examples.join("host-widget.html"),
+        host(
+            "<script>document.addEventListener('gdc:ready', () => { window.__bench = performance.now() - window.__t0; });</script>\
+             <script src=\"/widget/v1/loader.js\" data-site=\"demo\" data-lang=\"en\" data-loading=\"eager\"></script>",
+        ),
+    )?;
+    std::fs::write(
+        examples.join("host-plain.html"),
+        host(
+            "<div><iframe id=f title=Consultation style=\"display:block;width:100%;border:0;height:480px\"></iframe></div>\
+             <script>const f = document.getElementById('f');\
+             f.addEventListener('load', () => { window.__bench = performance.now() - window.__t0; });\
+             f.src = '/examples/plain-form.html';</script>",
+        ),
+    )?;
+    let stakeholders: String = options(&[
+        "government",
+        "un-system",
+        "private-sector",
+        "civil-society",
+        "academia",
+        "technical-community",
+        "individual",
+        "youth",
+    ]);
+    let topics =
+        options(&["connectivity", "fragmentation", "data", "human-rights", "accountability", "ai", "commons", "other"]);
+    let countries = options(&["AD", "AE", "AF", "FR", "RW", "ZW"]).repeat(40);
+    std::fs::write(
+        examples.join("plain-form.html"),
+        format!(
+            "<!doctype html><html lang=en><meta charset=utf-8><title>form</title>\
+             <link rel=stylesheet href=\"{css}\"><body><div class=gdc data-theme=auto>\
+             <form class=gdc-form method=post action=/nowhere><h2 class=gdc-title>Share your view</h2>\
+             <div class=gdc-field><label for=t>Topic</label><select id=t name=topic>{topics}</select></div>\
+             <div class=gdc-field><label for=p>Core principles</label><textarea id=p name=principles rows=5></textarea></div>\
+             <div class=gdc-field><label for=s>You are answering as</label><select id=s name=stakeholder>{stakeholders}</select></div>\
+             <div class=gdc-field><label for=c>Country</label><select id=c name=country>{countries}</select></div>\
+             <button class=gdc-submit type=submit>Send my contribution</button></form></div></body></html>"
+        ),
+    )?;
+    Ok(())
+}
+
+fn options(values: &[&str]) -> String {
+    values.iter().map(|v| format!("<option value={v}>{v}</option>")).collect()
+}
+
+async fn tti(runs: usize) -> Result<Value> {
+    let root = tempfile::tempdir()?;
+    write_tti_pages(root.path())?;
+    let server = DemoServer::start_with(&server_bin(), root.path())?;
+    let browser = Browser::start().await?;
+    // Every load is a first visit.
+    browser.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true })).await?;
+    let c = &browser.client;
+    let (mut widget, mut plain) = (Vec::new(), Vec::new());
+    let mut marks = Vec::new();
+    for i in 0..runs + 2 {
+        // Alternate the two so drift on this shared machine hits both alike.
+        for (page, out) in [("host-widget", &mut widget), ("host-plain", &mut plain)] {
+            c.goto(&format!("{}/examples/{page}.html", server.url)).await?;
+            let ms = wait_for_value(c, "return window.__bench;").await?;
+            if i >= 2 {
+                // The first two rounds warm the server and the browser process.
+                out.push(ms);
+            }
+            if page == "host-widget" && i >= 2 {
+                marks.push(widget_marks(c).await?);
+            }
+        }
+    }
+    browser.close().await?;
+    let (w, p) = (stats(&widget), stats(&plain));
+    let ratio = w["median_ms"].as_f64().unwrap_or(0.0) / p["median_ms"].as_f64().unwrap_or(1.0).max(0.001);
+    Ok(json!({ "runs": runs, "widget": w, "plain": p, "ratio_median": ratio, "widget_start": average_marks(&marks) }))
+}
+
+async fn wait_for_value(c: &fantoccini::Client, script: &str) -> Result<f64> {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = c.execute(script, vec![]).await?.as_f64() {
+            return Ok(v);
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            bail!("page never became ready");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Where the widget's start went, from the iframe's own timeline (same
+/// origin here): the wasm download, its compile and the first render.
+async fn widget_marks(c: &fantoccini::Client) -> Result<Value> {
+    c.find(Locator::Css("iframe")).await?;
+    let v = c
+        .execute(
+            "const w = document.querySelector('iframe').contentWindow;
+             const m = n => (w.performance.getEntriesByName(n)[0] || {}).startTime;
+             const r = w.performance.getEntriesByType('resource');
+             const wasm = r.find(e => e.name.endsWith('.wasm')) || {};
+             const glue = r.find(e => /gdc_widget-[0-9a-f]+\\.js$/.test(e.name)) || {};
+             return { boot: m('gdc-boot'), wasm_ready: m('gdc-wasm-ready'), mounted: m('gdc-mounted'),
+                      wasm_fetch: wasm.duration, wasm_bytes: wasm.transferSize,
+                      glue_fetch: glue.duration, nav_to_boot: m('gdc-boot') };",
+            vec![],
+        )
+        .await?;
+    Ok(v)
+}
+
+fn average_marks(marks: &[Value]) -> Value {
+    let avg = |f: &dyn Fn(&Value) -> Option<f64>| {
+        let xs: Vec<f64> = marks.iter().filter_map(f).collect();
+        if xs.is_empty() { Value::Null } else { json!(xs.iter().sum::<f64>() / xs.len() as f64) }
+    };
+    let diff = |a: &'static str, b: &'static str| move |m: &Value| Some(m[b].as_f64()? - m[a].as_f64()?);
+    json!({
+        "page_start_to_boot_script_ms": avg(&|m: &Value| m["boot"].as_f64()),
+        "boot_to_wasm_ready_ms": avg(&diff("boot", "wasm_ready")),
+        "wasm_ready_to_mounted_ms": avg(&diff("wasm_ready", "mounted")),
+        "wasm_fetch_ms": avg(&|m: &Value| m["wasm_fetch"].as_f64()),
+        "glue_fetch_ms": avg(&|m: &Value| m["glue_fetch"].as_f64()),
+    })
+}
+
+fn stats(xs: &[f64]) -> Value {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN);
+    json!({ "n": v.len(), "median_ms": q(0.5), "p10_ms": q(0.1), "p90_ms": q(0.9), "min_ms": q(0.0), "max_ms": q(1.0) })
+}
+
+// ---------------------------------------------------------------- intake
+
+const WRK_SCRIPT: &str = r#"
+-- Unique UUIDv7-shaped ids: a per-run salt from the command line, a thread
+-- number given by setup() in the main state, and a counter. (math.random
+-- repeats across wrk's per-thread Lua states, so it is not used.)
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+local counter = 0
+local salt = 0
+function init(args)
+  salt = tonumber(args[1]) or 0
+  path = args[2] or "/v1/submissions"
+end
+local text = string.rep("Transparent, accountable and inclusive digital governance. ", 12)
+function request()
+  counter = counter + 1
+  local id = string.format("%08x-%04x-7000-8000-%012x", salt, tid, counter)
+  local body = '{"id":"' .. id .. '","consultation":"gdc-2023","site":"demo","lang":"en",' ..
+    '"submitter":{"kind":"individual","stakeholder":"youth","country":"RW"},' ..
+    '"answers":[{"topic":"ai","principles":"' .. text .. '"}],' ..
+    '"consent":{"publish":false,"attribution":"anonymous","contact":false}}'
+  return wrk.format("POST", path, nil, body)
+end
+"#;
+
+/// A companion whose central store is away: intake alone is measured, and
+/// what it takes in stays queued.
+fn bench_companion(dir: &Path, central_port: u16) -> Result<ServerProcess> {
+    let config = dir.join("companion.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "addr = \"127.0.0.1:0\"\ndata_dir = \"{data}\"\nassets_dir = \"{dist}\"\nbench_noop_route = true\n\
+             [companion]\ncentral_url = \"http://127.0.0.1:{central_port}\"\ntoken = \"bench-token\"\nmax_backoff = 500\n\
+             [central]\nenabled = false\n\
+             [limits]\nper_ip_per_minute = 100000000\nper_ip_burst = 100000000\nper_site_per_second = 100000000\n\
+             per_site_burst = 100000000\nspool_max_rows = 10000000\nspool_max_bytes = 100000000000\n\
+             [abuse]\ntoken_secret = \"bench-key\"\n\
+             [[sites]]\nkey = \"demo\"\norigins = [\"http://127.0.0.1:*\"]\n",
+            data = dir.join("companion").display(),
+            dist = dist().display(),
+        ),
+    )?;
+    let args: Vec<OsString> = vec!["serve".into(), "--config".into(), config.into()];
+    ServerProcess::spawn(&server_bin(), &args, dir.join("companion"))
+}
+
+fn bench_central(dir: &Path, port: u16) -> Result<ServerProcess> {
+    let config = dir.join("central.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "addr = \"127.0.0.1:{port}\"\ndata_dir = \"{data}\"\n[companion]\nenabled = false\n\
+             [central]\nenabled = true\n[[central.companions]]\nname = \"bench\"\ntoken = \"bench-token\"\n",
+            data = dir.join("central").display(),
+        ),
+    )?;
+    let args: Vec<OsString> = vec!["serve".into(), "--config".into(), config.into()];
+    ServerProcess::spawn(&server_bin(), &args, dir.join("central"))
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A form token old enough to pass the minimum time to submit.
+fn aged_token(url: &str) -> Result<String> {
+    let out = Command::new("curl").args(["-sf", &format!("{url}/v1/token?site=demo")]).output()?;
+    let v: Value = serde_json::from_slice(&out.stdout).context("token")?;
+    std::thread::sleep(Duration::from_millis(3_200));
+    Ok(v["token"].as_str().context("token")?.to_owned())
+}
+
+#[derive(Debug)]
+struct WrkRun {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    requests: u64,
+    non_2xx: u64,
+    errors: u64,
+}
+
+fn run_wrk(url: &str, path: &str, token: &str, connections: u32, seconds: u32, script: &Path) -> Result<WrkRun> {
+    let salt: u32 = rand_u32();
+    let out = Command::new("wrk")
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "--timeout", "10s"])
+        .args(["-H", "Content-Type: application/json", "-H", &format!("gdc-token: {token}")])
+        .arg("-s")
+        .arg(script)
+        .arg(format!("{url}{path}"))
+        .args(["--", &salt.to_string(), path])
+        .output()
+        .context("wrk (apt-get install -y wrk)")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        bail!("wrk failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    }
+    parse_wrk(&text)
+}
+
+fn rand_u32() -> u32 {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    (t.as_nanos() as u32) ^ std::process::id().rotate_left(16)
+}
+
+fn parse_wrk(text: &str) -> Result<WrkRun> {
+    let find = |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().to_owned()));
+    let ms = |s: String| -> f64 {
+        let s = s.trim();
+        if let Some(v) = s.strip_suffix("us") {
+            v.parse::<f64>().unwrap_or(f64::NAN) / 1000.0
+        } else if let Some(v) = s.strip_suffix("ms") {
+            v.parse().unwrap_or(f64::NAN)
+        } else if let Some(v) = s.strip_suffix('s') {
+            v.parse::<f64>().unwrap_or(f64::NAN) * 1000.0
+        } else {
+            f64::NAN
+        }
+    };
+    let rps = find("Requests/sec:").context("no Requests/sec in wrk output")?.parse()?;
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let non_2xx = find("Non-2xx or 3xx responses:").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let errors = find("Socket errors:")
+        .map(|s| s.split(',').filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok()).sum())
+        .unwrap_or(0);
+    Ok(WrkRun {
+        rps,
+        p50_ms: find("50%").map(ms).unwrap_or(f64::NAN),
+        p99_ms: find("99%").map(ms).unwrap_or(f64::NAN),
+        requests,
+        non_2xx,
+        errors,
+    })
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn intake(connections: &str, seconds: u32, profile: String) -> Result<Value> {
+    let dir = tempfile::tempdir()?;
+    let script = dir.path().join("submit.lua");
+    std::fs::write(&script, WRK_SCRIPT)?;
+    let companion = bench_companion(dir.path(), free_port()?)?;
+    let token = aged_token(&companion.url)?;
+    let mut rows = Vec::new();
+    for c in connections.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let c: u32 = c.parse()?;
+        // Side by side on the same server: the no-op route, then intake.
+        let noop = run_wrk(&companion.url, "/bench/noop", &token, c, seconds, &script)?;
+        let durable = run_wrk(&companion.url, "/v1/submissions", &token, c, seconds, &script)?;
+        rows.push(json!({
+            "connections": c,
+            "noop": wrk_json(&noop),
+            "intake": wrk_json(&durable),
+            "ratio_rps": durable.rps / noop.rps,
+        }));
+    }
+    let mut profile_top = Value::Null;
+    if !profile.is_empty() {
+        profile_top = perf_profile(&companion, &token, &script, seconds, Path::new(&profile))?;
+    }
+    let rss = peak_rss_mb(companion.pid());
+    let pending = pending_rows(&companion.url)?;
+    Ok(json!({ "seconds": seconds, "runs": rows, "peak_rss_mb": rss, "rows_stored": pending, "profile": profile_top }))
+}
+
+fn wrk_json(r: &WrkRun) -> Value {
+    json!({ "rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms, "requests": r.requests,
+            "non_2xx": r.non_2xx, "socket_errors": r.errors })
+}
+
+/// Samples the server with perf while wrk loads it; returns the top symbols.
+fn perf_profile(server: &ServerProcess, token: &str, script: &Path, seconds: u32, out: &Path) -> Result<Value> {
+    let data = out.with_extension("data");
+    let mut perf = Command::new("perf")
+        .args(["record", "-F", "499", "-g", "-o"])
+        .arg(&data)
+        .args(["-p", &server.pid().to_string(), "--", "sleep", &seconds.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("perf (apt-get install -y linux-perf)")?;
+    let run = run_wrk(&server.url, "/v1/submissions", token, 256, seconds, script)?;
+    perf.wait()?;
+    let report = Command::new("perf")
+        .args([
+            "report",
+            "--stdio",
+            "--no-children",
+            "--sort",
+            "dso,symbol",
+            "--percent-limit",
+            "1.5",
+            "-g",
+            "none",
+            "-i",
+        ])
+        .arg(&data)
+        .output()?;
+    let text = String::from_utf8_lossy(&report.stdout).into_owned();
+    std::fs::write(out, &text)?;
+    let top: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains('%'))
+        .take(15)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    Ok(json!({ "rps_while_profiling": run.rps, "report": out.display().to_string(), "top": top }))
+}
+
+fn pending_rows(url: &str) -> Result<u64> {
+    let out = Command::new("curl").args(["-sf", &format!("{url}/metrics")]).output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("gdc_outbox_pending_rows ").and_then(|n| n.trim().parse().ok()))
+        .context("gdc_outbox_pending_rows in /metrics")
+}
+
+// ---------------------------------------------------------------- drain
+
+fn drain(count: u64) -> Result<Value> {
+    let dir = tempfile::tempdir()?;
+    let script = dir.path().join("submit.lua");
+    std::fs::write(&script, WRK_SCRIPT)?;
+    let central_port = free_port()?;
+    let companion = bench_companion(dir.path(), central_port)?;
+    let token = aged_token(&companion.url)?;
+
+    // Queue at least `count` submissions while the central store is down.
+    let fill_start = Instant::now();
+    let mut accepted = 0;
+    while pending_rows(&companion.url)? < count {
+        let run = run_wrk(&companion.url, "/v1/submissions", &token, 64, 5, &script)?;
+        accepted += run.requests - run.non_2xx;
+    }
+    let fill_secs = fill_start.elapsed().as_secs_f64();
+    let queued = pending_rows(&companion.url)?;
+
+    // Bring it up and time the drain.
+    let central = bench_central(dir.path(), central_port)?;
+    let start = Instant::now();
+    while pending_rows(&companion.url)? > 0 {
+        if start.elapsed() > Duration::from_secs(600) {
+            bail!("the backlog did not drain within 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let drain_secs = start.elapsed().as_secs_f64();
+    let stored = central_count(&central.data)?;
+    Ok(json!({
+        "queued": queued,
+        "intake_rps_while_queueing": accepted as f64 / fill_secs,
+        "drain_seconds": drain_secs,
+        "drain_rps": queued as f64 / drain_secs,
+        "central_rows": stored,
+        "drain_over_intake": (queued as f64 / drain_secs) / (accepted as f64 / fill_secs),
+    }))
+}
+
+fn central_count(data: &Path) -> Result<u64> {
+    let out = Command::new(server_bin()).args(["export", "--data-dir"]).arg(data).output()?;
+    if !out.status.success() {
+        bail!("export failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(out.stdout.iter().filter(|b| **b == b'\n').count() as u64)
+}

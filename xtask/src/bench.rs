@@ -1,0 +1,294 @@
+//! `cargo xtask bench [all|size|tti|intake|drain]`: runs the measurements
+//! (the `gdc-bench` binary, release builds) and writes BENCHMARKS.md.
+//!
+//! Each measurement is kept in `target/bench/<name>.json` with its date and
+//! command, so running one section rewrites that section and keeps the
+//! others. Everything below the "Notes" heading of BENCHMARKS.md is written
+//! by hand and kept as it is.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::util::{self, cargo};
+
+const SECTIONS: &[&str] = &["size", "tti", "intake", "drain"];
+const NOTES_HEADING: &str = "## Notes";
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let which = args.first().map_or("all", String::as_str);
+    let sections: Vec<&str> = match which {
+        "all" => SECTIONS.to_vec(),
+        s if SECTIONS.contains(&s) => vec![s],
+        other => bail!("unknown benchmark {other:?}; one of all, {}", SECTIONS.join(", ")),
+    };
+    if crate::assets::needs_build(root) {
+        crate::assets::build(root)?;
+    }
+    ensure_tools()?;
+    util::run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "gdc-server",
+        "--package",
+        "gdc-e2e",
+        "--bin",
+        "gdc-server",
+        "--bin",
+        "gdc-bench",
+    ]))?;
+    let out_dir = root.join("target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    for section in sections {
+        let (result, command) = measure(root, section, &out_dir)?;
+        let record = json!({
+            "date": today(),
+            "command": format!("cargo xtask bench {section}"),
+            "runs": command,
+            "machine": machine(),
+            "result": result,
+        });
+        std::fs::write(out_dir.join(format!("{section}.json")), serde_json::to_string_pretty(&record)?)?;
+    }
+    write_markdown(root, &out_dir)?;
+    eprintln!("wrote {}", root.join("BENCHMARKS.md").display());
+    Ok(())
+}
+
+fn measure(root: &Path, section: &str, out_dir: &Path) -> Result<(Value, String)> {
+    if section == "size" {
+        let manifest: Value = serde_json::from_str(&std::fs::read_to_string(root.join("dist/manifest.json"))?)?;
+        return Ok((manifest["files"].clone(), "dist/manifest.json after cargo xtask build".into()));
+    }
+    let bench = root.join("target/release/gdc-bench");
+    let mut cmd = Command::new(&bench);
+    cmd.arg(section)
+        .env("GDC_SERVER_BIN", root.join("target/release/gdc-server"))
+        .env("GDC_DIST", root.join("dist"))
+        .stderr(std::process::Stdio::null());
+    if section == "intake" {
+        cmd.args(["--connections", "64,256", "--seconds", "10", "--profile"]).arg(out_dir.join("intake-perf.txt"));
+    }
+    let described = util::describe(&cmd).replace(&format!("{}/", root.display()), "");
+    eprintln!("$ {described}");
+    let out = cmd.output().with_context(|| format!("cannot run {}", bench.display()))?;
+    if !out.status.success() {
+        bail!("{section} benchmark failed:\n{}", String::from_utf8_lossy(&out.stdout));
+    }
+    Ok((serde_json::from_slice(&out.stdout)?, described))
+}
+
+fn ensure_tools() -> Result<()> {
+    let missing: Vec<&str> = [("wrk", "wrk"), ("perf", "linux-perf"), ("curl", "curl")]
+        .iter()
+        .filter(|(bin, _)| !util::on_path(bin))
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if util::is_root() && util::on_path("apt-get") {
+        return util::run(Command::new("apt-get").args(["install", "-y"]).args(&missing));
+    }
+    bail!("benchmarks need {}: install them with `sudo apt-get install -y {}`", missing.join(", "), missing.join(" "))
+}
+
+fn today() -> String {
+    let out = Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| s.lines().next().and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map_or(0, |kb| kb / 1024 / 1024);
+    format!("{cores} cores ({cpu}), {mem} GiB RAM, shared")
+}
+
+fn load(out_dir: &Path, section: &str) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(out_dir.join(format!("{section}.json"))).ok()?).ok()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "**missed**" }
+}
+
+fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
+    let path: PathBuf = root.join("BENCHMARKS.md");
+    let notes = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|s| s.find(NOTES_HEADING).map(|i| s[i..].to_owned()))
+        .unwrap_or_else(|| format!("{NOTES_HEADING}\n\n(Written by hand: what the profiles show, what was tried.)\n"));
+    let mut md = String::from(
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (all sections) or `cargo xtask bench <section>`. \
+         This machine is shared and noisy: comparisons are ratios measured side by side in one run; \
+         absolute figures hold only for the machine and date given.\n\n",
+    );
+    let mut targets = Vec::new();
+
+    if let Some(r) = load(out_dir, "size") {
+        md += &header("Widget weight", &r);
+        md += "| asset | path | raw | gzip | brotli |\n|---|---|---:|---:|---:|\n";
+        let files = r["result"].as_object().cloned().unwrap_or_default();
+        let (mut raw, mut gz, mut br) = (0.0, 0.0, 0.0);
+        for (name, a) in &files {
+            md += &format!(
+                "| {name} | `{}` | {} | {} | {} |\n",
+                a["path"].as_str().unwrap_or(""),
+                a["bytes"],
+                a["gzip"],
+                a["brotli"]
+            );
+            raw += f(&a["bytes"]);
+            gz += f(&a["gzip"]);
+            br += f(&a["brotli"]);
+        }
+        md += &format!("| **first visit** | iframe mode, English, full variant | {raw} | {gz} | {br} |\n\n");
+        md += "One variant and one language exist so far; every language and variant loads these same files.\n\n";
+        let loader = f(&files.get("loader").map_or(Value::Null, |a| a["brotli"].clone()));
+        targets.push(format!("| loader at most 2 KB brotli | {loader} B | {} |", verdict(loader <= 2048.0)));
+        targets.push(format!(
+            "| first visit at most 100 KB brotli | {:.1} KB | {} |",
+            br / 1024.0,
+            verdict(br <= 100.0 * 1024.0)
+        ));
+    }
+    if let Some(r) = load(out_dir, "tti") {
+        let t = &r["result"];
+        md += &header("Widget time to interactive", &r);
+        md += &format!(
+            "From the host page's first script to the form being usable, first visit (cache disabled), \
+             {} loads each, alternating.\n\n| arrangement | median | p10 | p90 | min | max |\n|---|---:|---:|---:|---:|---:|\n",
+            t["runs"]
+        );
+        for (name, key) in [
+            ("widget (loader → iframe → Wasm → `gdc:ready`)", "widget"),
+            ("plain HTML form in the same iframe", "plain"),
+        ] {
+            let s = &t[key];
+            md += &format!(
+                "| {name} | {:.1} ms | {:.1} | {:.1} | {:.1} | {:.1} |\n",
+                f(&s["median_ms"]),
+                f(&s["p10_ms"]),
+                f(&s["p90_ms"]),
+                f(&s["min_ms"]),
+                f(&s["max_ms"])
+            );
+        }
+        let ratio = f(&t["ratio_median"]);
+        md += &format!(
+            "\nRatio of medians, widget / plain: **{ratio:.2}**.\n\nWhere the widget's start goes (averages, from the iframe's timeline):\n\n"
+        );
+        for (k, v) in t["widget_start"].as_object().cloned().unwrap_or_default() {
+            md += &format!("- {k}: {:.1}\n", f(&v));
+        }
+        md += "\n";
+        targets.push(format!(
+            "| time to interactive at most 1.5x the plain form | {ratio:.2}x | {} |",
+            verdict(ratio <= 1.5)
+        ));
+    }
+    if let Some(r) = load(out_dir, "intake") {
+        let t = &r["result"];
+        md += &header("Durable intake", &r);
+        md += &format!(
+            "wrk, 2 threads, {} s per run, ~1 KB submissions with unique ids, against one companion \
+             (central store away, so intake alone is measured): the no-op route (same stack, body read, no work) \
+             then `POST /v1/submissions` (validated, committed with `synchronous=FULL`, group commit).\n\n\
+             | connections | route | requests/s | p50 | p99 | non-2xx | socket errors |\n|---:|---|---:|---:|---:|---:|---:|\n",
+            t["seconds"]
+        );
+        for run in t["runs"].as_array().cloned().unwrap_or_default() {
+            for (name, key) in [("no-op", "noop"), ("intake", "intake")] {
+                let s = &run[key];
+                md += &format!(
+                    "| {} | {name} | {:.0} | {:.2} ms | {:.2} ms | {} | {} |\n",
+                    run["connections"],
+                    f(&s["rps"]),
+                    f(&s["p50_ms"]),
+                    f(&s["p99_ms"]),
+                    s["non_2xx"],
+                    s["socket_errors"]
+                );
+            }
+            let ratio = f(&run["ratio_rps"]);
+            md += &format!("| {} | **intake / no-op** | **{ratio:.2}** | | | | |\n", run["connections"]);
+            if run["connections"] == 256 {
+                let p99 = f(&run["intake"]["p99_ms"]);
+                targets.push(format!(
+                    "| intake at least 0.5x the no-op route at 256 connections | {ratio:.2}x | {} |",
+                    verdict(ratio >= 0.5)
+                ));
+                targets.push(format!(
+                    "| intake p99 at most 25 ms at 256 connections | {p99:.1} ms | {} |",
+                    verdict(p99 <= 25.0)
+                ));
+            }
+        }
+        let rss = f(&t["peak_rss_mb"]);
+        md += &format!(
+            "\nCompanion peak RSS over the whole run (VmHWM): **{rss:.1} MB**; rows stored: {}.\n\n",
+            t["rows_stored"]
+        );
+        targets.push(format!("| companion peak RSS at most 64 MB | {rss:.1} MB | {} |", verdict(rss <= 64.0)));
+        if let Some(top) = t["profile"]["top"].as_array() {
+            md += "Intake profile (`perf record -F 499 -g` on the companion under 256 connections; `perf report --no-children --sort dso,symbol`, top entries):\n\n```text\n";
+            for line in top {
+                md += &format!("{}\n", line.as_str().unwrap_or(""));
+            }
+            md += "```\n\n";
+        }
+    }
+    if let Some(r) = load(out_dir, "drain") {
+        let t = &r["result"];
+        md += &header("Forwarding", &r);
+        md += &format!(
+            "{} submissions queued through the API (wrk, 64 connections) while the central store was down, \
+             then the central store started; time until the companion's outbox was empty.\n\n\
+             | figure | value |\n|---|---:|\n| intake while queueing | {:.0} /s |\n| drain | {:.0} /s ({:.1} s) |\n\
+             | rows in the central store afterwards | {} |\n| **drain / intake** | **{:.2}** |\n\n",
+            t["queued"],
+            f(&t["intake_rps_while_queueing"]),
+            f(&t["drain_rps"]),
+            f(&t["drain_seconds"]),
+            t["central_rows"],
+            f(&t["drain_over_intake"])
+        );
+        let ratio = f(&t["drain_over_intake"]);
+        targets.push(format!("| drain rate at least the intake rate | {ratio:.2}x | {} |", verdict(ratio >= 1.0)));
+    }
+    let mut top = String::from("## Targets\n\n| target | measured | |\n|---|---:|---|\n");
+    for t in &targets {
+        top += t;
+        top += "\n";
+    }
+    top += "\n";
+    let (head, rest) = md.split_at(md.find("## ").unwrap_or(md.len()));
+    std::fs::write(path, format!("{head}{top}{rest}{notes}"))?;
+    Ok(())
+}
+
+fn header(title: &str, r: &Value) -> String {
+    format!(
+        "## {title}\n\nMeasured {} on {}, with `{}` (runs `{}`).\n\n",
+        r["date"].as_str().unwrap_or("?"),
+        r["machine"].as_str().unwrap_or("?"),
+        r["command"].as_str().unwrap_or("?"),
+        r["runs"].as_str().unwrap_or("?"),
+    )
+}
