@@ -47,6 +47,21 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [Self; 7] = [
+        Self::Required,
+        Self::TooLong,
+        Self::InvalidFormat,
+        Self::UnknownValue,
+        Self::OutOfRange,
+        Self::NotAllowed,
+        Self::Duplicate,
+    ];
+
+    /// The code a wire name stands for.
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The wire name, also the suffix of the catalog key `error.<code>`.
     pub fn as_str(self) -> &'static str {
         match self {

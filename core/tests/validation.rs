@@ -242,15 +242,9 @@ proptest! {
 
 #[test]
 fn error_codes_are_named_on_the_wire_as_as_str_says() {
-    for code in [
-        ErrorCode::Required,
-        ErrorCode::TooLong,
-        ErrorCode::InvalidFormat,
-        ErrorCode::UnknownValue,
-        ErrorCode::OutOfRange,
-        ErrorCode::NotAllowed,
-        ErrorCode::Duplicate,
-    ] {
+    for code in ErrorCode::ALL {
         assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        assert_eq!(ErrorCode::from_wire(code.as_str()), Some(code));
     }
+    assert_eq!(ErrorCode::from_wire("nope"), None);
 }

@@ -61,7 +61,13 @@ pub async fn submit(
 
     let outbox = state.outbox.as_ref().ok_or(ApiError::NotFound)?;
     let site_key = submission.site().to_owned();
-    let body = serde_json::to_string(submission.wire()).map_err(|_| ApiError::Internal)?;
+    // What was sent is stored as sent: it parsed as a valid v1 submission
+    // (so it is UTF-8 JSON with no unknown field), and writing it again
+    // would only cost time.
+    let body = match String::from_utf8(body.to_vec()) {
+        Ok(text) => text,
+        Err(_) => serde_json::to_string(submission.wire()).map_err(|_| ApiError::Internal)?,
+    };
     let stored = outbox.insert(id.clone(), site_key, body).await.map_err(|e| {
         tracing::error!(error = %e, "could not store a submission");
         ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
@@ -114,8 +120,13 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     if is_json { Ok(()) } else { Err(ApiError::UnsupportedMediaType) }
 }
 
-/// Parses the v1 shape, naming the field where the JSON went wrong.
+/// Parses the v1 shape, naming the field where the JSON went wrong. The
+/// path-tracking parser runs only when the plain one failed: most bodies
+/// are well formed, and tracking paths costs on every field.
 fn parse_json(body: &[u8]) -> Result<WireSubmission, ApiError> {
+    if let Ok(wire) = serde_json::from_slice(body) {
+        return Ok(wire);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

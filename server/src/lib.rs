@@ -50,9 +50,21 @@ const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
 /// The public API, described for people and tools.
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
-/// Everything handlers share. Cheap to clone.
+/// Everything handlers share: one `Arc`, so the several clones a request
+/// makes (extractors, middleware) cost one atomic increment each.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Shared {
     sites: Arc<HashMap<String, Site>>,
     pub outbox: Option<Outbox>,
     pub central: Option<CentralStore>,
@@ -66,7 +78,7 @@ pub struct AppState {
     pub forward_status: Arc<ForwardStatus>,
 }
 
-impl AppState {
+impl Shared {
     /// The registered, enabled site with this key.
     pub fn site(&self, key: &str) -> Result<&Site, ApiError> {
         match self.sites.get(key) {
@@ -230,7 +242,7 @@ impl Application {
         };
         let token_key = FormTokens::load_or_create_key(config.abuse.token_secret.as_ref(), &config.data_dir)?;
         let limits = Arc::new(RateLimits::new(&config.limits));
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             sites: Arc::new(config.sites.iter().map(|s| (s.key.clone(), s.clone())).collect()),
             outbox,
             central,
@@ -242,7 +254,7 @@ impl Application {
             require_token: config.abuse.require_token,
             metrics,
             forward_status,
-        };
+        }));
         let router = router(state, &config);
         // Registered now, before anyone can learn our address: a SIGTERM
         // from then on stops us gracefully, never by the default action.

@@ -79,8 +79,8 @@ impl RateLimits {
         })
     }
 
-    pub fn check_site(&self, site: &str) -> Result<(), Limited> {
-        self.per_site.check_key(&site.to_owned()).map_err(|not_until| Limited {
+    pub fn check_site(&self, site: &String) -> Result<(), Limited> {
+        self.per_site.check_key(site).map_err(|not_until| Limited {
             scope: "site",
             retry_after: not_until.wait_time_from(DefaultClock::default().now()),
         })

@@ -1,8 +1,8 @@
 //! The few browser facilities the widget needs beyond rendering: ids,
 //! country names, host events, the network.
 
-use gdc_core::{FieldError, WireSubmission};
-use wasm_bindgen::JsValue;
+use gdc_core::{ErrorCode, FieldError, WireSubmission};
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A fresh UUIDv7 from the clock and the browser's CSPRNG.
 pub fn new_id() -> String {
@@ -66,10 +66,26 @@ pub enum Outcome {
     Failed(String),
 }
 
-#[derive(serde::Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    errors: Vec<FieldError>,
+/// Reads `key` of a parsed JSON object as a string. The browser's own
+/// `JSON.parse` reads the companion's answers: serde_json's deserializer
+/// would add kilobytes to every first visit for two small objects.
+fn string_at(value: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).ok()?.as_string()
+}
+
+/// The `errors` of a 422 body, as the form shows them.
+fn field_errors(body: &str) -> Option<Vec<FieldError>> {
+    let parsed = js_sys::JSON::parse(body).ok()?;
+    let errors: js_sys::Array = js_sys::Reflect::get(&parsed, &JsValue::from_str("errors")).ok()?.dyn_into().ok()?;
+    Some(
+        errors
+            .iter()
+            .filter_map(|e| {
+                let code = ErrorCode::from_wire(&string_at(&e, "code")?)?;
+                Some(FieldError { field: string_at(&e, "field")?, code, message: string_at(&e, "message")? })
+            })
+            .collect(),
+    )
 }
 
 /// The form token the embed page carries, if any.
@@ -81,16 +97,13 @@ pub fn page_token() -> Option<String> {
 
 /// Asks the companion for a form token (when the page did not carry one).
 pub async fn fetch_token(site: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Token {
-        token: String,
-    }
     let url = format!("/v1/token?site={}", js_sys::encode_uri_component(site));
     let response = gloo_net::http::Request::get(&url).send().await.ok()?;
     if !response.ok() {
         return None;
     }
-    response.json::<Token>().await.ok().map(|t| t.token)
+    let body = response.text().await.ok()?;
+    string_at(&js_sys::JSON::parse(&body).ok()?, "token")
 }
 
 /// Posts a submission to the companion that served this widget, with the
@@ -103,9 +116,9 @@ pub async fn send(url: &str, wire: &WireSubmission, token: &str, honeypot: &str)
     };
     match request.send().await {
         Ok(r) if r.status() == 200 || r.status() == 202 => Outcome::Arrived,
-        Ok(r) if r.status() == 422 => match r.json::<ErrorBody>().await {
-            Ok(body) => Outcome::Invalid(body.errors),
-            Err(e) => Outcome::Failed(e.to_string()),
+        Ok(r) if r.status() == 422 => match r.text().await.ok().as_deref().and_then(field_errors) {
+            Some(errors) => Outcome::Invalid(errors),
+            None => Outcome::Failed("unreadable 422 answer".to_owned()),
         },
         Ok(r) => Outcome::Failed(format!("HTTP {}", r.status())),
         Err(e) => Outcome::Failed(e.to_string()),
