@@ -13,8 +13,9 @@ use crate::outbox::{now_ms, open_sqlite};
 /// What a companion posts to `POST /v1/batches`.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Batch {
-    /// Kept as raw JSON so one malformed item is refused alone.
-    pub submissions: Vec<serde_json::Value>,
+    /// Kept as raw JSON so one malformed item is refused alone, and stored
+    /// as it came without being written out again.
+    pub submissions: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// The central store's answer, one result per submission, in order.
@@ -111,6 +112,13 @@ fn rfc3339(ms: i64) -> String {
     humantime::format_rfc3339_millis(t).to_string()
 }
 
+/// Just the id of an item that is not a valid submission, to report on it.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: String,
+}
+
 fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow::Result<BatchResults> {
     let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(batch.submissions.len());
@@ -120,16 +128,20 @@ fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow:
             "INSERT INTO submissions (id, consultation, site, companion, body, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
         )?;
-        for value in batch.submissions {
-            let id = value.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let parsed = serde_json::from_value::<WireSubmission>(value)
+        for raw in batch.submissions {
+            let text = raw.get();
+            let wire = serde_json::from_str::<WireSubmission>(text);
+            let id = match &wire {
+                Ok(w) => w.id.clone(),
+                Err(_) => serde_json::from_str::<IdOnly>(text).map(|i| i.id).unwrap_or_default(),
+            };
+            let parsed = wire
                 .map_err(|e| ValidationErrors(vec![crate::intake::malformed_field("submission", &e.to_string())]))
                 .and_then(|wire| Submission::parse(wire, Rules::default()));
             let result = match parsed {
                 Ok(sub) => {
                     let wire = sub.wire();
-                    let body = serde_json::to_string(wire)?;
-                    let n = insert.execute(params![wire.id, wire.consultation, wire.site, companion, body, now])?;
+                    let n = insert.execute(params![wire.id, wire.consultation, wire.site, companion, text, now])?;
                     let status = if n == 1 { ItemStatus::Accepted } else { ItemStatus::Duplicate };
                     ItemResult { id, status, errors: None }
                 }

@@ -191,7 +191,7 @@ impl Default for CompanionConfig {
             enabled: true,
             central_url: None,
             token: Secret::default(),
-            batch_size: 500,
+            batch_size: 1_000,
             batch_delay: Duration::from_millis(50),
             max_backoff: Duration::from_secs(30),
         }
