@@ -103,10 +103,21 @@ enum Format {
     Csv,
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_json);
-    match cli.command {
+    match run(cli.command) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line (with its causes), not a backtrace.
+            eprintln!("gdc-server: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve { config, addr, data_dir, assets_dir } => {
             let mut c = Config::load(config.as_deref(), std::env::vars())?;
             c.addr = addr.unwrap_or(c.addr);

@@ -11,3 +11,29 @@ fn sigterm_stops_the_server_cleanly_within_the_grace_period() -> anyhow::Result<
     assert!(status.success(), "exit status {status}");
     Ok(())
 }
+
+#[test]
+fn check_config_names_each_problem_in_one_line_and_fails() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "[companion]\ntoken = \"\"\n[[sites]]\nkey = \"Bad Key\"\norigins = [\"https://ok.example\"]\n",
+    )?;
+    let out = std::process::Command::new(gdc_e2e::server_bin())
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .output()?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("companion.token is empty") && stderr.contains("site key \"Bad Key\""), "{stderr}");
+
+    let sample = gdc_e2e::repo_root().join("server/gdc-server.sample.toml");
+    let ok =
+        std::process::Command::new(gdc_e2e::server_bin()).args(["check-config", "--config"]).arg(&sample).output()?;
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    Ok(())
+}

@@ -74,19 +74,10 @@ fn write_tti_pages(root: &Path) -> Result<()> {
              f.src = '/examples/plain-form.html';</script>",
         ),
     )?;
-    let stakeholders: String = options(&[
-        "government",
-        "un-system",
-        "private-sector",
-        "civil-society",
-        "academia",
-        "technical-community",
-        "individual",
-        "youth",
-    ]);
-    let topics =
-        options(&["connectivity", "fragmentation", "data", "human-rights", "accountability", "ai", "commons", "other"]);
-    let countries = options(&["AD", "AE", "AF", "FR", "RW", "ZW"]).repeat(40);
+    // The same choices the widget offers, from the same definition.
+    let stakeholders = options(gdc_core::submission::STAKEHOLDERS);
+    let topics = options(&gdc_core::GDC_2023.topics.iter().map(|t| t.id).collect::<Vec<_>>());
+    let countries = options(gdc_core::countries::COUNTRY_CODES);
     std::fs::write(
         examples.join("plain-form.html"),
         format!(
