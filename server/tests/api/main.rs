@@ -8,4 +8,5 @@ mod forwarding;
 mod helpers;
 mod limits;
 mod ops;
+mod rules;
 mod submissions;
