@@ -1,21 +1,58 @@
-//! The walking skeleton end to end: the demo page in headless Chromium shows
-//! the widget through the loader, and one submission becomes exactly one row
-//! in the central store.
+//! The demo page end to end: headless Chromium on the page `cargo xtask
+//! demo` serves, the widget in its iframe, every step of the form, and the
+//! row that reaches the central store.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use fantoccini::Locator;
+use fantoccini::{Client, Locator};
 use gdc_e2e::{Browser, DemoServer};
+use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-#[tokio::test(flavor = "multi_thread")]
-async fn browser_demo_page_submission_makes_exactly_one_central_row() -> anyhow::Result<()> {
+/// Opens the demo page and enters the widget's iframe once the form shows.
+async fn open_widget(c: &Client, server: &DemoServer) -> anyhow::Result<Instant> {
+    c.goto(&format!("{}/", server.url)).await?;
+    let loaded = Instant::now();
+    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
+    assert_eq!(frame.attr("title").await?.as_deref(), Some("Consultation"));
+    frame.enter_frame().await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    Ok(loaded)
+}
+
+/// Sets a field's text as typing would end (an `input` event), which also
+/// carries characters chromedriver cannot type, such as emoji.
+async fn set_text(c: &Client, css: &str, text: &str) -> anyhow::Result<()> {
+    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?;
+    c.execute(
+        "const el = document.querySelector(arguments[0]); el.focus(); el.value = arguments[1];
+         el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
+        vec![json!(css), json!(text)],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
+    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
+async fn next(c: &Client) -> anyhow::Result<()> {
+    click(c, "button[type=submit]").await
+}
+
+async fn step_title(c: &Client) -> anyhow::Result<String> {
+    Ok(c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-step-title")).await?.text().await?)
+}
+
+/// Fills every step for one kind of contributor, submits, and checks the
+/// one stored row equals what was typed.
+async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-
-    // Record the events the host page receives, from before the loader runs.
     browser
         .on_new_document(
             "window.__gdc = [];
@@ -23,28 +60,73 @@ async fn browser_demo_page_submission_makes_exactly_one_central_row() -> anyhow:
                document.addEventListener(t, e => window.__gdc.push([t, e.detail || {}]));",
         )
         .await?;
-    c.goto(&format!("{}/", server.url)).await?;
-    let loaded = std::time::Instant::now();
+    let loaded = open_widget(c, &server).await?;
+    assert_eq!(step_title(c).await?, "Topics");
 
-    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
-    assert_eq!(frame.attr("title").await?.as_deref(), Some("Consultation"));
-    frame.enter_frame().await?;
-    let topic = c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic")).await?;
+    click(c, "#gdc-topic-ai").await?;
+    click(c, "#gdc-topic-data").await?;
+    next(c).await?;
+    assert_eq!(step_title(c).await?, "Your answers");
+    let principles = "Transparence des algorithmes 🌍 · الشفافية · 算法透明";
+    let commitments = "Publier les audits <script>alert(1)</script> & rendre des comptes";
+    let comments = "数据保护 — حماية البيانات 🔐";
+    set_text(c, "#gdc-a-ai-principles", principles).await?;
+    set_text(c, "#gdc-a-ai-commitments", commitments).await?;
+    set_text(c, "#gdc-a-data-comments", comments).await?;
+    let counter = c.find(Locator::Id("gdc-a-ai-principles-count")).await?.text().await?;
+    assert_eq!(counter, format!("{} of 4000 characters", principles.chars().count()));
+    next(c).await?;
 
-    let principles = "Transparence des algorithmes · الشفافية · 算法透明";
-    topic.select_by_value("ai").await?;
-    c.find(Locator::Css("#gdc-principles")).await?.send_keys(principles).await?;
-    c.find(Locator::Css("#gdc-stakeholder")).await?.select_by_value("civil-society").await?;
-    c.find(Locator::Css("#gdc-country")).await?.select_by_value("RW").await?;
-    // A person takes longer than the companion's minimum time to submit
-    // (3 s); a robot this fast would be quietly dropped.
+    assert_eq!(step_title(c).await?, "About you");
+    click(c, &format!("#gdc-kind-{kind}")).await?;
+    let mut submitter = json!({ "kind": kind, "stakeholder": "civil-society", "country": "RW" });
+    if kind == "consultation" {
+        // Typed with the keyboard, as a person would.
+        c.find(Locator::Id("gdc-event-title")).await?.send_keys("Kigali youth forum").await?;
+        set_text(c, "#gdc-event-date", "2023-03-14").await?;
+        set_text(c, "#gdc-event-participants", "40").await?;
+        submitter["event"] = json!({ "title": "Kigali youth forum", "date": "2023-03-14", "participants": 40 });
+    }
+    c.find(Locator::Id("gdc-stakeholder")).await?.select_by_value("civil-society").await?;
+    set_text(c, "#gdc-country", "Rwanda").await?;
+    if kind != "individual" {
+        set_text(c, "#gdc-name", "Amina <b>Uwase</b>").await?;
+        set_text(c, "#gdc-organization", "Réseau numérique 网络").await?;
+        set_text(c, "#gdc-email", "amina@example.org").await?;
+        submitter["name"] = json!("Amina <b>Uwase</b>");
+        submitter["organization"] = json!("Réseau numérique 网络");
+        submitter["email"] = json!("amina@example.org");
+    }
+    next(c).await?;
+
+    assert_eq!(step_title(c).await?, "Your privacy");
+    let consent = if kind == "individual" {
+        json!({ "publish": false, "attribution": "anonymous", "contact": false })
+    } else {
+        click(c, "#gdc-publish").await?;
+        click(c, "#gdc-attribution-organization").await?;
+        click(c, "#gdc-contact").await?;
+        json!({ "publish": true, "attribution": "organization", "contact": true })
+    };
+    next(c).await?;
+
+    assert_eq!(step_title(c).await?, "Review and send");
+    // Shown back as text: the markup typed is visible, never rendered.
+    let review = c.find(Locator::Css(".gdc-form")).await?.text().await?;
+    assert!(review.contains(principles) && review.contains(commitments), "{review}");
+    assert_eq!(
+        c.execute("return document.querySelectorAll('.gdc-review script, .gdc-review b').length;", vec![]).await?,
+        0
+    );
+    if kind != "individual" {
+        assert!(review.contains("Amina <b>Uwase</b>"), "{review}");
+    }
+
+    // A person takes longer than the companion's minimum time to submit.
     tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
-    c.find(Locator::Css("button[type=submit]")).await?.click().await?;
-
+    next(c).await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
-    assert_eq!(reference.len(), 36, "the receipt shows the submission id, got {reference:?}");
 
-    // The host page heard about it through the loader's relay.
     c.enter_parent_frame().await?;
     let events = c.execute("return window.__gdc;", vec![]).await?;
     let names: Vec<&str> = events.as_array().unwrap().iter().filter_map(|e| e[0].as_str()).collect();
@@ -52,45 +134,101 @@ async fn browser_demo_page_submission_makes_exactly_one_central_row() -> anyhow:
     let submitted = events.as_array().unwrap().iter().find(|e| e[0] == "gdc:submitted").expect("gdc:submitted");
     assert_eq!(submitted[1]["id"], reference.as_str());
 
-    let rows = server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
+    server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
     // Give a duplicate forward the chance to show up before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rows_after = server.export()?;
-    assert_eq!(rows_after.len(), 1, "exactly one row: {rows_after:?}");
-    assert_eq!(rows, rows_after);
-    let s = &rows[0]["submission"];
-    assert_eq!(s["id"], reference.as_str());
-    assert_eq!(s["site"], "demo");
-    assert_eq!(s["answers"][0]["topic"], "ai");
-    assert_eq!(s["answers"][0]["principles"], principles);
-    assert_eq!(s["submitter"]["stakeholder"], "civil-society");
-    assert_eq!(s["submitter"]["country"], "RW");
-    assert_eq!(s["consent"]["publish"], false);
-
+    let rows = server.export()?;
+    assert_eq!(rows.len(), 1, "exactly one row: {rows:?}");
+    let expected = json!({
+        "id": reference,
+        "consultation": "gdc-2023",
+        "site": "demo",
+        "lang": "en",
+        "submitter": submitter,
+        "answers": [
+            { "topic": "data", "principles": "", "commitments": "", "comments": comments },
+            { "topic": "ai", "principles": principles, "commitments": commitments, "comments": "" },
+        ],
+        "consent": consent,
+    });
+    assert_eq!(rows[0]["submission"], expected);
     browser.close().await
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn browser_an_incomplete_form_shows_errors_beside_fields_and_sends_nothing() -> anyhow::Result<()> {
+async fn browser_an_individual_completes_every_step_and_one_row_equals_what_was_typed() -> anyhow::Result<()> {
+    complete_every_step_as("individual").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_an_organization_completes_every_step_and_one_row_equals_what_was_typed() -> anyhow::Result<()> {
+    complete_every_step_as("organization").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_a_consultation_completes_every_step_and_one_row_equals_what_was_typed() -> anyhow::Result<()> {
+    complete_every_step_as("consultation").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_next_without_a_topic_shows_the_error_beside_it_and_sends_nothing() -> anyhow::Result<()> {
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    c.goto(&format!("{}/", server.url)).await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?.enter_frame().await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic")).await?;
-    c.find(Locator::Css("button[type=submit]")).await?.click().await?;
-
-    // An empty choice is "required": the catalog's text shows beside the field.
+    open_widget(c, &server).await?;
+    next(c).await?;
     let error =
-        c.wait().at_most(WAIT).for_element(Locator::XPath("//p[@id='gdc-country-error'][normalize-space()]")).await?;
+        c.wait().at_most(WAIT).for_element(Locator::XPath("//p[@id='gdc-topics-error'][normalize-space()]")).await?;
     assert_eq!(error.text().await?, "Please fill this in.");
-    for id in ["gdc-topic", "gdc-stakeholder", "gdc-country"] {
-        let el = c.find(Locator::Id(id)).await?;
-        assert_eq!(el.attr("aria-invalid").await?.as_deref(), Some("true"), "{id} is marked invalid");
-    }
-    // Focus moved to the first invalid field.
+    let topics = c.find(Locator::Id("gdc-topics")).await?;
+    assert_eq!(topics.attr("aria-invalid").await?.as_deref(), Some("true"));
+    assert_eq!(step_title(c).await?, "Topics", "still on the first step");
+    // Focus moved to the field in error.
     let focused = c.execute("return document.activeElement.id;", vec![]).await?;
-    assert_eq!(focused, "gdc-topic");
+    assert_eq!(focused, "gdc-topics");
+
+    // On the next step, leaving an empty answer alone is fine; Next names it.
+    click(c, "#gdc-topic-ai").await?;
+    next(c).await?;
+    next(c).await?;
+    let error = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath("//p[@id='gdc-a-ai-principles-error'][normalize-space()]"))
+        .await?;
+    assert_eq!(error.text().await?, "Please fill this in.");
     assert!(server.export()?.is_empty(), "nothing reached the central store");
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_a_reload_in_the_middle_of_the_form_restores_the_draft() -> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    open_widget(c, &server).await?;
+    click(c, "#gdc-topic-commons").await?;
+    next(c).await?;
+    let text = "Un bien commun numérique 🌱 — 数字公共产品";
+    set_text(c, "#gdc-a-commons-principles", text).await?;
+    // Drafts are saved shortly after each change.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    c.enter_parent_frame().await?;
+    open_widget(c, &server).await?;
+    let checked = c.execute("return document.getElementById('gdc-topic-commons').checked;", vec![]).await?;
+    assert_eq!(checked, true, "the chosen topic is restored");
+    next(c).await?;
+    let restored = c.execute("return document.getElementById('gdc-a-commons-principles').value;", vec![]).await?;
+    assert_eq!(restored, text);
+
+    // "Start over" forgets it, also across a reload.
+    click(c, ".gdc-start-over").await?;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    c.enter_parent_frame().await?;
+    open_widget(c, &server).await?;
+    let checked = c.execute("return document.getElementById('gdc-topic-commons').checked;", vec![]).await?;
+    assert_eq!(checked, false);
+    assert!(server.export()?.is_empty());
     browser.close().await
 }

@@ -1,15 +1,16 @@
-//! The form. State lives in plain model types ([`crate::model`]); this file
-//! only binds them to the DOM.
+//! The form: a short stepper (topics, answers, about you, privacy, review),
+//! then a receipt. State lives in plain model types ([`crate::model`]);
+//! this file binds them to the DOM.
 
 use gdc_core::FieldError;
-use gdc_core::submission::STAKEHOLDERS;
+use gdc_core::submission::{ATTRIBUTIONS, KINDS, STAKEHOLDERS};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::{self, Outcome};
-use crate::i18n::t;
-use crate::model::{Draft, Field, WidgetConfig};
+use crate::i18n::{t, t_with};
+use crate::model::{Draft, Step, WidgetConfig};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
@@ -19,149 +20,237 @@ enum Phase {
     Failed,
 }
 
+/// Everything the step views share; all of it `Copy`.
+#[derive(Clone, Copy)]
+struct Ctx {
+    config: StoredValue<WidgetConfig>,
+    draft: RwSignal<Draft>,
+    step: RwSignal<Step>,
+    /// Errors on display, as (element id, catalog text).
+    errors: RwSignal<Vec<(String, String)>>,
+    /// Element ids the visitor has left at least once.
+    touched: RwSignal<Vec<String>>,
+    id: RwSignal<String>,
+    host: StoredValue<web_sys::HtmlElement, LocalStorage>,
+}
+
+impl Ctx {
+    fn tr(self, key: &str) -> String {
+        self.config.with_value(|c| t(&c.lang, key))
+    }
+
+    fn error(self, dom_id: &str) -> Option<String> {
+        self.errors.with(|es| es.iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone()))
+    }
+
+    fn invalid(self, dom_id: &'static str) -> impl Fn() -> String + Copy {
+        move || self.error(dom_id).is_some().to_string()
+    }
+
+    /// Shows `errors` (from the core) beside their fields.
+    fn show(self, errors: &[FieldError]) {
+        let shown = self.draft.with_untracked(|d| {
+            errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&format!("error.{}", e.code.as_str())))).collect()
+        });
+        self.errors.set(shown);
+    }
+
+    /// Re-checks the current step, showing errors only for fields the
+    /// visitor has already left (so nobody is scolded before typing).
+    fn revalidate(self) {
+        let errors = self.step_errors();
+        let touched = self.touched.get_untracked();
+        let visible: Vec<FieldError> = self
+            .draft
+            .with_untracked(|d| errors.into_iter().filter(|e| touched.contains(&d.dom_id(&e.field))).collect());
+        self.show(&visible);
+    }
+
+    fn touch(self, dom_id: &str) {
+        if !self.touched.with_untracked(|t| t.iter().any(|x| x == dom_id)) {
+            self.touched.update(|t| t.push(dom_id.to_owned()));
+        }
+        self.revalidate();
+    }
+
+    fn step_errors(self) -> Vec<FieldError> {
+        let step = self.step.get_untracked();
+        let id = self.id.get_untracked();
+        self.config.with_value(|c| self.draft.with_untracked(|d| d.step_errors(step, &id, c)))
+    }
+
+    /// Moves to `step` and puts focus on its heading for screen readers.
+    fn go(self, step: Step) {
+        self.errors.set(Vec::new());
+        self.step.set(step);
+        browser::focus_selector(self.host.get_value(), ".gdc-step-title");
+    }
+
+    /// "Next": the step's errors all at once, or the next step.
+    fn next(self) {
+        let errors = self.step_errors();
+        if errors.is_empty() {
+            self.go(self.step.get_untracked().next());
+        } else {
+            let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
+            self.touched.update(|t| t.extend(ids));
+            self.show(&errors);
+            browser::focus_first_invalid(self.host.get_value());
+        }
+    }
+}
+
 /// The whole widget, bound to the element it is mounted in (events go there).
 pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
-    let lang = StoredValue::new(config.lang.clone());
-    let tr = move |key: &str| lang.with_value(|l| t(l, key));
-    let (draft, set_draft) = signal(Draft::default());
-    let (errors, set_errors) = signal(Vec::<FieldError>::new());
-    let (phase, set_phase) = signal(Phase::Editing);
-    // Made once per form: retries of the same contribution reuse it, so the
-    // companion stores it once whatever happens on the network.
-    let id = StoredValue::new(browser::new_id());
-    // The form token dates the form's loading; the companion takes a form
-    // sent within seconds of it for a bot.
-    let (token, set_token) = signal(browser::page_token());
+    let stored = browser::load_draft(&config);
+    let (token, set_token) = signal(stored.token.clone().or_else(browser::page_token));
     if token.get_untracked().is_none() {
         let site = config.site.clone();
         spawn_local(async move { set_token.set(browser::fetch_token(&site).await) });
     }
+    let ctx = Ctx {
+        config: StoredValue::new(config),
+        draft: RwSignal::new(stored.draft),
+        step: RwSignal::new(Step::Topics),
+        errors: RwSignal::new(Vec::new()),
+        touched: RwSignal::new(Vec::new()),
+        // Made once per contribution and kept with the draft: retries and
+        // reloads reuse it, so the companion stores it once whatever happens.
+        id: RwSignal::new(stored.id.unwrap_or_else(browser::new_id)),
+        host: StoredValue::new_local(host),
+    };
+    let (phase, set_phase) = signal(Phase::Editing);
     // Hidden from people and from assistive technology; bots fill it in.
     let (honeypot, set_honeypot) = signal(String::new());
-    let config = StoredValue::new(config);
-    let host = StoredValue::new_local(host);
 
-    let error_text = move |field: Field| {
-        errors.with(|es| {
-            es.iter()
-                .find(|e| Field::from_wire_path(&e.field) == Some(field))
-                .map(|e| tr(&format!("error.{}", e.code.as_str())))
-        })
+    // Save the draft (with its id and form token) shortly after each change.
+    let save_timer = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let pairs = ctx.draft.with(Draft::to_pairs);
+        let (id, token) = (ctx.id.get(), token.get());
+        if let Some(handle) = save_timer.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || ctx.config.with_value(|c| browser::save_draft(c, &pairs, &id, token.as_deref())),
+            std::time::Duration::from_millis(400),
+        );
+        save_timer.set_value(handle.ok());
+    });
+
+    let start_over = move || {
+        ctx.config.with_value(browser::clear_draft);
+        ctx.draft.set(Draft::default());
+        ctx.id.set(browser::new_id());
+        ctx.touched.set(Vec::new());
+        set_phase.set(Phase::Editing);
+        ctx.go(Step::Topics);
     };
-    let invalid = move |field: Field| error_text(field).is_some().to_string();
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         if phase.get_untracked() == Phase::Sending {
             return;
         }
-        let checked = config.with_value(|c| draft.with_untracked(|d| d.check(&id.get_value(), c)));
-        match checked {
-            Err(e) => {
-                set_errors.set(e.0);
-                browser::focus_first_invalid(host.get_value());
+        let id = ctx.id.get_untracked();
+        let checked = ctx.config.with_value(|c| ctx.draft.with_untracked(|d| d.check(&id, c)));
+        let wire = match checked {
+            Ok(wire) => wire,
+            Err(errors) => {
+                // Back to the first step with a problem, errors shown.
+                let first = errors.0.first().map_or(Step::Topics, |e| Step::of_path(&e.field));
+                ctx.go(first);
+                ctx.next();
+                return;
             }
-            Ok(wire) => {
-                set_errors.set(Vec::new());
-                set_phase.set(Phase::Sending);
-                spawn_local(async move {
-                    let token = token.get_untracked().unwrap_or_default();
-                    match browser::send("/v1/submissions", &wire, &token, &honeypot.get_untracked()).await {
-                        Outcome::Arrived => {
-                            browser::emit(&host.get_value(), "gdc:submitted", &[("id", &wire.id)]);
-                            set_phase.set(Phase::Done(wire.id));
-                        }
-                        Outcome::Invalid(e) => {
-                            set_errors.set(e);
-                            set_phase.set(Phase::Editing);
-                            browser::focus_first_invalid(host.get_value());
-                        }
-                        Outcome::Failed(why) => {
-                            browser::log_error(&format!("gdc: submission failed: {why}"));
-                            browser::emit(&host.get_value(), "gdc:error", &[("code", "network")]);
-                            set_phase.set(Phase::Failed);
-                        }
-                    }
-                });
+        };
+        set_phase.set(Phase::Sending);
+        spawn_local(async move {
+            let token = token.get_untracked().unwrap_or_default();
+            match browser::send("/v1/submissions", &wire, &token, &honeypot.get_untracked()).await {
+                Outcome::Arrived => {
+                    ctx.config.with_value(browser::clear_draft);
+                    browser::emit(&ctx.host.get_value(), "gdc:submitted", &[("id", &wire.id)]);
+                    set_phase.set(Phase::Done(wire.id));
+                    browser::focus_selector(ctx.host.get_value(), ".gdc-receipt");
+                }
+                Outcome::Invalid(errors) => {
+                    set_phase.set(Phase::Editing);
+                    let first = errors.first().map_or(Step::Review, |e| Step::of_path(&e.field));
+                    ctx.go(first);
+                    ctx.show(&errors);
+                    browser::focus_first_invalid(ctx.host.get_value());
+                }
+                Outcome::Failed(why) => {
+                    browser::log_error(&format!("gdc: submission failed: {why}"));
+                    browser::emit(&ctx.host.get_value(), "gdc:error", &[("code", "network")]);
+                    set_phase.set(Phase::Failed);
+                }
             }
-        }
+        });
     };
 
-    let topics = config.with_value(|c| c.topics.clone());
-    let countries = lang.with_value(|l| browser::countries(l));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if ctx.step.get_untracked() == Step::Review { send() } else { ctx.next() }
+    };
+
+    let progress = move || {
+        let (n, total) = ((ctx.step.get().index() + 1).to_string(), Step::ALL.len().to_string());
+        ctx.config.with_value(|c| t_with(&c.lang, "progress", &[("n", &n), ("total", &total)]))
+    };
 
     let form = view! {
         <form class="gdc-form" novalidate on:submit=on_submit>
-            <h2 class="gdc-title">{tr("form.title")}</h2>
-            <p class="gdc-intro">{tr("form.intro")}</p>
+            <h2 class="gdc-title">{ctx.tr("form.title")}</h2>
+            <nav class="gdc-progress" aria-label=move || ctx.tr("progress.label")>
+                <p class="gdc-progress-text">{progress}</p>
+                <ol class="gdc-steps">
+                    {Step::ALL.iter().map(|s| {
+                        let s = *s;
+                        view! {
+                            <li aria-current=move || (ctx.step.get() == s).then_some("step")
+                                class=move || { if ctx.step.get().index() > s.index() { "gdc-done" } else { "" } }>
+                                {ctx.tr(s.key())}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </nav>
             <p class="gdc-summary" role="alert">
-                {move || (!errors.with(Vec::is_empty)).then(|| tr("errors.summary"))}
+                {move || (!ctx.errors.with(Vec::is_empty)).then(|| ctx.tr("errors.summary"))}
             </p>
-
-            <div class="gdc-field">
-                <label for="gdc-topic">{tr("field.topic")}</label>
-                <select id="gdc-topic" name="topic" aria-invalid=move || invalid(Field::Topic)
-                    aria-describedby="gdc-topic-error"
-                    on:change=move |ev| set_draft.update(|d| d.topic = event_target_value(&ev))>
-                    <option value="">{tr("choose")}</option>
-                    {topics.into_iter().map(|id| view! {
-                        <option value=id>{tr(&format!("topic.{id}"))}</option>
-                    }).collect_view()}
-                </select>
-                <p id="gdc-topic-error" class="gdc-error">{move || error_text(Field::Topic)}</p>
-            </div>
-
-            <div class="gdc-field">
-                <label for="gdc-principles">{tr("field.principles")}</label>
-                <p id="gdc-principles-hint" class="gdc-hint">{tr("field.principles.hint")}</p>
-                <textarea id="gdc-principles" name="principles" rows="5"
-                    aria-invalid=move || invalid(Field::Principles)
-                    aria-describedby="gdc-principles-hint gdc-principles-error"
-                    prop:value=move || draft.with(|d| d.principles.clone())
-                    on:input=move |ev| set_draft.update(|d| d.principles = event_target_value(&ev))>
-                </textarea>
-                <p id="gdc-principles-error" class="gdc-error">{move || error_text(Field::Principles)}</p>
-            </div>
-
-            <div class="gdc-field">
-                <label for="gdc-stakeholder">{tr("field.stakeholder")}</label>
-                <select id="gdc-stakeholder" name="stakeholder" aria-invalid=move || invalid(Field::Stakeholder)
-                    aria-describedby="gdc-stakeholder-error"
-                    on:change=move |ev| set_draft.update(|d| d.stakeholder = event_target_value(&ev))>
-                    <option value="">{tr("choose")}</option>
-                    {STAKEHOLDERS.iter().map(|s| view! {
-                        <option value=*s>{tr(&format!("stakeholder.{s}"))}</option>
-                    }).collect_view()}
-                </select>
-                <p id="gdc-stakeholder-error" class="gdc-error">{move || error_text(Field::Stakeholder)}</p>
-            </div>
-
-            <div class="gdc-field">
-                <label for="gdc-country">{tr("field.country")}</label>
-                <select id="gdc-country" name="country" autocomplete="country"
-                    aria-invalid=move || invalid(Field::Country)
-                    aria-describedby="gdc-country-error"
-                    on:change=move |ev| set_draft.update(|d| d.country = event_target_value(&ev))>
-                    <option value="">{tr("choose")}</option>
-                    {countries.into_iter().map(|(code, name)| view! {
-                        <option value=code>{name}</option>
-                    }).collect_view()}
-                </select>
-                <p id="gdc-country-error" class="gdc-error">{move || error_text(Field::Country)}</p>
-            </div>
-
+            {move || match ctx.step.get() {
+                Step::Topics => topics_step(ctx).into_any(),
+                Step::Answers => answers_step(ctx).into_any(),
+                Step::About => about_step(ctx).into_any(),
+                Step::Privacy => privacy_step(ctx).into_any(),
+                Step::Review => review_step(ctx).into_any(),
+            }}
             <div class="gdc-hp" aria-hidden="true">
                 <label for="gdc-website">"Website (leave empty)"</label>
                 <input id="gdc-website" name="website" type="text" tabindex="-1" autocomplete="off"
                     on:input=move |ev| set_honeypot.set(event_target_value(&ev)) />
             </div>
-
             <p class="gdc-failed" role="alert">
-                {move || (phase.get() == Phase::Failed).then(|| tr("failed"))}
+                {move || (phase.get() == Phase::Failed).then(|| ctx.tr("failed"))}
             </p>
-            <button type="submit" class="gdc-submit" aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
-                {move || if phase.get() == Phase::Sending { tr("sending") } else { tr("submit") }}
-            </button>
+            <div class="gdc-nav">
+                <button type="button" class="gdc-back" hidden=move || ctx.step.get() == Step::Topics
+                    on:click=move |_| ctx.go(ctx.step.get_untracked().previous())>
+                    {ctx.tr("back")}
+                </button>
+                <button type="submit" class="gdc-submit"
+                    aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
+                    {move || match (ctx.step.get(), phase.get()) {
+                        (Step::Review, Phase::Sending) => ctx.tr("sending"),
+                        (Step::Review, _) => ctx.tr("submit"),
+                        _ => ctx.tr("next"),
+                    }}
+                </button>
+                <button type="button" class="gdc-start-over" on:click=move |_| start_over()>
+                    {ctx.tr("start_over")}
+                </button>
+            </div>
         </form>
     };
 
@@ -171,12 +260,304 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
         {move || match phase.get() {
             Phase::Done(reference) => Some(view! {
                 <section class="gdc-receipt" role="status" tabindex="-1">
-                    <h2 class="gdc-title">{tr("receipt.title")}</h2>
-                    <p>{tr("receipt.reference")}": "<code class="gdc-reference">{reference}</code></p>
-                    <p>{tr("receipt.next")}</p>
+                    <h2 class="gdc-title">{ctx.tr("receipt.title")}</h2>
+                    <p>{ctx.tr("receipt.reference")}": "<code class="gdc-reference">{reference}</code></p>
+                    <p>{ctx.tr("receipt.next")}</p>
+                    <p>{ctx.tr("receipt.published")}</p>
+                    <button type="button" class="gdc-start-over" on:click=move |_| start_over()>
+                        {ctx.tr("start_over")}
+                    </button>
                 </section>
             }),
             _ => None,
         }}
+    }
+}
+
+fn step_heading(ctx: Ctx, step: Step) -> impl IntoView {
+    view! { <h3 class="gdc-step-title" tabindex="-1">{ctx.tr(step.key())}</h3> }
+}
+
+fn error_line(ctx: Ctx, dom_id: &'static str) -> impl IntoView {
+    view! { <p id=format!("{dom_id}-error") class="gdc-error">{move || ctx.error(dom_id)}</p> }
+}
+
+fn topics_step(ctx: Ctx) -> impl IntoView {
+    let topics = ctx.config.with_value(|c| c.topics.clone());
+    view! {
+        {step_heading(ctx, Step::Topics)}
+        <fieldset id="gdc-topics" class="gdc-field" tabindex="-1" aria-invalid=ctx.invalid("gdc-topics")
+            aria-describedby="gdc-topics-error">
+            <legend>{ctx.tr("topics.legend")}</legend>
+            {topics.into_iter().map(|topic| {
+                let id = format!("gdc-topic-{topic}");
+                view! {
+                    <div class="gdc-check">
+                        <input type="checkbox" id=id.clone() name="topics" value=topic
+                            prop:checked=move || ctx.draft.with(|d| d.topics.iter().any(|t| t == topic))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, on, c)));
+                                ctx.touch("gdc-topics");
+                            } />
+                        <label for=id>{ctx.tr(&format!("topic.{topic}"))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        {error_line(ctx, "gdc-topics")}
+    }
+}
+
+fn answers_step(ctx: Ctx) -> impl IntoView {
+    let topics = ctx.draft.with_untracked(|d| d.topics.clone());
+    let (questions, max) = ctx.config.with_value(|c| (c.consultation.questions, c.consultation.limits.answer_chars));
+    view! {
+        {step_heading(ctx, Step::Answers)}
+        <p class="gdc-hint">{ctx.tr("answers.hint")}</p>
+        {topics.into_iter().map(|topic| view! {
+            <fieldset class="gdc-topic-answers">
+                <legend>{ctx.tr(&format!("topic.{topic}"))}</legend>
+                {questions.iter().map(|q| {
+                    let (topic, question) = (topic.clone(), q.id);
+                    let dom_id: &'static str = Box::leak(format!("gdc-a-{topic}-{question}").into_boxed_str());
+                    let value = {
+                        let topic = topic.clone();
+                        move || ctx.draft.with(|d| d.answer(&topic, question))
+                    };
+                    let count = {
+                        let value = value.clone();
+                        move || {
+                            let n = value().chars().count().to_string();
+                            ctx.config.with_value(|c| t_with(&c.lang, "counter", &[("n", &n), ("max", &max.to_string())]))
+                        }
+                    };
+                    view! {
+                        <div class="gdc-field">
+                            <label for=dom_id>{ctx.tr(&format!("question.{question}"))}</label>
+                            <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question.{question}.hint"))}</p>
+                            <textarea id=dom_id rows="4" aria-invalid=ctx.invalid(dom_id)
+                                aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
+                                prop:value=value
+                                on:input=move |ev| {
+                                    ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
+                                    if ctx.error(dom_id).is_some() { ctx.revalidate() }
+                                }
+                                on:blur=move |_| ctx.touch(dom_id)>
+                            </textarea>
+                            <p id=format!("{dom_id}-count") class="gdc-counter">{count}</p>
+                            {error_line(ctx, dom_id)}
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+        }).collect_view()}
+    }
+}
+
+/// A text input bound to one field of the draft.
+fn text_field(
+    ctx: Ctx,
+    dom_id: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+    autocomplete: &'static str,
+    get: fn(&Draft) -> String,
+    set: fn(&mut Draft, String),
+) -> impl IntoView {
+    view! {
+        <div class="gdc-field">
+            <label for=dom_id>{ctx.tr(label)}</label>
+            <input id=dom_id type=input_type autocomplete=autocomplete aria-invalid=ctx.invalid(dom_id)
+                aria-describedby=format!("{dom_id}-error")
+                prop:value=move || ctx.draft.with(get)
+                on:input=move |ev| {
+                    ctx.draft.update(|d| set(d, event_target_value(&ev)));
+                    if ctx.error(dom_id).is_some() { ctx.revalidate() }
+                }
+                on:blur=move |_| ctx.touch(dom_id) />
+            {error_line(ctx, dom_id)}
+        </div>
+    }
+}
+
+fn about_step(ctx: Ctx) -> impl IntoView {
+    let lang = ctx.config.with_value(|c| c.lang.clone());
+    let countries = browser::countries(&lang);
+    let name_of = {
+        let countries = countries.clone();
+        move |code: &str| countries.iter().find(|(c, _)| *c == code).map(|(_, n)| n.clone()).unwrap_or_default()
+    };
+    // The text in the country box; the draft holds the code it names.
+    let country_text = RwSignal::new(ctx.draft.with_untracked(|d| name_of(&d.country)));
+    let lookup = countries.clone();
+    view! {
+        {step_heading(ctx, Step::About)}
+        <fieldset class="gdc-field" id="gdc-kind" aria-describedby="gdc-kind-error">
+            <legend>{ctx.tr("field.kind")}</legend>
+            {KINDS.iter().map(|kind| {
+                let id = format!("gdc-kind-{kind}");
+                view! {
+                    <div class="gdc-check">
+                        <input type="radio" name="kind" id=id.clone() value=*kind
+                            prop:checked=move || ctx.draft.with(|d| d.kind == *kind)
+                            on:change=move |_| ctx.draft.update(|d| (*kind).clone_into(&mut d.kind)) />
+                        <label for=id>{ctx.tr(&format!("kind.{kind}"))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        {error_line(ctx, "gdc-kind")}
+        <div class="gdc-event" hidden=move || ctx.draft.with(|d| d.kind != "consultation")>
+            {text_field(ctx, "gdc-event-title", "field.event_title", "text", "off", |d| d.event_title.clone(), |d, v| d.event_title = v)}
+            {text_field(ctx, "gdc-event-date", "field.event_date", "date", "off", |d| d.event_date.clone(), |d, v| d.event_date = v)}
+            {text_field(ctx, "gdc-event-participants", "field.event_participants", "number", "off",
+                |d| d.event_participants.clone(), |d, v| d.event_participants = v)}
+        </div>
+        <div class="gdc-field">
+            <label for="gdc-stakeholder">{ctx.tr("field.stakeholder")}</label>
+            <select id="gdc-stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
+                prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
+                on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
+                <option value="">{ctx.tr("choose")}</option>
+                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder.{s}"))}</option> }).collect_view()}
+            </select>
+            {error_line(ctx, "gdc-stakeholder")}
+        </div>
+        <div class="gdc-field">
+            <label for="gdc-country">{ctx.tr("field.country")}</label>
+            <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field.country.hint")}</p>
+            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off"
+                aria-invalid=ctx.invalid("gdc-country") aria-describedby="gdc-country-hint gdc-country-error"
+                prop:value=move || country_text.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    let wanted = text.trim().to_lowercase();
+                    let code = lookup.iter().find(|(_, n)| n.to_lowercase() == wanted).map(|(c, _)| (*c).to_owned());
+                    country_text.set(text);
+                    ctx.draft.update(|d| d.country = code.unwrap_or_default());
+                    if ctx.error("gdc-country").is_some() { ctx.revalidate() }
+                }
+                on:blur=move |_| ctx.touch("gdc-country") />
+            <datalist id="gdc-country-list">
+                {countries.into_iter().map(|(_, name)| view! { <option value=name></option> }).collect_view()}
+            </datalist>
+            {error_line(ctx, "gdc-country")}
+        </div>
+        {text_field(ctx, "gdc-name", "field.name", "text", "name", |d| d.name.clone(), |d, v| d.name = v)}
+        {text_field(ctx, "gdc-organization", "field.organization", "text", "organization",
+            |d| d.organization.clone(), |d, v| d.organization = v)}
+        {text_field(ctx, "gdc-email", "field.email", "email", "email", |d| d.email.clone(), |d, v| d.email = v)}
+    }
+}
+
+fn privacy_step(ctx: Ctx) -> impl IntoView {
+    view! {
+        {step_heading(ctx, Step::Privacy)}
+        <p class="gdc-intro">{ctx.tr("privacy.intro")}</p>
+        <div class="gdc-check gdc-field">
+            <input type="checkbox" id="gdc-publish" aria-describedby="gdc-publish-hint"
+                prop:checked=move || ctx.draft.with(|d| d.publish)
+                on:change=move |ev| ctx.draft.update(|d| d.publish = event_target_checked(&ev)) />
+            <label for="gdc-publish">{ctx.tr("field.publish")}</label>
+            <p id="gdc-publish-hint" class="gdc-hint">{ctx.tr("field.publish.hint")}</p>
+        </div>
+        <fieldset class="gdc-field" id="gdc-attribution" hidden=move || !ctx.draft.with(|d| d.publish)
+            aria-describedby="gdc-attribution-error">
+            <legend>{ctx.tr("field.attribution")}</legend>
+            {ATTRIBUTIONS.iter().map(|a| {
+                let id = format!("gdc-attribution-{a}");
+                view! {
+                    <div class="gdc-check">
+                        <input type="radio" name="attribution" id=id.clone() value=*a
+                            prop:checked=move || ctx.draft.with(|d| d.attribution == *a)
+                            on:change=move |_| ctx.draft.update(|d| (*a).clone_into(&mut d.attribution)) />
+                        <label for=id>{ctx.tr(&format!("attribution.{a}"))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        {error_line(ctx, "gdc-attribution")}
+        <div class="gdc-check gdc-field">
+            <input type="checkbox" id="gdc-contact"
+                prop:checked=move || ctx.draft.with(|d| d.contact)
+                on:change=move |ev| ctx.draft.update(|d| d.contact = event_target_checked(&ev)) />
+            <label for="gdc-contact">{ctx.tr("field.contact")}</label>
+        </div>
+    }
+}
+
+/// Everything typed, shown back as text (so escaped), with links to edit.
+fn review_step(ctx: Ctx) -> impl IntoView {
+    let d = ctx.draft.get_untracked();
+    let questions = ctx.config.with_value(|c| c.consultation.questions);
+    let none = ctx.tr("review.none");
+    let or_none = move |s: &str| if s.trim().is_empty() { none.clone() } else { s.to_owned() };
+    let yes_no = move |b: bool| ctx.tr(if b { "yes" } else { "no" });
+    let edit = move |step: Step| {
+        view! { <button type="button" class="gdc-edit" on:click=move |_| ctx.go(step)>{ctx.tr("edit")}" · "{ctx.tr(step.key())}</button> }
+    };
+    let country = browser::countries(&ctx.config.with_value(|c| c.lang.clone()))
+        .into_iter()
+        .find(|(c, _)| *c == d.country)
+        .map(|(_, n)| n)
+        .unwrap_or_default();
+    let about: Vec<(String, String)> = [
+        ("field.kind", ctx.tr(&format!("kind.{}", d.kind))),
+        ("field.stakeholder", ctx.tr(&format!("stakeholder.{}", d.stakeholder))),
+        ("field.country", country),
+        ("field.name", or_none(&d.name)),
+        ("field.organization", or_none(&d.organization)),
+        ("field.email", or_none(&d.email)),
+    ]
+    .into_iter()
+    .chain(
+        (d.kind == "consultation")
+            .then(|| {
+                [
+                    ("field.event_title", d.event_title.clone()),
+                    ("field.event_date", d.event_date.clone()),
+                    ("field.event_participants", d.event_participants.clone()),
+                ]
+            })
+            .into_iter()
+            .flatten(),
+    )
+    .map(|(k, v)| (ctx.tr(k), v))
+    .collect();
+    view! {
+        {step_heading(ctx, Step::Review)}
+        <p class="gdc-intro">{ctx.tr("review.intro")}</p>
+        <section class="gdc-review" aria-labelledby="gdc-review-answers">
+            <h4 id="gdc-review-answers">{ctx.tr(Step::Answers.key())}</h4>
+            {d.topics.iter().map(|topic| view! {
+                <h5>{ctx.tr(&format!("topic.{topic}"))}</h5>
+                <dl>
+                    {questions.iter().map(|q| view! {
+                        <dt>{ctx.tr(&format!("question.{}", q.id))}</dt>
+                        <dd class="gdc-review-text">{or_none(&d.answer(topic, q.id))}</dd>
+                    }).collect_view()}
+                </dl>
+            }).collect_view()}
+            {edit(Step::Answers)}
+        </section>
+        <section class="gdc-review" aria-labelledby="gdc-review-about">
+            <h4 id="gdc-review-about">{ctx.tr(Step::About.key())}</h4>
+            <dl>
+                {about.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            {edit(Step::About)}
+        </section>
+        <section class="gdc-review" aria-labelledby="gdc-review-privacy">
+            <h4 id="gdc-review-privacy">{ctx.tr(Step::Privacy.key())}</h4>
+            <dl>
+                <dt>{ctx.tr("field.publish")}</dt><dd>{yes_no(d.publish)}</dd>
+                {d.publish.then(|| view! {
+                    <dt>{ctx.tr("field.attribution")}</dt><dd>{ctx.tr(&format!("attribution.{}", d.attribution))}</dd>
+                })}
+                <dt>{ctx.tr("field.contact")}</dt><dd>{yes_no(d.contact)}</dd>
+            </dl>
+            {edit(Step::Privacy)}
+        </section>
     }
 }

@@ -125,6 +125,75 @@ pub async fn send(url: &str, wire: &WireSubmission, token: &str, honeypot: &str)
     }
 }
 
+/// A draft read back from `localStorage`, with the id and form token it
+/// was started with.
+#[derive(Debug, Default)]
+pub struct StoredDraft {
+    pub draft: crate::model::Draft,
+    pub id: Option<String>,
+    pub token: Option<String>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn draft_key(config: &crate::model::WidgetConfig) -> String {
+    format!("gdc-draft:{}:{}", config.site, config.consultation.id)
+}
+
+/// The draft saved for this site and consultation, if any. Storage can be
+/// missing (private modes) or full: then there is simply no draft.
+pub fn load_draft(config: &crate::model::WidgetConfig) -> StoredDraft {
+    let Some(text) = storage().and_then(|s| s.get_item(&draft_key(config)).ok().flatten()) else {
+        return StoredDraft::default();
+    };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&text) else { return StoredDraft::default() };
+    let mut pairs = Vec::new();
+    for entry in js_sys::try_iter(&params).ok().flatten().into_iter().flatten().flatten() {
+        let pair = js_sys::Array::from(&entry);
+        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            pairs.push((k, v));
+        }
+    }
+    let find = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    StoredDraft {
+        draft: crate::model::Draft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), config),
+        id: find("_id"),
+        token: find("_token"),
+    }
+}
+
+pub fn save_draft(config: &crate::model::WidgetConfig, pairs: &[(String, String)], id: &str, token: Option<&str>) {
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
+    for (k, v) in pairs {
+        params.append(k, v);
+    }
+    params.append("_id", id);
+    params.append("_token", token.unwrap_or_default());
+    if let Some(s) = storage() {
+        let _ = s.set_item(&draft_key(config), &String::from(params.to_string()));
+    }
+}
+
+pub fn clear_draft(config: &crate::model::WidgetConfig) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&draft_key(config));
+    }
+}
+
+/// Focuses the first element matching `selector` under `root`, after the
+/// view has updated.
+pub fn focus_selector(root: web_sys::HtmlElement, selector: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Ok(Some(el)) = root.query_selector(selector)
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// Moves focus to the first field marked invalid, after the view updated.
 pub fn focus_first_invalid(root: web_sys::HtmlElement) {
     leptos::prelude::request_animation_frame(move || {

@@ -8,6 +8,51 @@ fn en(key: &str) -> Option<&'static str> {
         "form.intro" => {
             "The United Nations is preparing a Global Digital Compact. Your input goes to the consultation."
         }
+        "progress" => "Step {n} of {total}",
+        "progress.label" => "Progress",
+        "step.topics" => "Topics",
+        "step.answers" => "Your answers",
+        "step.about" => "About you",
+        "step.privacy" => "Your privacy",
+        "step.review" => "Review and send",
+        "next" => "Next",
+        "back" => "Back",
+        "edit" => "Edit",
+        "start_over" => "Start over",
+        "topics.legend" => "Which areas do you want to comment on? Choose one or more.",
+        "question.principles" => "Core principles",
+        "question.principles.hint" => {
+            "What core principles should all governments, companies, civil society and other stakeholders adhere to?"
+        }
+        "question.commitments" => "Key commitments",
+        "question.commitments.hint" => "What key commitments, pledges or actions should specific stakeholders take?",
+        "question.comments" => "Other comments",
+        "question.comments.hint" => "Anything else you would like to add.",
+        "counter" => "{n} of {max} characters",
+        "answers.hint" => "Each answer is optional, but please write at least one for each topic.",
+        "field.kind" => "You are contributing",
+        "kind.individual" => "as an individual",
+        "kind.organization" => "on behalf of a group or organisation",
+        "kind.consultation" => "the outcome of a consultation you organised",
+        "field.name" => "Your name (optional)",
+        "field.organization" => "Organisation (optional)",
+        "field.email" => "Email (optional)",
+        "field.event_title" => "Title of the consultation",
+        "field.event_date" => "Date",
+        "field.event_participants" => "Number of participants",
+        "field.country.hint" => "Type to filter, then choose from the list.",
+        "privacy.intro" => "You decide how your contribution is used. Nothing is shared unless you say so.",
+        "field.publish" => "Publish my contribution on the consultation's website",
+        "field.publish.hint" => "If you leave this unticked, only the organisers read it.",
+        "field.attribution" => "When published, show it",
+        "attribution.anonymous" => "anonymously",
+        "attribution.name" => "with my name",
+        "attribution.organization" => "with my organisation's name",
+        "field.contact" => "The organisers may write to me at the email I gave",
+        "review.intro" => "Please check your contribution before sending it.",
+        "review.none" => "(none)",
+        "yes" => "Yes",
+        "no" => "No",
         "field.topic" => "Topic",
         "field.principles" => "Core principles",
         "field.principles.hint" => {
@@ -21,6 +66,7 @@ fn en(key: &str) -> Option<&'static str> {
         "receipt.title" => "Thank you: your contribution has arrived.",
         "receipt.reference" => "Reference",
         "receipt.next" => "It will be read by the consultation's organisers together with every other contribution.",
+        "receipt.published" => "If you chose to publish it, it will appear once the organisers publish contributions.",
         "failed" => "Your contribution could not be sent. Please try again.",
         "errors.summary" => "Please correct the highlighted fields.",
         "topic.connectivity" => "Connect all people to the internet, including all schools",
@@ -56,6 +102,11 @@ pub fn t(_lang: &str, key: &str) -> String {
     en(key).map_or_else(|| key.to_owned(), str::to_owned)
 }
 
+/// [`t`] with `{name}` placeholders filled in.
+pub fn t_with(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(t(lang, key), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +119,29 @@ mod tests {
         for s in gdc_core::submission::STAKEHOLDERS {
             assert!(en(&format!("stakeholder.{s}")).is_some(), "{s}");
         }
+    }
+
+    #[test]
+    fn every_step_question_kind_and_attribution_has_a_text() {
+        use crate::model::Step;
+        let keys = Step::ALL.iter().map(|s| s.key().to_owned()).chain(
+            gdc_core::GDC_2023
+                .questions
+                .iter()
+                .flat_map(|q| [format!("question.{}", q.id), format!("question.{}.hint", q.id)]),
+        );
+        let keys = keys
+            .chain(gdc_core::submission::KINDS.iter().map(|k| format!("kind.{k}")))
+            .chain(gdc_core::submission::ATTRIBUTIONS.iter().map(|a| format!("attribution.{a}")))
+            .chain(gdc_core::ErrorCode::ALL.iter().map(|c| format!("error.{}", c.as_str())));
+        for key in keys {
+            assert!(en(&key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_in() {
+        assert_eq!(t_with("en", "progress", &[("n", "2"), ("total", "5")]), "Step 2 of 5");
     }
 
     #[test]

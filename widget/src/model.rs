@@ -2,9 +2,12 @@
 //! what the webmaster configured, what the visitor typed, and how that
 //! becomes a v1 submission checked by the shared core.
 
+use std::collections::BTreeMap;
+
 use gdc_core::submission::LANGUAGES;
 use gdc_core::{
-    Consultation, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireSubmission, WireSubmitter,
+    Consultation, FieldError, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireEvent, WireSubmission,
+    WireSubmitter,
 };
 
 /// What the embedding page asked for, from the iframe URL or attributes.
@@ -66,61 +69,166 @@ pub fn negotiate_language(tag: &str) -> String {
     if LANGUAGES.contains(&primary.as_str()) { primary } else { "en".to_owned() }
 }
 
-/// What the visitor has typed so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the visitor has typed so far, for every step of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
-    pub topic: String,
-    pub principles: String,
+    /// Chosen topic ids, in the consultation's order.
+    pub topics: Vec<String>,
+    /// Topic id to question id to text.
+    pub answers: BTreeMap<String, BTreeMap<String, String>>,
+    pub kind: String,
     pub stakeholder: String,
     pub country: String,
+    pub name: String,
+    pub organization: String,
+    pub email: String,
+    pub event_title: String,
+    pub event_date: String,
+    /// As typed; a number is checked by the core.
+    pub event_participants: String,
+    pub publish: bool,
+    pub attribution: String,
+    pub contact: bool,
 }
 
-/// The form's fields, as the view knows them.
+impl Default for Draft {
+    fn default() -> Self {
+        Self {
+            topics: Vec::new(),
+            answers: BTreeMap::new(),
+            kind: "individual".into(),
+            stakeholder: String::new(),
+            country: String::new(),
+            name: String::new(),
+            organization: String::new(),
+            email: String::new(),
+            event_title: String::new(),
+            event_date: String::new(),
+            event_participants: String::new(),
+            publish: false,
+            attribution: "anonymous".into(),
+            contact: false,
+        }
+    }
+}
+
+/// The steps of the full form, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Topic,
-    Principles,
-    Stakeholder,
-    Country,
+pub enum Step {
+    Topics,
+    Answers,
+    About,
+    Privacy,
+    Review,
 }
 
-impl Field {
-    /// The field a wire-path error belongs to, if the form shows it.
-    pub fn from_wire_path(path: &str) -> Option<Self> {
-        match path {
-            "answers" | "answers[0].topic" => Some(Self::Topic),
-            p if p.starts_with("answers[0].") => Some(Self::Principles),
-            "submitter.stakeholder" => Some(Self::Stakeholder),
-            "submitter.country" => Some(Self::Country),
-            _ => None,
+impl Step {
+    pub const ALL: [Self; 5] = [Self::Topics, Self::Answers, Self::About, Self::Privacy, Self::Review];
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Self {
+        Self::ALL.get(self.index() + 1).copied().unwrap_or(self)
+    }
+
+    pub fn previous(self) -> Self {
+        self.index().checked_sub(1).map_or(self, |i| Self::ALL[i])
+    }
+
+    /// The catalog key of the step's title.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Topics => "step.topics",
+            Self::Answers => "step.answers",
+            Self::About => "step.about",
+            Self::Privacy => "step.privacy",
+            Self::Review => "step.review",
+        }
+    }
+
+    /// The step that shows the field at this wire path.
+    pub fn of_path(path: &str) -> Self {
+        if path == "answers" || (path.starts_with("answers[") && path.ends_with("].topic")) {
+            Self::Topics
+        } else if path.starts_with("answers") {
+            Self::Answers
+        } else if path.starts_with("consent") {
+            Self::Privacy
+        } else if path.starts_with("submitter") {
+            Self::About
+        } else {
+            Self::Review
         }
     }
 }
 
 impl Draft {
+    /// The text typed for `topic`'s `question`.
+    pub fn answer(&self, topic: &str, question: &str) -> String {
+        self.answers.get(topic).and_then(|a| a.get(question)).cloned().unwrap_or_default()
+    }
+
+    pub fn set_answer(&mut self, topic: &str, question: &str, text: String) {
+        self.answers.entry(topic.to_owned()).or_default().insert(question.to_owned(), text);
+    }
+
+    /// Adds or removes a topic, keeping the consultation's order.
+    pub fn toggle_topic(&mut self, topic: &str, on: bool, config: &WidgetConfig) {
+        let mut chosen: Vec<&str> = self.topics.iter().map(String::as_str).collect();
+        chosen.retain(|t| *t != topic);
+        if on {
+            chosen.push(topic);
+        }
+        self.topics = config.topics.iter().filter(|t| chosen.contains(t)).map(|t| (*t).to_owned()).collect();
+    }
+
+    fn optional(s: &str) -> Option<String> {
+        (!s.trim().is_empty()).then(|| s.to_owned())
+    }
+
     /// The v1 submission this draft makes, under the given id.
     pub fn to_wire(&self, id: &str, config: &WidgetConfig) -> WireSubmission {
-        let answers = if self.topic.is_empty() {
-            Vec::new()
-        } else {
-            vec![WireAnswer {
-                topic: self.topic.clone(),
-                texts: [("principles".to_owned(), self.principles.clone())].into(),
-            }]
-        };
+        let answers = self
+            .topics
+            .iter()
+            .map(|topic| WireAnswer {
+                topic: topic.clone(),
+                texts: config
+                    .consultation
+                    .questions
+                    .iter()
+                    .map(|q| (q.id.to_owned(), self.answer(topic, q.id)))
+                    .collect(),
+            })
+            .collect();
+        let event = (self.kind == "consultation").then(|| WireEvent {
+            title: self.event_title.clone(),
+            date: self.event_date.clone(),
+            // Not a number is out of range, which the core reports on the field.
+            participants: self.event_participants.trim().parse().unwrap_or(0),
+        });
         WireSubmission {
             id: id.to_owned(),
             consultation: config.consultation.id.to_owned(),
             site: config.site.clone(),
             lang: config.lang.clone(),
             submitter: WireSubmitter {
-                kind: "individual".into(),
+                kind: self.kind.clone(),
                 stakeholder: self.stakeholder.clone(),
                 country: self.country.clone(),
-                ..Default::default()
+                name: Self::optional(&self.name),
+                organization: Self::optional(&self.organization),
+                email: Self::optional(&self.email),
+                event,
             },
             answers,
-            consent: WireConsent::default(),
+            consent: WireConsent {
+                publish: self.publish,
+                attribution: if self.publish { self.attribution.clone() } else { "anonymous".into() },
+                contact: self.contact,
+            },
         }
     }
 
@@ -128,6 +236,94 @@ impl Draft {
     pub fn check(&self, id: &str, config: &WidgetConfig) -> Result<WireSubmission, ValidationErrors> {
         let allowed: Vec<String> = config.topics.iter().map(|t| (*t).to_owned()).collect();
         Submission::parse(self.to_wire(id, config), Rules { allowed_topics: Some(&allowed) }).map(Submission::into_wire)
+    }
+
+    /// The errors of one step (what "Next" checks).
+    pub fn step_errors(&self, step: Step, id: &str, config: &WidgetConfig) -> Vec<FieldError> {
+        match self.check(id, config) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.into_iter().filter(|e| Step::of_path(&e.field) == step).collect(),
+        }
+    }
+
+    /// The element id of the form control showing the field at `path`.
+    pub fn dom_id(&self, path: &str) -> String {
+        if let Some(rest) = path.strip_prefix("answers[") {
+            let (index, question) = rest.split_once("].").unwrap_or((rest, ""));
+            if question == "topic" || question.is_empty() {
+                return "gdc-topics".into();
+            }
+            let topic = index.parse::<usize>().ok().and_then(|i| self.topics.get(i)).cloned().unwrap_or_default();
+            return format!("gdc-a-{topic}-{question}");
+        }
+        match path {
+            "answers" => "gdc-topics".into(),
+            "submitter.event" | "submitter.event.title" => "gdc-event-title".into(),
+            "submitter.event.date" => "gdc-event-date".into(),
+            "submitter.event.participants" => "gdc-event-participants".into(),
+            p => format!("gdc-{}", p.rsplit('.').next().unwrap_or(p)),
+        }
+    }
+
+    /// The draft as key-value pairs, for `localStorage` (read back with
+    /// [`Draft::from_pairs`]; no JSON parser needed in the Wasm).
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = vec![("topics".to_owned(), self.topics.join(","))];
+        for (topic, texts) in &self.answers {
+            for (question, text) in texts {
+                pairs.push((format!("a.{topic}.{question}"), text.clone()));
+            }
+        }
+        for (key, value) in [
+            ("kind", &self.kind),
+            ("stakeholder", &self.stakeholder),
+            ("country", &self.country),
+            ("name", &self.name),
+            ("organization", &self.organization),
+            ("email", &self.email),
+            ("event_title", &self.event_title),
+            ("event_date", &self.event_date),
+            ("event_participants", &self.event_participants),
+            ("attribution", &self.attribution),
+        ] {
+            pairs.push((key.to_owned(), value.clone()));
+        }
+        pairs.push(("publish".into(), self.publish.to_string()));
+        pairs.push(("contact".into(), self.contact.to_string()));
+        pairs
+    }
+
+    /// Reads [`Draft::to_pairs`] back; unknown keys and topics are dropped.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, config: &WidgetConfig) -> Self {
+        let mut d = Self::default();
+        for (key, value) in pairs {
+            let v = value.to_owned();
+            match key {
+                "topics" => {
+                    for t in value.split(',') {
+                        d.toggle_topic(t, true, config);
+                    }
+                }
+                "kind" => d.kind = v,
+                "stakeholder" => d.stakeholder = v,
+                "country" => d.country = v,
+                "name" => d.name = v,
+                "organization" => d.organization = v,
+                "email" => d.email = v,
+                "event_title" => d.event_title = v,
+                "event_date" => d.event_date = v,
+                "event_participants" => d.event_participants = v,
+                "attribution" => d.attribution = v,
+                "publish" => d.publish = value == "true",
+                "contact" => d.contact = value == "true",
+                k => {
+                    if let Some((topic, question)) = k.strip_prefix("a.").and_then(|r| r.split_once('.')) {
+                        d.set_answer(topic, question, v);
+                    }
+                }
+            }
+        }
+        d
     }
 }
 
@@ -163,33 +359,94 @@ mod tests {
         assert!(config(&[("lang", "ar-EG")]).is_rtl());
     }
 
-    #[test]
-    fn a_complete_draft_becomes_a_valid_submission() {
+    fn complete() -> Draft {
         let c = config(&[("site", "demo")]);
-        let d = Draft {
-            topic: "ai".into(),
-            principles: "Des algorithmes transparents 🌍".into(),
-            stakeholder: "youth".into(),
-            country: "RW".into(),
-        };
-        let wire = d.check(ID, &c).unwrap();
-        assert_eq!(wire.answers[0].texts["principles"], "Des algorithmes transparents 🌍");
-        assert_eq!(wire.submitter.country, "RW");
+        let mut d = Draft::default();
+        d.toggle_topic("ai", true, &c);
+        d.toggle_topic("connectivity", true, &c);
+        d.set_answer("ai", "principles", "Des algorithmes transparents 🌍".into());
+        d.set_answer("connectivity", "comments", "كل المدارس 学校".into());
+        d.stakeholder = "youth".into();
+        d.country = "RW".into();
+        d
     }
 
     #[test]
-    fn an_empty_draft_reports_each_visible_field() {
+    fn a_complete_draft_becomes_a_valid_submission_in_consultation_order() {
         let c = config(&[("site", "demo")]);
-        let errors = Draft::default().check(ID, &c).unwrap_err();
-        let fields: Vec<_> = errors.0.iter().filter_map(|e| Field::from_wire_path(&e.field)).collect();
-        assert_eq!(fields, [Field::Stakeholder, Field::Country, Field::Topic]);
+        let wire = complete().check(ID, &c).unwrap();
+        let topics: Vec<_> = wire.answers.iter().map(|a| a.topic.as_str()).collect();
+        assert_eq!(topics, ["connectivity", "ai"]);
+        assert_eq!(wire.answers[1].texts["principles"], "Des algorithmes transparents 🌍");
+        assert_eq!(wire.answers[1].texts["commitments"], "");
+        assert_eq!(wire.submitter.event, None);
+        assert_eq!(wire.submitter.name, None);
     }
 
     #[test]
-    fn a_topic_outside_the_webmasters_list_is_refused() {
+    fn each_step_reports_only_its_own_fields() {
+        let c = config(&[("site", "demo")]);
+        let d = Draft::default();
+        let topics = d.step_errors(Step::Topics, ID, &c);
+        assert_eq!(topics.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["answers"]);
+        let about = d.step_errors(Step::About, ID, &c);
+        assert_eq!(
+            about.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["submitter.stakeholder", "submitter.country"]
+        );
+        assert!(d.step_errors(Step::Privacy, ID, &c).is_empty());
+    }
+
+    #[test]
+    fn a_consultation_needs_its_event_and_participants_must_be_a_number() {
+        let c = config(&[("site", "demo")]);
+        let mut d = complete();
+        d.kind = "consultation".into();
+        d.event_title = "Kigali youth forum".into();
+        d.event_date = "2023-03-14".into();
+        d.event_participants = "forty".into();
+        let errors = d.step_errors(Step::About, ID, &c);
+        assert_eq!(errors[0].field, "submitter.event.participants");
+        assert_eq!(d.dom_id(&errors[0].field), "gdc-event-participants");
+        d.event_participants = "40".into();
+        assert_eq!(d.check(ID, &c).unwrap().submitter.event.unwrap().participants, 40);
+    }
+
+    #[test]
+    fn wire_paths_map_to_the_controls_that_show_them() {
+        let d = complete();
+        assert_eq!(d.dom_id("answers[1].principles"), "gdc-a-ai-principles");
+        assert_eq!(d.dom_id("answers[0].topic"), "gdc-topics");
+        assert_eq!(d.dom_id("answers"), "gdc-topics");
+        assert_eq!(d.dom_id("submitter.country"), "gdc-country");
+        assert_eq!(d.dom_id("submitter.event.title"), "gdc-event-title");
+        assert_eq!(d.dom_id("consent.attribution"), "gdc-attribution");
+    }
+
+    #[test]
+    fn a_draft_survives_the_trip_through_storage() {
+        let c = config(&[("site", "demo")]);
+        let mut d = complete();
+        d.name = "Amina & Co <b>".into();
+        d.publish = true;
+        d.attribution = "name".into();
+        let pairs = d.to_pairs();
+        let back = Draft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &c);
+        assert_eq!(back, d);
+    }
+
+    #[test]
+    fn a_stored_topic_the_webmaster_removed_is_dropped() {
         let c = config(&[("site", "demo"), ("topics", "data")]);
-        let d = Draft { topic: "ai".into(), principles: "x".into(), stakeholder: "youth".into(), country: "FR".into() };
-        let errors = d.check(ID, &c).unwrap_err();
-        assert_eq!(errors.0[0].field, "answers[0].topic");
+        let d = Draft::from_pairs([("topics", "ai,data")], &c);
+        assert_eq!(d.topics, ["data"]);
+    }
+
+    #[test]
+    fn a_topic_outside_the_webmasters_list_cannot_be_chosen() {
+        let c = config(&[("site", "demo"), ("topics", "data")]);
+        let mut d = complete();
+        d.toggle_topic("ai", true, &c);
+        assert!(d.topics.is_empty(), "only the webmaster's topics are offered");
     }
 }
