@@ -432,8 +432,7 @@ fn about_step(ctx: Ctx) -> impl IntoView {
                 prop:value=move || country_text.get()
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
-                    let wanted = text.trim().to_lowercase();
-                    let code = lookup.iter().find(|(_, n)| n.to_lowercase() == wanted).map(|(c, _)| (*c).to_owned());
+                    let code = browser::find_by_name(&lookup, &text).map(str::to_owned);
                     country_text.set(text);
                     ctx.draft.update(|d| d.country = code.unwrap_or_default());
                     if ctx.error("gdc-country").is_some() { ctx.revalidate() }

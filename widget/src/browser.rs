@@ -39,6 +39,14 @@ pub fn countries(lang: &str) -> Vec<(&'static str, String)> {
     order.iter().filter_map(|i| list.get(i.as_f64()? as usize).cloned()).collect()
 }
 
+/// The code whose name matches `text`, ignoring case and surrounding space.
+/// Case is folded by the browser: Rust's Unicode tables would add kilobytes.
+pub fn find_by_name(list: &[(&'static str, String)], text: &str) -> Option<&'static str> {
+    let fold = |s: &str| String::from(js_sys::JsString::from(s.trim()).to_locale_lower_case(None));
+    let wanted = fold(text);
+    list.iter().find(|(_, name)| fold(name) == wanted).map(|(code, _)| *code)
+}
+
 /// Dispatches a bubbling, composed `CustomEvent` on `target`, with
 /// `detail` built from string pairs.
 pub fn emit(target: &web_sys::HtmlElement, name: &str, detail: &[(&str, &str)]) {
