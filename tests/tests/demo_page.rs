@@ -232,3 +232,46 @@ async fn browser_a_reload_in_the_middle_of_the_form_restores_the_draft() -> anyh
     assert!(server.export()?.is_empty());
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_when_the_network_returns()
+-> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    let loaded = open_widget(c, &server).await?;
+    click(c, "#gdc-topic-other").await?;
+    next(c).await?;
+    set_text(c, "#gdc-a-other-principles", "Hors ligne, mais pas hors jeu 📶").await?;
+    next(c).await?;
+    c.find(Locator::Id("gdc-stakeholder")).await?.select_by_value("youth").await?;
+    set_text(c, "#gdc-country", "Rwanda").await?;
+    next(c).await?;
+    next(c).await?;
+    assert_eq!(step_title(c).await?, "Review and send");
+    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+
+    let offline = |off: bool| json!({ "offline": off, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+    browser.cdp("Network.enable", json!({})).await?;
+    browser.cdp("Network.emulateNetworkConditions", offline(true)).await?;
+    next(c).await?;
+    let queued =
+        c.wait().at_most(WAIT).for_element(Locator::XPath("//p[@class='gdc-queued'][normalize-space()]")).await?;
+    assert!(queued.text().await?.contains("saved on this device"));
+    // A few retries happen while offline; nothing arrives.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert!(server.export()?.is_empty());
+
+    browser.cdp("Network.emulateNetworkConditions", offline(false)).await?;
+    let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
+    let rows = server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(server.export()?.len(), 1, "exactly one row");
+    assert_eq!(rows[0]["submission"]["id"], reference.as_str());
+    assert_eq!(rows[0]["submission"]["answers"][0]["principles"], "Hors ligne, mais pas hors jeu 📶");
+    // Sent once: the companion answered one 202 and no duplicate.
+    let metrics = gdc_e2e::http_get(&format!("{}/metrics", server.url))?;
+    assert!(metrics.contains("gdc_intake_requests_total{status=\"202\"} 1"), "{metrics}");
+    assert!(!metrics.contains("gdc_intake_requests_total{status=\"200\"}"), "{metrics}");
+    browser.close().await
+}

@@ -8,7 +8,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::browser::{self, Outcome};
+use crate::browser::{self, Outcome, Queued};
 use crate::i18n::{t, t_with};
 use crate::model::{Draft, Step, WidgetConfig};
 
@@ -16,8 +16,9 @@ use crate::model::{Draft, Step, WidgetConfig};
 enum Phase {
     Editing,
     Sending,
+    /// Kept on this device; sent when the connection allows.
+    Queued,
     Done(String),
-    Failed,
 }
 
 /// Everything the step views share; all of it `Copy`.
@@ -147,8 +148,61 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
         ctx.go(Step::Topics);
     };
 
+    // Delivers the queued contribution until the companion acknowledges it:
+    // retried with backoff, and at once when the browser comes back online.
+    // One delivery loop at a time; the id in the body makes repeats harmless.
+    let delivering = StoredValue::new(false);
+    let deliver = move |q: Queued| {
+        if delivering.get_value() {
+            return;
+        }
+        delivering.set_value(true);
+        spawn_local(async move {
+            let mut attempt: u32 = 0;
+            loop {
+                match browser::send("/v1/submissions", &q.body, &q.token, &honeypot.get_untracked()).await {
+                    Outcome::Arrived => {
+                        ctx.config.with_value(|c| {
+                            browser::clear_queued(c);
+                            browser::clear_draft(c);
+                        });
+                        browser::emit(&ctx.host.get_value(), "gdc:submitted", &[("id", &q.id)]);
+                        set_phase.set(Phase::Done(q.id.clone()));
+                        browser::focus_selector(ctx.host.get_value(), ".gdc-receipt");
+                        break;
+                    }
+                    Outcome::Invalid(errors) => {
+                        ctx.config.with_value(browser::clear_queued);
+                        set_phase.set(Phase::Editing);
+                        let first = errors.first().map_or(Step::Review, |e| Step::of_path(&e.field));
+                        ctx.go(first);
+                        ctx.show(&errors);
+                        browser::focus_first_invalid(ctx.host.get_value());
+                        break;
+                    }
+                    Outcome::Failed(why) => {
+                        browser::log_error(&format!("gdc: not sent yet, will retry: {why}"));
+                        if attempt == 0 {
+                            browser::emit(&ctx.host.get_value(), "gdc:error", &[("code", "queued")]);
+                        }
+                        set_phase.set(Phase::Queued);
+                        attempt = attempt.saturating_add(1);
+                        let wait_ms = 1_000i32.saturating_mul(1 << attempt.min(6)).min(60_000);
+                        browser::sleep_or_online(wait_ms).await;
+                    }
+                }
+            }
+            delivering.set_value(false);
+        });
+    };
+    if let Some(q) = ctx.config.with_value(browser::load_queued) {
+        // A contribution from an earlier visit is still waiting: send it.
+        set_phase.set(Phase::Queued);
+        deliver(q);
+    }
+
     let send = move || {
-        if phase.get_untracked() == Phase::Sending {
+        if matches!(phase.get_untracked(), Phase::Sending | Phase::Queued) {
             return;
         }
         let id = ctx.id.get_untracked();
@@ -163,30 +217,11 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 return;
             }
         };
+        let Ok(body) = serde_json::to_string(&wire) else { return };
+        let q = Queued { id: wire.id, body, token: token.get_untracked().unwrap_or_default() };
+        ctx.config.with_value(|c| browser::save_queued(c, &q));
         set_phase.set(Phase::Sending);
-        spawn_local(async move {
-            let token = token.get_untracked().unwrap_or_default();
-            match browser::send("/v1/submissions", &wire, &token, &honeypot.get_untracked()).await {
-                Outcome::Arrived => {
-                    ctx.config.with_value(browser::clear_draft);
-                    browser::emit(&ctx.host.get_value(), "gdc:submitted", &[("id", &wire.id)]);
-                    set_phase.set(Phase::Done(wire.id));
-                    browser::focus_selector(ctx.host.get_value(), ".gdc-receipt");
-                }
-                Outcome::Invalid(errors) => {
-                    set_phase.set(Phase::Editing);
-                    let first = errors.first().map_or(Step::Review, |e| Step::of_path(&e.field));
-                    ctx.go(first);
-                    ctx.show(&errors);
-                    browser::focus_first_invalid(ctx.host.get_value());
-                }
-                Outcome::Failed(why) => {
-                    browser::log_error(&format!("gdc: submission failed: {why}"));
-                    browser::emit(&ctx.host.get_value(), "gdc:error", &[("code", "network")]);
-                    set_phase.set(Phase::Failed);
-                }
-            }
-        });
+        deliver(q);
     };
 
     let on_submit = move |ev: SubmitEvent| {
@@ -231,8 +266,8 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 <input id="gdc-website" name="website" type="text" tabindex="-1" autocomplete="off"
                     on:input=move |ev| set_honeypot.set(event_target_value(&ev)) />
             </div>
-            <p class="gdc-failed" role="alert">
-                {move || (phase.get() == Phase::Failed).then(|| ctx.tr("failed"))}
+            <p class="gdc-queued" role="status">
+                {move || (phase.get() == Phase::Queued).then(|| ctx.tr("queued"))}
             </p>
             <div class="gdc-nav">
                 <button type="button" class="gdc-back" hidden=move || ctx.step.get() == Step::Topics
@@ -240,9 +275,9 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                     {ctx.tr("back")}
                 </button>
                 <button type="submit" class="gdc-submit"
-                    aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
+                    aria-disabled=move || matches!(phase.get(), Phase::Sending | Phase::Queued).to_string()>
                     {move || match (ctx.step.get(), phase.get()) {
-                        (Step::Review, Phase::Sending) => ctx.tr("sending"),
+                        (Step::Review, Phase::Sending | Phase::Queued) => ctx.tr("sending"),
                         (Step::Review, _) => ctx.tr("submit"),
                         _ => ctx.tr("next"),
                     }}

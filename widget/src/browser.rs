@@ -1,7 +1,7 @@
 //! The few browser facilities the widget needs beyond rendering: ids,
 //! country names, host events, the network.
 
-use gdc_core::{ErrorCode, FieldError, WireSubmission};
+use gdc_core::{ErrorCode, FieldError};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A fresh UUIDv7 from the clock and the browser's CSPRNG.
@@ -114,11 +114,14 @@ pub async fn fetch_token(site: &str) -> Option<String> {
     string_at(&js_sys::JSON::parse(&body).ok()?, "token")
 }
 
-/// Posts a submission to the companion that served this widget, with the
-/// form token and the honeypot's value (empty for people).
-pub async fn send(url: &str, wire: &WireSubmission, token: &str, honeypot: &str) -> Outcome {
-    let request = gloo_net::http::Request::post(url).header("gdc-token", token).header("gdc-hp", honeypot);
-    let request = match request.json(wire) {
+/// Posts a submission (its JSON text) to the companion that served this
+/// widget, with the form token and the honeypot's value (empty for people).
+pub async fn send(url: &str, body: &str, token: &str, honeypot: &str) -> Outcome {
+    let request = gloo_net::http::Request::post(url)
+        .header("content-type", "application/json")
+        .header("gdc-token", token)
+        .header("gdc-hp", honeypot);
+    let request = match request.body(body) {
         Ok(r) => r,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
@@ -156,14 +159,7 @@ pub fn load_draft(config: &crate::model::WidgetConfig) -> StoredDraft {
     let Some(text) = storage().and_then(|s| s.get_item(&draft_key(config)).ok().flatten()) else {
         return StoredDraft::default();
     };
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&text) else { return StoredDraft::default() };
-    let mut pairs = Vec::new();
-    for entry in js_sys::try_iter(&params).ok().flatten().into_iter().flatten().flatten() {
-        let pair = js_sys::Array::from(&entry);
-        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-            pairs.push((k, v));
-        }
-    }
+    let pairs = read_params(&text);
     let find = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
     StoredDraft {
         draft: crate::model::Draft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), config),
@@ -173,14 +169,11 @@ pub fn load_draft(config: &crate::model::WidgetConfig) -> StoredDraft {
 }
 
 pub fn save_draft(config: &crate::model::WidgetConfig, pairs: &[(String, String)], id: &str, token: Option<&str>) {
-    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
-    for (k, v) in pairs {
-        params.append(k, v);
-    }
-    params.append("_id", id);
-    params.append("_token", token.unwrap_or_default());
-    if let Some(s) = storage() {
-        let _ = s.set_item(&draft_key(config), &String::from(params.to_string()));
+    let mut all: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    all.push(("_id", id));
+    all.push(("_token", token.unwrap_or_default()));
+    if let (Some(s), Some(text)) = (storage(), write_params(&all)) {
+        let _ = s.set_item(&draft_key(config), &text);
     }
 }
 
@@ -188,6 +181,73 @@ pub fn clear_draft(config: &crate::model::WidgetConfig) {
     if let Some(s) = storage() {
         let _ = s.remove_item(&draft_key(config));
     }
+}
+
+/// A contribution kept on this device until the companion acknowledges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub id: String,
+    /// The v1 JSON, exactly as it will be sent (and sent again).
+    pub body: String,
+    pub token: String,
+}
+
+fn queue_key(config: &crate::model::WidgetConfig) -> String {
+    format!("gdc-queue:{}:{}", config.site, config.consultation.id)
+}
+
+fn read_params(text: &str) -> Vec<(String, String)> {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(text) else { return Vec::new() };
+    let mut pairs = Vec::new();
+    for entry in js_sys::try_iter(&params).ok().flatten().into_iter().flatten().flatten() {
+        let pair = js_sys::Array::from(&entry);
+        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            pairs.push((k, v));
+        }
+    }
+    pairs
+}
+
+fn write_params(pairs: &[(&str, &str)]) -> Option<String> {
+    let params = web_sys::UrlSearchParams::new().ok()?;
+    for (k, v) in pairs {
+        params.append(k, v);
+    }
+    Some(String::from(params.to_string()))
+}
+
+pub fn load_queued(config: &crate::model::WidgetConfig) -> Option<Queued> {
+    let text = storage()?.get_item(&queue_key(config)).ok()??;
+    let pairs = read_params(&text);
+    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    Some(Queued { id: get("id")?, body: get("body")?, token: get("token").unwrap_or_default() })
+}
+
+/// Keeps the contribution before the first attempt, so neither a lost
+/// connection nor a closed tab loses it.
+pub fn save_queued(config: &crate::model::WidgetConfig, q: &Queued) {
+    if let (Some(s), Some(text)) = (storage(), write_params(&[("id", &q.id), ("body", &q.body), ("token", &q.token)])) {
+        let _ = s.set_item(&queue_key(config), &text);
+    }
+}
+
+pub fn clear_queued(config: &crate::model::WidgetConfig) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&queue_key(config));
+    }
+}
+
+/// Waits `ms`, or less if the browser comes back online meanwhile.
+pub async fn sleep_or_online(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            let once = web_sys::AddEventListenerOptions::new();
+            once.set_once(true);
+            let _ = window.add_event_listener_with_callback_and_add_event_listener_options("online", &resolve, &once);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Focuses the first element matching `selector` under `root`, after the

@@ -67,7 +67,9 @@ fn en(key: &str) -> Option<&'static str> {
         "receipt.reference" => "Reference",
         "receipt.next" => "It will be read by the consultation's organisers together with every other contribution.",
         "receipt.published" => "If you chose to publish it, it will appear once the organisers publish contributions.",
-        "failed" => "Your contribution could not be sent. Please try again.",
+        "queued" => {
+            "No connection right now: your contribution is saved on this device and will be sent as soon as the connection returns. You can close this page; it will be sent next time you open it."
+        }
         "errors.summary" => "Please correct the highlighted fields.",
         "topic.connectivity" => "Connect all people to the internet, including all schools",
         "topic.fragmentation" => "Avoid internet fragmentation",

@@ -74,28 +74,33 @@ fn write_tti_pages(root: &Path) -> Result<()> {
              f.src = '/examples/plain-form.html';</script>",
         ),
     )?;
-    // The same choices the widget offers, from the same definition.
-    let stakeholders = options(gdc_core::submission::STAKEHOLDERS);
-    let topics = options(&gdc_core::GDC_2023.topics.iter().map(|t| t.id).collect::<Vec<_>>());
-    let countries = options(gdc_core::countries::COUNTRY_CODES);
+    // The widget's first screen as plain server-rendered HTML: the title,
+    // the step list and the topic choices, from the same definition.
+    let topics: String = gdc_core::GDC_2023
+        .topics
+        .iter()
+        .map(|t| {
+            format!(
+                "<div class=gdc-check><input type=checkbox id=gdc-topic-{id} name=topics value={id}>\
+                 <label for=gdc-topic-{id}>{id}</label></div>",
+                id = t.id
+            )
+        })
+        .collect();
     std::fs::write(
         examples.join("plain-form.html"),
         format!(
             "<!doctype html><html lang=en><meta charset=utf-8><title>form</title>\
              <link rel=stylesheet href=\"{css}\"><body><div class=gdc data-theme=auto>\
              <form class=gdc-form method=post action=/nowhere><h2 class=gdc-title>Share your view</h2>\
-             <div class=gdc-field><label for=t>Topic</label><select id=t name=topic>{topics}</select></div>\
-             <div class=gdc-field><label for=p>Core principles</label><textarea id=p name=principles rows=5></textarea></div>\
-             <div class=gdc-field><label for=s>You are answering as</label><select id=s name=stakeholder>{stakeholders}</select></div>\
-             <div class=gdc-field><label for=c>Country</label><select id=c name=country>{countries}</select></div>\
-             <button class=gdc-submit type=submit>Send my contribution</button></form></div></body></html>"
+             <nav class=gdc-progress><p class=gdc-progress-text>Step 1 of 5</p><ol class=gdc-steps>\
+             <li aria-current=step>Topics</li><li>Your answers</li><li>About you</li><li>Your privacy</li>\
+             <li>Review and send</li></ol></nav><h3 class=gdc-step-title>Topics</h3>\
+             <fieldset id=gdc-topics class=gdc-field><legend>Which areas?</legend>{topics}</fieldset>\
+             <div class=gdc-nav><button class=gdc-submit type=submit>Next</button></div></form></div></body></html>"
         ),
     )?;
     Ok(())
-}
-
-fn options(values: &[&str]) -> String {
-    values.iter().map(|v| format!("<option value={v}>{v}</option>")).collect()
 }
 
 async fn tti(runs: usize) -> Result<Value> {
