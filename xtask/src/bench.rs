@@ -81,6 +81,33 @@ fn measure(root: &Path, section: &str, out_dir: &Path) -> Result<(Value, String)
     Ok((serde_json::from_slice(&out.stdout)?, described))
 }
 
+/// `cargo xtask screenshots`: each step of the form on a phone-sized
+/// screen, written to `screenshots/`.
+pub fn screenshots(root: &Path) -> Result<()> {
+    if crate::assets::needs_build(root) {
+        crate::assets::build(root)?;
+    }
+    util::run(cargo().args([
+        "build",
+        "--package",
+        "gdc-server",
+        "--package",
+        "gdc-e2e",
+        "--bin",
+        "gdc-server",
+        "--bin",
+        "gdc-bench",
+    ]))?;
+    let out = root.join("screenshots");
+    util::run(
+        Command::new(root.join("target/debug/gdc-bench"))
+            .args(["screenshots", "--out"])
+            .arg(&out)
+            .env("GDC_SERVER_BIN", root.join("target/debug/gdc-server"))
+            .env("GDC_DIST", root.join("dist")),
+    )
+}
+
 fn ensure_tools() -> Result<()> {
     let missing: Vec<&str> = [("wrk", "wrk"), ("perf", "linux-perf"), ("curl", "curl")]
         .iter()
@@ -178,7 +205,7 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
         );
         for (name, key) in [
             ("widget (loader → iframe → Wasm → `gdc:ready`)", "widget"),
-            ("plain HTML form in the same iframe", "plain"),
+            ("the widget's first screen as plain HTML in the same iframe", "plain"),
         ] {
             let s = &t[key];
             md += &format!(

@@ -6,6 +6,7 @@
 //! - `test`: every test, browser tests included, installing what it can.
 //! - `size`: the bytes a first visit downloads.
 //! - `bench`: measurements side by side, written to BENCHMARKS.md.
+//! - `screenshots`: a picture of each step of the form, in `screenshots/`.
 
 mod assets;
 mod bench;
@@ -26,6 +27,7 @@ fn main() -> Result<()> {
         Some("test") => test::run(&root, &args[1..]),
         Some("size") => size::run(&root),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("screenshots") => bench::screenshots(&root),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -35,7 +37,8 @@ fn main() -> Result<()> {
                  [--addr HOST:PORT] (env GDC_ADDR)\n  \
                  test    run every test: unit, integration and headless-Chromium browser tests\n  \
                  size    raw, gzip and brotli bytes of each widget asset and of a first visit\n  \
-                 bench   [all|size|tti|intake|drain] measure and write BENCHMARKS.md"
+                 bench   [all|size|tti|intake|drain] measure and write BENCHMARKS.md\n  \
+                 screenshots  pictures of each step of the form, in screenshots/"
             );
             bail!("no task given");
         }

@@ -33,6 +33,7 @@ async fn main() -> Result<()> {
             intake(&arg("--connections", "64,256"), arg("--seconds", "10").parse()?, arg("--profile", ""))?
         }
         Some("drain") => drain(arg("--count", "100000").parse()?)?,
+        Some("screenshots") => screenshots(Path::new(&arg("--out", "screenshots"))).await?,
         _ => bail!(
             "usage: gdc-bench tti [--runs N] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N]"
         ),
@@ -468,4 +469,73 @@ fn central_count(data: &Path) -> Result<u64> {
         bail!("export failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(out.stdout.iter().filter(|b| **b == b'\n').count() as u64)
+}
+
+// ---------------------------------------------------------------- screenshots
+
+/// Walks the form on the demo page as a visitor on a phone-sized screen,
+/// saving a picture of the widget at each step.
+async fn screenshots(out: &Path) -> Result<Value> {
+    std::fs::create_dir_all(out)?;
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    c.set_window_size(430, 2400).await?;
+    c.goto(&format!("{}/", server.url)).await?;
+    let frame = c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("iframe")).await?;
+    let mut saved = Vec::new();
+    let shot = |name: &'static str| {
+        let frame = frame.clone();
+        let path = out.join(format!("{name}.png"));
+        async move {
+            // Let the frame follow its content's height first.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            c.enter_parent_frame().await?;
+            let png = frame.screenshot().await?;
+            std::fs::write(&path, png)?;
+            frame.clone().enter_frame().await?;
+            anyhow::Ok(path.display().to_string())
+        }
+    };
+    frame.clone().enter_frame().await?;
+    let set = |css: &'static str, text: &'static str| async move {
+        c.execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
+            vec![json!(css), json!(text)],
+        )
+        .await
+    };
+    let click = |css: &'static str| async move { c.find(Locator::Css(css)).await?.click().await };
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    saved.push(shot("1-topics").await?);
+    click("button[type=submit]").await?;
+    saved.push(shot("1b-topics-error").await?);
+    click("#gdc-topic-ai").await?;
+    click("#gdc-topic-data").await?;
+    click("button[type=submit]").await?;
+    set("#gdc-a-ai-principles", "Algorithms that affect people should be explainable. الشفافية · 透明").await?;
+    set("#gdc-a-data-commitments", "Governments commit to data protection laws 🔐").await?;
+    saved.push(shot("2-answers").await?);
+    click("button[type=submit]").await?;
+    click("#gdc-kind-consultation").await?;
+    set("#gdc-event-title", "Kigali youth forum").await?;
+    set("#gdc-event-date", "2023-03-14").await?;
+    set("#gdc-event-participants", "40").await?;
+    c.find(Locator::Id("gdc-stakeholder")).await?.select_by_value("youth").await?;
+    set("#gdc-country", "Rwanda").await?;
+    set("#gdc-name", "Amina Uwase").await?;
+    saved.push(shot("3-about").await?);
+    click("button[type=submit]").await?;
+    click("#gdc-publish").await?;
+    click("#gdc-attribution-name").await?;
+    saved.push(shot("4-privacy").await?);
+    click("button[type=submit]").await?;
+    saved.push(shot("5-review").await?);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    click("button[type=submit]").await?;
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".gdc-reference")).await?;
+    saved.push(shot("6-receipt").await?);
+    browser.close().await?;
+    Ok(json!({ "screenshots": saved }))
 }
