@@ -202,6 +202,19 @@ impl Submission {
     }
 }
 
+/// What the full form requires beyond the wire rules: a stakeholder group
+/// and a country. The compact variant leaves them optional.
+pub fn profile_gaps(wire: &WireSubmission) -> ValidationErrors {
+    let mut errors = ValidationErrors::default();
+    if wire.submitter.stakeholder.is_empty() {
+        errors.push("submitter.stakeholder", ErrorCode::Required);
+    }
+    if wire.submitter.country.is_empty() {
+        errors.push("submitter.country", ErrorCode::Required);
+    }
+    errors
+}
+
 /// Site keys are short slugs: they appear in URLs, logs and metrics labels.
 pub fn is_site_key(key: &str) -> bool {
     (1..=64).contains(&key.len())
@@ -236,10 +249,13 @@ fn check_submitter(wire: &WireSubmission, c: &Consultation, errors: &mut Validat
     let s = &wire.submitter;
     let limits = c.limits;
     check_choice("submitter.kind", &s.kind, KINDS, errors);
-    check_choice("submitter.stakeholder", &s.stakeholder, STAKEHOLDERS, errors);
-    if s.country.is_empty() {
-        errors.push("submitter.country", ErrorCode::Required);
-    } else if !is_country_code(&s.country) {
+    // Stakeholder group and country are optional on the wire (the compact
+    // variant may omit them); when given, they must be known values.
+    // The full variant asks for them: see `profile_gaps`.
+    if !s.stakeholder.is_empty() && !STAKEHOLDERS.contains(&s.stakeholder.as_str()) {
+        errors.push("submitter.stakeholder", ErrorCode::UnknownValue);
+    }
+    if !s.country.is_empty() && !is_country_code(&s.country) {
         errors.push("submitter.country", ErrorCode::UnknownValue);
     }
     check_optional_text("submitter.name", s.name.as_deref(), limits.name_chars, errors);

@@ -112,23 +112,78 @@ fn questions_come_from_the_consultation() {
 }
 
 #[test]
-fn country_must_be_an_iso_code() {
+fn country_is_optional_but_must_be_an_iso_code_when_given() {
     let mut w = valid();
     w.submitter.country = "XX".into();
     assert_eq!(codes(w.clone()), one("submitter.country", ErrorCode::UnknownValue));
     w.submitter.country = String::new();
-    assert_eq!(codes(w), one("submitter.country", ErrorCode::Required));
+    assert_eq!(codes(w.clone()), vec![]);
+    let gaps: Vec<(String, ErrorCode)> =
+        gdc_core::submission::profile_gaps(&w).0.into_iter().map(|e| (e.field, e.code)).collect();
+    assert_eq!(gaps, one("submitter.country", ErrorCode::Required), "the full form asks for it");
 }
 
 #[test]
 fn kind_and_stakeholder_come_from_their_lists() {
     let mut w = valid();
     w.submitter.kind = "robot".into();
-    w.submitter.stakeholder = String::new();
+    w.submitter.stakeholder = "press".into();
     assert_eq!(
-        codes(w),
-        vec![("submitter.kind".into(), ErrorCode::UnknownValue), ("submitter.stakeholder".into(), ErrorCode::Required)]
+        codes(w.clone()),
+        vec![
+            ("submitter.kind".into(), ErrorCode::UnknownValue),
+            ("submitter.stakeholder".into(), ErrorCode::UnknownValue)
+        ]
     );
+    w.submitter.kind = String::new();
+    w.submitter.stakeholder = String::new();
+    assert_eq!(codes(w), one("submitter.kind", ErrorCode::Required));
+}
+
+proptest! {
+    #[test]
+    fn names_are_accepted_exactly_up_to_200_characters(n in 190usize..210, c in prop::char::any()) {
+        let mut w = valid();
+        w.submitter.name = Some(c.to_string().repeat(n));
+        let expected = if n > 200 { one("submitter.name", ErrorCode::TooLong) } else { vec![] };
+        prop_assert_eq!(codes(w), expected);
+    }
+
+    #[test]
+    fn participants_are_accepted_exactly_from_1_to_a_million(
+        n in prop_oneof![0u64..5, 999_995u64..1_000_005, any::<u64>()]
+    ) {
+        let mut w = valid();
+        w.submitter.kind = "consultation".into();
+        w.submitter.event = Some(WireEvent { title: "T".into(), date: "2023-03-14".into(), participants: n });
+        let expected =
+            if (1..=1_000_000).contains(&n) { vec![] } else { one("submitter.event.participants", ErrorCode::OutOfRange) };
+        prop_assert_eq!(codes(w), expected);
+    }
+
+    #[test]
+    fn countries_are_accepted_exactly_when_assigned(code in "[A-Z]{2}") {
+        let mut w = valid();
+        w.submitter.country = code.clone();
+        let expected = if gdc_core::countries::COUNTRY_CODES.contains(&code.as_str()) {
+            vec![]
+        } else {
+            one("submitter.country", ErrorCode::UnknownValue)
+        };
+        prop_assert_eq!(codes(w), expected);
+    }
+
+    #[test]
+    fn topics_are_accepted_exactly_when_the_consultation_has_them(topic in "[a-z-]{1,14}") {
+        let mut w = valid();
+        w.answers[0].topic = topic.clone();
+        let expected = if gdc_core::GDC_2023.topic(&topic).is_some() {
+            vec![]
+        } else {
+            one("answers[0].topic", ErrorCode::UnknownValue)
+        };
+        prop_assert_eq!(codes(w), expected);
+    }
 }
 
 #[test]

@@ -275,3 +275,69 @@ async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_wh
     assert!(!metrics.contains("gdc_intake_requests_total{status=\"200\"}"), "{metrics}");
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_the_compact_variant_on_an_article_asks_one_question_fits_a_phone_and_stores_one_row()
+-> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    c.set_window_size(390, 844).await?;
+    c.goto(&format!("{}/examples/article.html", server.url)).await?;
+    let loaded = Instant::now();
+    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
+    assert_eq!(frame.attr("title").await?.as_deref(), Some("Share your view on AI"));
+    frame.clone().enter_frame().await?;
+    let title = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-title")).await?.text().await?;
+    assert_eq!(title, "Regulation of artificial intelligence");
+    assert_eq!(c.execute("return document.querySelectorAll('textarea').length;", vec![]).await?, 1);
+    assert!(c.find_all(Locator::Css(".gdc-steps")).await?.is_empty(), "no stepper");
+
+    // Optional fields left empty: sending without them is fine.
+    let text = "Human oversight of automated decisions 👁️ — رقابة بشرية";
+    set_text(c, "#gdc-a-ai-principles", text).await?;
+    click(c, "#gdc-publish").await?;
+    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    click(c, "button[type=submit]").await?;
+    let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
+
+    // Back on the article, the frame followed the form's height: about 400 px on a phone.
+    c.enter_parent_frame().await?;
+    let rows = server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["submission"],
+        json!({
+            "id": reference, "consultation": "gdc-2023", "site": "demo", "lang": "en",
+            "submitter": { "kind": "individual", "stakeholder": "", "country": "" },
+            "answers": [{ "topic": "ai", "principles": text, "commitments": "", "comments": "" }],
+            "consent": { "publish": true, "attribution": "anonymous", "contact": false },
+        })
+    );
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_the_compact_form_is_about_400_px_tall_on_a_phone() -> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    c.set_window_size(390, 844).await?;
+    c.goto(&format!("{}/examples/article.html", server.url)).await?;
+    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
+    frame.clone().enter_frame().await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css("textarea")).await?;
+    c.enter_parent_frame().await?;
+    // The loader sizes the frame to its content once the widget reports it.
+    let start = Instant::now();
+    let height = loop {
+        let h = c.execute("return document.querySelector('iframe').getBoundingClientRect().height;", vec![]).await?;
+        let h = h.as_f64().unwrap_or(0.0);
+        if (h - 480.0).abs() > 1.0 || start.elapsed() > Duration::from_secs(10) {
+            break h;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!((250.0..=460.0).contains(&height), "compact widget height {height} px");
+    browser.close().await
+}

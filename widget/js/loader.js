@@ -4,7 +4,7 @@
   var me = document.currentScript;
   if (!me || !me.src) return;
   var base = new URL(me.src).origin;
-  var KEYS = ["site", "topics", "lang", "theme", "variant"];
+  var KEYS = ["site", "topics", "lang", "theme", "variant", "question"];
   var seq = 0;
 
   // Puts an iframe to the companion's embed page inside `host`, configured by

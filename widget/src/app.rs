@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::browser::{self, Outcome, Queued};
 use crate::i18n::{t, t_with};
-use crate::model::{Draft, Step, WidgetConfig};
+use crate::model::{Draft, Step, Variant, WidgetConfig};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
@@ -210,10 +210,15 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
         let wire = match checked {
             Ok(wire) => wire,
             Err(errors) => {
-                // Back to the first step with a problem, errors shown.
-                let first = errors.0.first().map_or(Step::Topics, |e| Step::of_path(&e.field));
-                ctx.go(first);
-                ctx.next();
+                if ctx.config.with_value(|c| c.variant) == Variant::Compact {
+                    ctx.show(&errors.0);
+                    browser::focus_first_invalid(ctx.host.get_value());
+                } else {
+                    // Back to the first step with a problem, errors shown.
+                    let first = errors.0.first().map_or(Step::Topics, |e| Step::of_path(&e.field));
+                    ctx.go(first);
+                    ctx.next();
+                }
                 return;
             }
         };
@@ -234,7 +239,24 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
         ctx.config.with_value(|c| t_with(&c.lang, "progress", &[("n", &n), ("total", &total)]))
     };
 
-    let form = view! {
+    // The honeypot and the queued notice, in both variants.
+    let footer = move || {
+        view! {
+            <div class="gdc-hp" aria-hidden="true">
+                <label for="gdc-website">"Website (leave empty)"</label>
+                <input id="gdc-website" name="website" type="text" tabindex="-1" autocomplete="off"
+                    on:input=move |ev| set_honeypot.set(event_target_value(&ev)) />
+            </div>
+            <p class="gdc-queued" role="status">
+                {move || (phase.get() == Phase::Queued).then(|| ctx.tr("queued"))}
+            </p>
+        }
+    };
+    let submit_label = move || {
+        if matches!(phase.get(), Phase::Sending | Phase::Queued) { ctx.tr("sending") } else { ctx.tr("submit") }
+    };
+
+    let full_form = view! {
         <form class="gdc-form" novalidate on:submit=on_submit>
             <h2 class="gdc-title">{ctx.tr("form.title")}</h2>
             <nav class="gdc-progress" aria-label=move || ctx.tr("progress.label")>
@@ -261,14 +283,7 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 Step::Privacy => privacy_step(ctx).into_any(),
                 Step::Review => review_step(ctx).into_any(),
             }}
-            <div class="gdc-hp" aria-hidden="true">
-                <label for="gdc-website">"Website (leave empty)"</label>
-                <input id="gdc-website" name="website" type="text" tabindex="-1" autocomplete="off"
-                    on:input=move |ev| set_honeypot.set(event_target_value(&ev)) />
-            </div>
-            <p class="gdc-queued" role="status">
-                {move || (phase.get() == Phase::Queued).then(|| ctx.tr("queued"))}
-            </p>
+            {footer()}
             <div class="gdc-nav">
                 <button type="button" class="gdc-back" hidden=move || ctx.step.get() == Step::Topics
                     on:click=move |_| ctx.go(ctx.step.get_untracked().previous())>
@@ -276,17 +291,45 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                 </button>
                 <button type="submit" class="gdc-submit"
                     aria-disabled=move || matches!(phase.get(), Phase::Sending | Phase::Queued).to_string()>
-                    {move || match (ctx.step.get(), phase.get()) {
-                        (Step::Review, Phase::Sending | Phase::Queued) => ctx.tr("sending"),
-                        (Step::Review, _) => ctx.tr("submit"),
-                        _ => ctx.tr("next"),
-                    }}
+                    {move || if ctx.step.get() == Step::Review { submit_label() } else { ctx.tr("next") }}
                 </button>
                 <button type="button" class="gdc-start-over" on:click=move |_| start_over()>
                     {ctx.tr("start_over")}
                 </button>
             </div>
         </form>
+    };
+
+    let variant = ctx.config.with_value(|c| c.variant);
+    let form = if variant == Variant::Compact {
+        let (topic, question, max) = ctx.config.with_value(|c| {
+            (c.topics.first().copied().unwrap_or("other"), c.question, c.consultation.limits.answer_chars)
+        });
+        ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
+        view! {
+            <form class="gdc-form gdc-compact" novalidate on:submit=move |ev: SubmitEvent| { ev.prevent_default(); send() }>
+                <h2 class="gdc-title">{ctx.tr(&format!("topic.{topic}"))}</h2>
+                {answer_field(ctx, topic.to_owned(), question, max)}
+                <div class="gdc-row">
+                    {stakeholder_field(ctx, "field.stakeholder.optional")}
+                    {country_field(ctx, "field.country.optional")}
+                </div>
+                <div class="gdc-check gdc-field">
+                    <input type="checkbox" id="gdc-publish"
+                        prop:checked=move || ctx.draft.with(|d| d.publish)
+                        on:change=move |ev| ctx.draft.update(|d| d.publish = event_target_checked(&ev)) />
+                    <label for="gdc-publish">{ctx.tr("field.publish.anonymous")}</label>
+                </div>
+                {footer()}
+                <button type="submit" class="gdc-submit"
+                    aria-disabled=move || matches!(phase.get(), Phase::Sending | Phase::Queued).to_string()>
+                    {submit_label}
+                </button>
+            </form>
+        }
+        .into_any()
+    } else {
+        full_form.into_any()
     };
 
     let done = move || matches!(phase.get(), Phase::Done(_));
@@ -353,38 +396,7 @@ fn answers_step(ctx: Ctx) -> impl IntoView {
         {topics.into_iter().map(|topic| view! {
             <fieldset class="gdc-topic-answers">
                 <legend>{ctx.tr(&format!("topic.{topic}"))}</legend>
-                {questions.iter().map(|q| {
-                    let (topic, question) = (topic.clone(), q.id);
-                    let dom_id: &'static str = Box::leak(format!("gdc-a-{topic}-{question}").into_boxed_str());
-                    let value = {
-                        let topic = topic.clone();
-                        move || ctx.draft.with(|d| d.answer(&topic, question))
-                    };
-                    let count = {
-                        let value = value.clone();
-                        move || {
-                            let n = value().chars().count().to_string();
-                            ctx.config.with_value(|c| t_with(&c.lang, "counter", &[("n", &n), ("max", &max.to_string())]))
-                        }
-                    };
-                    view! {
-                        <div class="gdc-field">
-                            <label for=dom_id>{ctx.tr(&format!("question.{question}"))}</label>
-                            <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question.{question}.hint"))}</p>
-                            <textarea id=dom_id rows="4" aria-invalid=ctx.invalid(dom_id)
-                                aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
-                                prop:value=value
-                                on:input=move |ev| {
-                                    ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
-                                    if ctx.error(dom_id).is_some() { ctx.revalidate() }
-                                }
-                                on:blur=move |_| ctx.touch(dom_id)>
-                            </textarea>
-                            <p id=format!("{dom_id}-count") class="gdc-counter">{count}</p>
-                            {error_line(ctx, dom_id)}
-                        </div>
-                    }
-                }).collect_view()}
+                {questions.iter().map(|q| answer_field(ctx, topic.clone(), q.id, max)).collect_view()}
             </fieldset>
         }).collect_view()}
     }
@@ -416,16 +428,87 @@ fn text_field(
     }
 }
 
-fn about_step(ctx: Ctx) -> impl IntoView {
-    let lang = ctx.config.with_value(|c| c.lang.clone());
-    let countries = browser::countries(&lang);
-    let name_of = {
-        let countries = countries.clone();
-        move |code: &str| countries.iter().find(|(c, _)| *c == code).map(|(_, n)| n.clone()).unwrap_or_default()
+/// One free-text answer, with its hint, character counter and error.
+fn answer_field(ctx: Ctx, topic: String, question: &'static str, max: usize) -> impl IntoView {
+    // Element ids must outlive the view; there are at most topics x questions of them.
+    let dom_id: &'static str = Box::leak(format!("gdc-a-{topic}-{question}").into_boxed_str());
+    let value = {
+        let topic = topic.clone();
+        move || ctx.draft.with(|d| d.answer(&topic, question))
     };
-    // The text in the country box; the draft holds the code it names.
-    let country_text = RwSignal::new(ctx.draft.with_untracked(|d| name_of(&d.country)));
+    let count = {
+        let value = value.clone();
+        move || {
+            let n = value().chars().count().to_string();
+            ctx.config.with_value(|c| t_with(&c.lang, "counter", &[("n", &n), ("max", &max.to_string())]))
+        }
+    };
+    view! {
+        <div class="gdc-field">
+            <label for=dom_id>{ctx.tr(&format!("question.{question}"))}</label>
+            <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question.{question}.hint"))}</p>
+            <textarea id=dom_id rows="4" aria-invalid=ctx.invalid(dom_id)
+                aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
+                prop:value=value
+                on:input=move |ev| {
+                    ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
+                    if ctx.error(dom_id).is_some() { ctx.revalidate() }
+                }
+                on:blur=move |_| ctx.touch(dom_id)>
+            </textarea>
+            <p id=format!("{dom_id}-count") class="gdc-counter">{count}</p>
+            {error_line(ctx, dom_id)}
+        </div>
+    }
+}
+
+fn stakeholder_field(ctx: Ctx, label: &'static str) -> impl IntoView {
+    view! {
+        <div class="gdc-field">
+            <label for="gdc-stakeholder">{ctx.tr(label)}</label>
+            <select id="gdc-stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
+                prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
+                on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
+                <option value="">{ctx.tr("choose")}</option>
+                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder.{s}"))}</option> }).collect_view()}
+            </select>
+            {error_line(ctx, "gdc-stakeholder")}
+        </div>
+    }
+}
+
+/// A text box that filters the country names (in the visitor's language)
+/// as one types; the draft holds the code of the name chosen.
+fn country_field(ctx: Ctx, label: &'static str) -> impl IntoView {
+    let countries = browser::countries(&ctx.config.with_value(|c| c.lang.clone()));
+    let current = ctx.draft.with_untracked(|d| d.country.clone());
+    let country_text =
+        RwSignal::new(countries.iter().find(|(c, _)| *c == current).map(|(_, n)| n.clone()).unwrap_or_default());
     let lookup = countries.clone();
+    view! {
+        <div class="gdc-field">
+            <label for="gdc-country">{ctx.tr(label)}</label>
+            <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field.country.hint")}</p>
+            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off"
+                aria-invalid=ctx.invalid("gdc-country") aria-describedby="gdc-country-hint gdc-country-error"
+                prop:value=move || country_text.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    let code = browser::find_by_name(&lookup, &text).map(str::to_owned);
+                    country_text.set(text);
+                    ctx.draft.update(|d| d.country = code.unwrap_or_default());
+                    if ctx.error("gdc-country").is_some() { ctx.revalidate() }
+                }
+                on:blur=move |_| ctx.touch("gdc-country") />
+            <datalist id="gdc-country-list">
+                {countries.into_iter().map(|(_, name)| view! { <option value=name></option> }).collect_view()}
+            </datalist>
+            {error_line(ctx, "gdc-country")}
+        </div>
+    }
+}
+
+fn about_step(ctx: Ctx) -> impl IntoView {
     view! {
         {step_heading(ctx, Step::About)}
         <fieldset class="gdc-field" id="gdc-kind" aria-describedby="gdc-kind-error">
@@ -449,35 +532,8 @@ fn about_step(ctx: Ctx) -> impl IntoView {
             {text_field(ctx, "gdc-event-participants", "field.event_participants", "number", "off",
                 |d| d.event_participants.clone(), |d, v| d.event_participants = v)}
         </div>
-        <div class="gdc-field">
-            <label for="gdc-stakeholder">{ctx.tr("field.stakeholder")}</label>
-            <select id="gdc-stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
-                prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
-                on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
-                <option value="">{ctx.tr("choose")}</option>
-                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder.{s}"))}</option> }).collect_view()}
-            </select>
-            {error_line(ctx, "gdc-stakeholder")}
-        </div>
-        <div class="gdc-field">
-            <label for="gdc-country">{ctx.tr("field.country")}</label>
-            <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field.country.hint")}</p>
-            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off"
-                aria-invalid=ctx.invalid("gdc-country") aria-describedby="gdc-country-hint gdc-country-error"
-                prop:value=move || country_text.get()
-                on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    let code = browser::find_by_name(&lookup, &text).map(str::to_owned);
-                    country_text.set(text);
-                    ctx.draft.update(|d| d.country = code.unwrap_or_default());
-                    if ctx.error("gdc-country").is_some() { ctx.revalidate() }
-                }
-                on:blur=move |_| ctx.touch("gdc-country") />
-            <datalist id="gdc-country-list">
-                {countries.into_iter().map(|(_, name)| view! { <option value=name></option> }).collect_view()}
-            </datalist>
-            {error_line(ctx, "gdc-country")}
-        </div>
+        {stakeholder_field(ctx, "field.stakeholder")}
+        {country_field(ctx, "field.country")}
         {text_field(ctx, "gdc-name", "field.name", "text", "name", |d| d.name.clone(), |d, v| d.name = v)}
         {text_field(ctx, "gdc-organization", "field.organization", "text", "organization",
             |d| d.organization.clone(), |d, v| d.organization = v)}

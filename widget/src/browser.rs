@@ -149,8 +149,15 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// Storage keys per site, consultation and variant: a compact widget on an
+/// article and the full form elsewhere on the site keep separate drafts.
+fn key(kind: &str, config: &crate::model::WidgetConfig) -> String {
+    let variant = if config.variant == crate::model::Variant::Compact { ":compact" } else { "" };
+    format!("gdc-{kind}:{}:{}{variant}", config.site, config.consultation.id)
+}
+
 fn draft_key(config: &crate::model::WidgetConfig) -> String {
-    format!("gdc-draft:{}:{}", config.site, config.consultation.id)
+    key("draft", config)
 }
 
 /// The draft saved for this site and consultation, if any. Storage can be
@@ -193,7 +200,7 @@ pub struct Queued {
 }
 
 fn queue_key(config: &crate::model::WidgetConfig) -> String {
-    format!("gdc-queue:{}:{}", config.site, config.consultation.id)
+    key("queue", config)
 }
 
 fn read_params(text: &str) -> Vec<(String, String)> {

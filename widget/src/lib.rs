@@ -27,7 +27,7 @@ mod wasm {
         console_error_panic_hook::set_once();
         let params = web_sys::UrlSearchParams::new_with_str(query)?;
         let mut pairs = Vec::new();
-        for key in ["site", "topics", "lang", "theme"] {
+        for key in ["site", "topics", "lang", "theme", "variant", "question"] {
             if let Some(v) = params.get(key) {
                 pairs.push((key, v));
             }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use gdc_core::submission::LANGUAGES;
+use gdc_core::submission::{LANGUAGES, profile_gaps};
 use gdc_core::{
     Consultation, FieldError, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireEvent, WireSubmission,
     WireSubmitter,
@@ -19,6 +19,16 @@ pub struct WidgetConfig {
     pub topics: Vec<&'static str>,
     pub lang: String,
     pub theme: String,
+    pub variant: Variant,
+    /// The one question the compact variant asks.
+    pub question: &'static str,
+}
+
+/// The full consultation, or one topic and one question for an article page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Full,
+    Compact,
 }
 
 impl WidgetConfig {
@@ -28,6 +38,7 @@ impl WidgetConfig {
         let consultation = &gdc_core::GDC_2023;
         let mut warnings = Vec::new();
         let (mut site, mut topics, mut lang, mut theme) = (String::new(), Vec::new(), None, "auto".to_owned());
+        let (mut variant, mut question) = (Variant::Full, consultation.questions[0].id);
         for (key, value) in pairs {
             match key {
                 "site" => site = value.to_owned(),
@@ -39,6 +50,15 @@ impl WidgetConfig {
                     topics = known;
                 }
                 "lang" => lang = Some(negotiate_language(value)),
+                "variant" => match value {
+                    "compact" => variant = Variant::Compact,
+                    "full" | "" => variant = Variant::Full,
+                    other => warnings.push(format!("gdc: unknown variant {other:?}; using full")),
+                },
+                "question" => match consultation.question(value) {
+                    Some(q) => question = q.id,
+                    None => warnings.push(format!("gdc: unknown question {value:?}; using {question:?}")),
+                },
                 "theme" => {
                     if ["light", "dark", "auto", "high-contrast"].contains(&value) {
                         value.clone_into(&mut theme);
@@ -53,7 +73,11 @@ impl WidgetConfig {
             topics = consultation.topics.iter().map(|t| t.id).collect();
         }
         let lang = lang.unwrap_or_else(|| "en".to_owned());
-        (Self { consultation, site, topics, lang, theme }, warnings)
+        if variant == Variant::Compact {
+            // One topic: the webmaster's first.
+            topics.truncate(1);
+        }
+        (Self { consultation, site, topics, lang, theme, variant, question }, warnings)
     }
 
     /// Whether Arabic (or another right-to-left language) is in use.
@@ -232,10 +256,24 @@ impl Draft {
         }
     }
 
-    /// Checks the draft with the same rules the server applies.
+    /// Checks the draft with the same rules the server applies, and, in
+    /// the full variant, that stakeholder group and country are given.
     pub fn check(&self, id: &str, config: &WidgetConfig) -> Result<WireSubmission, ValidationErrors> {
         let allowed: Vec<String> = config.topics.iter().map(|t| (*t).to_owned()).collect();
-        Submission::parse(self.to_wire(id, config), Rules { allowed_topics: Some(&allowed) }).map(Submission::into_wire)
+        let wire = self.to_wire(id, config);
+        let gaps = match config.variant {
+            Variant::Full => profile_gaps(&wire),
+            Variant::Compact => ValidationErrors::default(),
+        };
+        match Submission::parse(wire, Rules { allowed_topics: Some(&allowed) }) {
+            Ok(s) if gaps.0.is_empty() => Ok(s.into_wire()),
+            Ok(_) => Err(gaps),
+            Err(mut e) => {
+                let missing: Vec<FieldError> = gaps.0.into_iter().filter(|g| e.for_field(&g.field).is_none()).collect();
+                e.0.extend(missing);
+                Err(e)
+            }
+        }
     }
 
     /// The errors of one step (what "Next" checks).
@@ -347,6 +385,25 @@ mod tests {
     #[test]
     fn no_usable_topic_means_every_topic() {
         assert_eq!(config(&[("topics", "space")]).topics.len(), 8);
+    }
+
+    #[test]
+    fn the_compact_variant_asks_one_question_on_the_first_topic() {
+        let (c, warnings) = WidgetConfig::from_pairs([
+            ("site", "demo"),
+            ("variant", "compact"),
+            ("topics", "data,ai"),
+            ("question", "commitments"),
+        ]);
+        assert_eq!((c.variant, c.topics.as_slice(), c.question), (Variant::Compact, &["data"][..], "commitments"));
+        assert!(warnings.is_empty());
+        let mut d = Draft::default();
+        d.toggle_topic("data", true, &c);
+        d.set_answer("data", "commitments", "Open registries".into());
+        let wire = d.check(ID, &c).expect("stakeholder and country are optional here");
+        assert_eq!(wire.submitter.country, "");
+        let (_, warnings) = WidgetConfig::from_pairs([("variant", "tiny"), ("question", "wishes")]);
+        assert_eq!(warnings.len(), 2);
     }
 
     #[test]
