@@ -50,6 +50,57 @@ pub struct StoredRow {
     pub submission: WireSubmission,
 }
 
+/// Published contributions per page.
+pub const PAGE_SIZE: usize = 20;
+
+/// One published contribution on one topic: what the contributor agreed to
+/// show, nothing else (never an email).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub id: String,
+    pub topic: String,
+    /// Question id to text, empty answers left out.
+    pub texts: std::collections::BTreeMap<String, String>,
+    /// The name or organisation credited, if the contributor chose one.
+    pub credit: Option<String>,
+    pub country: String,
+    pub stakeholder: String,
+    pub published_at: String,
+}
+
+impl Published {
+    fn of(wire: &WireSubmission, answer: &gdc_core::WireAnswer, at: i64) -> Self {
+        let who = &wire.submitter;
+        let credit = match wire.consent.attribution.as_str() {
+            "name" => who.name.clone(),
+            "organization" => who.organization.clone(),
+            _ => None,
+        };
+        Self {
+            id: wire.id.clone(),
+            topic: answer.topic.clone(),
+            texts: answer
+                .texts
+                .iter()
+                .filter(|(_, t)| !t.trim().is_empty())
+                .map(|(q, t)| (q.clone(), t.clone()))
+                .collect(),
+            credit,
+            country: who.country.clone(),
+            stakeholder: who.stakeholder.clone(),
+            published_at: rfc3339(at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedPage {
+    pub topic: String,
+    pub page: usize,
+    pub items: Vec<Published>,
+    pub has_more: bool,
+}
+
 /// SQLite-backed central store.
 #[derive(Debug, Clone)]
 pub struct CentralStore {
@@ -67,8 +118,11 @@ impl CentralStore {
                 site TEXT NOT NULL,
                 companion TEXT NOT NULL,
                 body TEXT NOT NULL,
-                received_at INTEGER NOT NULL
-            );",
+                received_at INTEGER NOT NULL,
+                published_at INTEGER
+            );
+            CREATE INDEX IF NOT EXISTS submissions_published ON submissions(published_at)
+                WHERE published_at IS NOT NULL;",
         )?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
@@ -90,6 +144,50 @@ impl CentralStore {
             insert_batch(&mut conn, &companion, batch)
         })
         .await?
+    }
+
+    /// Publishes (or withdraws) submissions by id. Only a contributor who
+    /// chose `publish` can be published; the others are refused by name.
+    pub fn set_published(&self, ids: &[String], publish: bool) -> anyhow::Result<Vec<String>> {
+        let conn = self.conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+        let mut refused = Vec::new();
+        for id in ids {
+            let body: Option<String> =
+                conn.query_row("SELECT body FROM submissions WHERE id = ?1", [id], |r| r.get(0)).ok();
+            let Some(body) = body else {
+                refused.push(format!("{id}: no such submission"));
+                continue;
+            };
+            let wire: WireSubmission = serde_json::from_str(&body)?;
+            if publish && !wire.consent.publish {
+                refused.push(format!("{id}: the contributor did not agree to publication"));
+                continue;
+            }
+            let at = publish.then(now_ms);
+            conn.execute("UPDATE submissions SET published_at = ?2 WHERE id = ?1", params![id, at])?;
+        }
+        Ok(refused)
+    }
+
+    /// Published contributions on `topic`, newest first, `page` from 1.
+    pub fn published(&self, topic: &str, page: usize) -> anyhow::Result<PublishedPage> {
+        let conn = self.conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT body, published_at FROM submissions WHERE published_at IS NOT NULL ORDER BY published_at DESC, seq DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut matching = Vec::new();
+        for row in rows {
+            let (body, at) = row?;
+            let wire: WireSubmission = serde_json::from_str(&body)?;
+            if let Some(answer) = wire.answers.iter().find(|a| a.topic == topic) {
+                matching.push(Published::of(&wire, answer, at));
+            }
+        }
+        let start = (page.max(1) - 1) * PAGE_SIZE;
+        let has_more = matching.len() > start + PAGE_SIZE;
+        let items = matching.into_iter().skip(start).take(PAGE_SIZE).collect();
+        Ok(PublishedPage { topic: topic.to_owned(), page: page.max(1), items, has_more })
     }
 
     /// Every stored submission in arrival order.
@@ -277,6 +375,53 @@ pub mod api {
             ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
         })?;
         Ok(Json(results))
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct PublishedQuery {
+        #[serde(default)]
+        topic: String,
+        #[serde(default)]
+        page: Option<usize>,
+    }
+
+    /// `GET /v1/contributions?topic=…&page=…`: published contributions,
+    /// from this process's central store or the companion's central store.
+    pub async fn contributions(
+        State(state): State<AppState>,
+        Query(q): Query<PublishedQuery>,
+    ) -> Result<Response, ApiError> {
+        if gdc_core::GDC_2023.topic(&q.topic).is_none() {
+            return Err(ApiError::BadRequest(format!("unknown topic {:?}", q.topic)));
+        }
+        let page = q.page.unwrap_or(1).max(1);
+        let result = match (&state.central, &state.central_url) {
+            (Some(store), _) => {
+                let store = store.clone();
+                let topic = q.topic.clone();
+                tokio::task::spawn_blocking(move || store.published(&topic, page))
+                    .await
+                    .map_err(|_| ApiError::Internal)?
+            }
+            (None, Some(base)) => fetch_published(&state, base, &q.topic, page).await,
+            (None, None) => return Err(ApiError::NotFound),
+        };
+        let page = result.map_err(|e| {
+            tracing::warn!(error = %e, "published contributions unavailable");
+            ApiError::Unavailable { reason: "central store unreachable", retry_after_secs: 30 }
+        })?;
+        Ok(([(header::CACHE_CONTROL, "public, max-age=60")], Json(page)).into_response())
+    }
+
+    async fn fetch_published(
+        state: &AppState,
+        base: &str,
+        topic: &str,
+        page: usize,
+    ) -> anyhow::Result<super::PublishedPage> {
+        let url = format!("{}/v1/contributions", base.trim_end_matches('/'));
+        let response = state.http.get(url).query(&[("topic", topic), ("page", &page.to_string())]).send().await?;
+        Ok(response.error_for_status()?.json().await?)
     }
 
     #[derive(Debug, Deserialize)]

@@ -76,6 +76,10 @@ pub struct Shared {
     pub require_token: bool,
     pub metrics: Arc<Metrics>,
     pub forward_status: Arc<ForwardStatus>,
+    /// The central store's base URL, when it is another process.
+    pub central_url: Option<String>,
+    /// For reading from the central store (published contributions).
+    pub http: reqwest::Client,
 }
 
 impl Shared {
@@ -107,6 +111,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/v1/submissions", post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES))),
         ("/v1/batches", post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES))),
         ("/v1/export", get(central::api::export)),
+        ("/v1/contributions", get(central::api::contributions)),
     ]
 }
 
@@ -135,7 +140,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                     intake::count_status,
                 ))
                 .layer::<_, std::convert::Infallible>(cors.clone()),
-            "/v1/token" => route.layer::<_, std::convert::Infallible>(cors.clone()),
+            "/v1/token" | "/v1/contributions" => route.layer::<_, std::convert::Infallible>(cors.clone()),
             _ => route,
         };
         api = api.route(path, route);
@@ -254,6 +259,8 @@ impl Application {
             require_token: config.abuse.require_token,
             metrics,
             forward_status,
+            central_url: config.companion.central_url.clone(),
+            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,
         }));
         let router = router(state, &config);
         // Registered now, before anyone can learn our address: a SIGTERM

@@ -62,6 +62,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
     },
+    /// Publish contributions whose authors agreed to it (or withdraw them).
+    Publish {
+        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
+        data_dir: PathBuf,
+        /// Withdraw instead of publishing.
+        #[arg(long)]
+        withdraw: bool,
+        /// Submission ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// Read a configuration (with `GDC_…` variables) and report every problem in it.
     CheckConfig {
         #[arg(long, env = "GDC_CONFIG")]
@@ -136,6 +147,16 @@ fn run(command: Command) -> anyhow::Result<()> {
                 Format::Jsonl => write_jsonl(&rows, &mut out),
                 Format::Csv => write_csv(&rows, &mut out),
             }
+        }
+        Command::Publish { data_dir, withdraw, ids } => {
+            let store = CentralStore::open_read_only(&data_dir.join("central.sqlite"))?;
+            let refused = store.set_published(&ids, !withdraw)?;
+            for r in &refused {
+                eprintln!("{r}");
+            }
+            let done = ids.len() - refused.len();
+            println!("{done} contribution(s) {}", if withdraw { "withdrawn" } else { "published" });
+            if refused.is_empty() { Ok(()) } else { anyhow::bail!("{} refused", refused.len()) }
         }
         Command::CheckConfig { config } => {
             Config::load(Some(&config), std::env::vars())?.check()?;

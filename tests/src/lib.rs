@@ -143,6 +143,16 @@ impl DemoServer {
         String::from_utf8(out.stdout)?.lines().map(|l| Ok(serde_json::from_str(l)?)).collect()
     }
 
+    /// Publishes submissions as an organiser does, with `gdc-server publish`.
+    pub fn publish(&self, ids: &[&str]) -> Result<()> {
+        let out =
+            Command::new(server_bin()).arg("publish").arg("--data-dir").arg(&self.process.data).args(ids).output()?;
+        if !out.status.success() {
+            bail!("publish failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    }
+
     /// Polls the export until `done` holds for its rows, or fails.
     pub async fn wait_for_export(
         &self,

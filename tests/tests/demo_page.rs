@@ -341,3 +341,41 @@ async fn browser_the_compact_form_is_about_400_px_tall_on_a_phone() -> anyhow::R
     assert!((250.0..=460.0).contains(&height), "compact widget height {height} px");
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_what_others_said_is_empty_until_published_then_shows_the_text_escaped() -> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+
+    // Before anything is published: an honest empty state.
+    open_widget(c, &server).await?;
+    click(c, ".gdc-others summary").await?;
+    let empty = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-others-empty")).await?.text().await?;
+    assert!(empty.contains("No contribution on this topic has been published yet"), "{empty}");
+
+    // A contribution with markup in it, sent from the article page and published.
+    c.enter_parent_frame().await?;
+    c.goto(&format!("{}/examples/article.html", server.url)).await?;
+    let loaded = Instant::now();
+    c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?.enter_frame().await?;
+    let text = "Audits for <img src=x onerror=\"window.__pwned=1\"> every model 🔍";
+    set_text(c, "#gdc-a-ai-principles", text).await?;
+    click(c, "#gdc-publish").await?;
+    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    click(c, "button[type=submit]").await?;
+    let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
+    server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
+    server.publish(&[&reference])?;
+
+    c.enter_parent_frame().await?;
+    open_widget(c, &server).await?;
+    click(c, ".gdc-others summary").await?;
+    c.find(Locator::Id("gdc-others-topic")).await?.select_by_value("ai").await?;
+    let item = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-other")).await?.text().await?;
+    assert!(item.contains(text), "shown as typed: {item}");
+    assert!(item.contains("Anonymous"), "{item}");
+    assert_eq!(c.execute("return document.querySelectorAll('.gdc-other img').length;", vec![]).await?, 0);
+    assert_eq!(c.execute("return window.__pwned === undefined;", vec![]).await?, true);
+    browser.close().await
+}

@@ -190,6 +190,46 @@ pub fn clear_draft(config: &crate::model::WidgetConfig) {
     }
 }
 
+/// One published contribution, as the "what others said" view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedItem {
+    /// (question id, text), in the consultation's order of questions.
+    pub texts: Vec<(String, String)>,
+    pub credit: Option<String>,
+    pub country: String,
+}
+
+/// Published contributions on `topic`, read with the browser's JSON parser.
+pub async fn fetch_published(topic: &str) -> Result<Vec<PublishedItem>, String> {
+    let url = format!("/v1/contributions?topic={}", js_sys::encode_uri_component(topic));
+    let response = gloo_net::http::Request::get(&url).send().await.map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    let parsed = js_sys::JSON::parse(&text).map_err(|_| "unreadable answer".to_owned())?;
+    let items: js_sys::Array = js_sys::Reflect::get(&parsed, &JsValue::from_str("items"))
+        .ok()
+        .and_then(|v| v.dyn_into().ok())
+        .ok_or("unreadable answer")?;
+    Ok(items
+        .iter()
+        .map(|item| {
+            let texts_obj = js_sys::Reflect::get(&item, &JsValue::from_str("texts")).unwrap_or(JsValue::NULL);
+            let texts = gdc_core::GDC_2023
+                .questions
+                .iter()
+                .filter_map(|q| Some((q.id.to_owned(), string_at(&texts_obj, q.id)?)))
+                .collect();
+            PublishedItem {
+                texts,
+                credit: string_at(&item, "credit"),
+                country: string_at(&item, "country").unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
 /// A contribution kept on this device until the companion acknowledges it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {

@@ -70,6 +70,13 @@ fn en(key: &str) -> Option<&'static str> {
         "receipt.reference" => "Reference",
         "receipt.next" => "It will be read by the consultation's organisers together with every other contribution.",
         "receipt.published" => "If you chose to publish it, it will appear once the organisers publish contributions.",
+        "others.title" => "What others said",
+        "others.loading" => "Loading…",
+        "others.unavailable" => "Published contributions cannot be shown right now.",
+        "others.empty" => {
+            "No contribution on this topic has been published yet. The organisers publish contributions whose authors agreed, after reading them."
+        }
+        "others.anonymous" => "Anonymous",
         "queued" => {
             "No connection right now: your contribution is saved on this device and will be sent as soon as the connection returns. You can close this page; it will be sent next time you open it."
         }

@@ -77,3 +77,34 @@ async fn export_gives_json_lines_and_csv_to_the_admin_only() {
         app.client.get(format!("{}/v1/export?format=xml", app.url)).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
     assert_eq!(unknown.status(), 400);
 }
+
+#[tokio::test]
+async fn only_contributions_whose_authors_agreed_are_published_with_the_credit_they_chose() {
+    let app = app_without_companion().await;
+    let mut public = submission();
+    public["submitter"]["name"] = json!("Amina <b>Uwase</b>");
+    public["submitter"]["email"] = json!("amina@example.org");
+    public["consent"] = json!({ "publish": true, "attribution": "name", "contact": false });
+    let private = submission();
+    post_batch(&app, Some(COMPANION_TOKEN), &json!({ "submissions": [public, private] })).await;
+
+    let empty: Value = app.get("/v1/contributions?topic=ai").await.json().await.unwrap();
+    assert_eq!(empty["items"], json!([]), "nothing is published until the organisers publish");
+
+    let store = gdc_server::central::CentralStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
+    let ids = [public["id"].as_str().unwrap().to_owned(), private["id"].as_str().unwrap().to_owned()];
+    let refused = store.set_published(&ids, true).unwrap();
+    assert_eq!(refused.len(), 1, "the private one is refused: {refused:?}");
+    assert!(refused[0].contains("did not agree"));
+
+    let page: Value = app.get("/v1/contributions?topic=ai").await.json().await.unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["credit"], "Amina <b>Uwase</b>", "as typed; the widget shows it as text");
+    assert_eq!(items[0]["texts"]["principles"], "Transparence 🌍 الشفافية 透明");
+    assert!(items[0]["texts"].get("comments").is_none(), "empty answers are left out");
+    assert!(!page.to_string().contains("amina@example.org"), "never an email");
+    let other: Value = app.get("/v1/contributions?topic=data").await.json().await.unwrap();
+    assert_eq!(other["items"], json!([]));
+    assert_eq!(app.get("/v1/contributions?topic=space").await.status(), 400);
+}
