@@ -82,7 +82,7 @@ fn measure(root: &Path, section: &str, out_dir: &Path) -> Result<(Value, String)
 }
 
 /// `cargo xtask screenshots`: each step of the form on a phone-sized
-/// screen, written to `screenshots/`.
+/// screen, written to `docs/screenshots/`.
 pub fn screenshots(root: &Path) -> Result<()> {
     if crate::assets::needs_build(root) {
         crate::assets::build(root)?;
@@ -98,7 +98,7 @@ pub fn screenshots(root: &Path) -> Result<()> {
         "--bin",
         "gdc-bench",
     ]))?;
-    let out = root.join("screenshots");
+    let out = root.join("docs/screenshots");
     util::run(
         Command::new(root.join("target/debug/gdc-bench"))
             .args(["screenshots", "--out"])

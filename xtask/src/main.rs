@@ -6,7 +6,7 @@
 //! - `test`: every test, browser tests included, installing what it can.
 //! - `size`: the bytes a first visit downloads.
 //! - `bench`: measurements side by side, written to BENCHMARKS.md.
-//! - `screenshots`: a picture of each step of the form, in `screenshots/`.
+//! - `screenshots`: a picture of each step of the form, in `docs/screenshots/`.
 
 mod assets;
 mod bench;
@@ -38,7 +38,7 @@ fn main() -> Result<()> {
                  test    run every test: unit, integration and headless-Chromium browser tests\n  \
                  size    raw, gzip and brotli bytes of each widget asset and of a first visit\n  \
                  bench   [all|size|tti|intake|drain] measure and write BENCHMARKS.md\n  \
-                 screenshots  pictures of each step of the form, in screenshots/"
+                 screenshots  pictures of each step of the form, in docs/screenshots/"
             );
             bail!("no task given");
         }

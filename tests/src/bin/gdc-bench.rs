@@ -536,6 +536,19 @@ async fn screenshots(out: &Path) -> Result<Value> {
     click("button[type=submit]").await?;
     c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".gdc-reference")).await?;
     saved.push(shot("6-receipt").await?);
+
+    // The compact variant on an article page, as a phone shows it.
+    c.enter_parent_frame().await?;
+    c.set_window_size(390, 900).await?;
+    c.goto(&format!("{}/examples/article.html", server.url)).await?;
+    let compact = c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("iframe")).await?;
+    compact.clone().enter_frame().await?;
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("textarea")).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    c.enter_parent_frame().await?;
+    let path = out.join("7-compact.png");
+    std::fs::write(&path, compact.screenshot().await?)?;
+    saved.push(path.display().to_string());
     browser.close().await?;
     Ok(json!({ "screenshots": saved }))
 }
