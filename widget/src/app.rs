@@ -314,12 +314,7 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                     {stakeholder_field(ctx, "field.stakeholder.optional")}
                     {country_field(ctx, "field.country.optional")}
                 </div>
-                <div class="gdc-check gdc-field">
-                    <input type="checkbox" id="gdc-publish"
-                        prop:checked=move || ctx.draft.with(|d| d.publish)
-                        on:change=move |ev| ctx.draft.update(|d| d.publish = event_target_checked(&ev)) />
-                    <label for="gdc-publish">{ctx.tr("field.publish.anonymous")}</label>
-                </div>
+                {checkbox(ctx, "gdc-publish", "field.publish.anonymous", None, |d| d.publish, |d, v| d.publish = v)}
                 {footer()}
                 <button type="submit" class="gdc-submit"
                     aria-disabled=move || matches!(phase.get(), Phase::Sending | Phase::Queued).to_string()>
@@ -559,20 +554,7 @@ fn country_field(ctx: Ctx, label: &'static str) -> impl IntoView {
 fn about_step(ctx: Ctx) -> impl IntoView {
     view! {
         {step_heading(ctx, Step::About)}
-        <fieldset class="gdc-field" id="gdc-kind" aria-describedby="gdc-kind-error">
-            <legend>{ctx.tr("field.kind")}</legend>
-            {KINDS.iter().map(|kind| {
-                let id = format!("gdc-kind-{kind}");
-                view! {
-                    <div class="gdc-check">
-                        <input type="radio" name="kind" id=id.clone() value=*kind
-                            prop:checked=move || ctx.draft.with(|d| d.kind == *kind)
-                            on:change=move |_| ctx.draft.update(|d| (*kind).clone_into(&mut d.kind)) />
-                        <label for=id>{ctx.tr(&format!("kind.{kind}"))}</label>
-                    </div>
-                }
-            }).collect_view()}
-        </fieldset>
+        {radio_group(ctx, "kind", "field.kind", KINDS, |d| &d.kind, |d, v| v.clone_into(&mut d.kind))}
         {error_line(ctx, "gdc-kind")}
         <div class="gdc-event" hidden=move || ctx.draft.with(|d| d.kind != "consultation")>
             {text_field(ctx, "gdc-event-title", "field.event_title", "text", "off", |d| d.event_title.clone(), |d, v| d.event_title = v)}
@@ -589,39 +571,67 @@ fn about_step(ctx: Ctx) -> impl IntoView {
     }
 }
 
-fn privacy_step(ctx: Ctx) -> impl IntoView {
+/// One choice among a few, as radio buttons labelled from the catalog
+/// (`<name>.<value>`).
+fn radio_group(
+    ctx: Ctx,
+    name: &'static str,
+    legend: &'static str,
+    values: &'static [&'static str],
+    get: fn(&Draft) -> &String,
+    set: fn(&mut Draft, &str),
+) -> impl IntoView {
+    let group_id = format!("gdc-{name}");
     view! {
-        {step_heading(ctx, Step::Privacy)}
-        <p class="gdc-intro">{ctx.tr("privacy.intro")}</p>
-        <div class="gdc-check gdc-field">
-            <input type="checkbox" id="gdc-publish" aria-describedby="gdc-publish-hint"
-                prop:checked=move || ctx.draft.with(|d| d.publish)
-                on:change=move |ev| ctx.draft.update(|d| d.publish = event_target_checked(&ev)) />
-            <label for="gdc-publish">{ctx.tr("field.publish")}</label>
-            <p id="gdc-publish-hint" class="gdc-hint">{ctx.tr("field.publish.hint")}</p>
-        </div>
-        <fieldset class="gdc-field" id="gdc-attribution" hidden=move || !ctx.draft.with(|d| d.publish)
-            aria-describedby="gdc-attribution-error">
-            <legend>{ctx.tr("field.attribution")}</legend>
-            {ATTRIBUTIONS.iter().map(|a| {
-                let id = format!("gdc-attribution-{a}");
+        <fieldset class="gdc-field" id=group_id.clone() aria-describedby=format!("{group_id}-error")>
+            <legend>{ctx.tr(legend)}</legend>
+            {values.iter().map(|value| {
+                let id = format!("gdc-{name}-{value}");
                 view! {
                     <div class="gdc-check">
-                        <input type="radio" name="attribution" id=id.clone() value=*a
-                            prop:checked=move || ctx.draft.with(|d| d.attribution == *a)
-                            on:change=move |_| ctx.draft.update(|d| (*a).clone_into(&mut d.attribution)) />
-                        <label for=id>{ctx.tr(&format!("attribution.{a}"))}</label>
+                        <input type="radio" name=name id=id.clone() value=*value
+                            prop:checked=move || ctx.draft.with(|d| get(d) == value)
+                            on:change=move |_| ctx.draft.update(|d| set(d, value)) />
+                        <label for=id>{ctx.tr(&format!("{name}.{value}"))}</label>
                     </div>
                 }
             }).collect_view()}
         </fieldset>
-        {error_line(ctx, "gdc-attribution")}
+    }
+}
+
+/// A yes-or-no choice bound to one field of the draft.
+fn checkbox(
+    ctx: Ctx,
+    dom_id: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    get: fn(&Draft) -> bool,
+    set: fn(&mut Draft, bool),
+) -> impl IntoView {
+    let hint_id = format!("{dom_id}-hint");
+    view! {
         <div class="gdc-check gdc-field">
-            <input type="checkbox" id="gdc-contact"
-                prop:checked=move || ctx.draft.with(|d| d.contact)
-                on:change=move |ev| ctx.draft.update(|d| d.contact = event_target_checked(&ev)) />
-            <label for="gdc-contact">{ctx.tr("field.contact")}</label>
+            <input type="checkbox" id=dom_id aria-describedby=hint.map(|_| hint_id.clone())
+                prop:checked=move || ctx.draft.with(get)
+                on:change=move |ev| ctx.draft.update(|d| set(d, event_target_checked(&ev))) />
+            <label for=dom_id>{ctx.tr(label)}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="gdc-hint">{ctx.tr(h)}</p> })}
         </div>
+    }
+}
+
+fn privacy_step(ctx: Ctx) -> impl IntoView {
+    view! {
+        {step_heading(ctx, Step::Privacy)}
+        <p class="gdc-intro">{ctx.tr("privacy.intro")}</p>
+        {checkbox(ctx, "gdc-publish", "field.publish", Some("field.publish.hint"), |d| d.publish, |d, v| d.publish = v)}
+        <div hidden=move || !ctx.draft.with(|d| d.publish)>
+            {radio_group(ctx, "attribution", "field.attribution", ATTRIBUTIONS, |d| &d.attribution,
+                |d, v| v.clone_into(&mut d.attribution))}
+        </div>
+        {error_line(ctx, "gdc-attribution")}
+        {checkbox(ctx, "gdc-contact", "field.contact", None, |d| d.contact, |d, v| d.contact = v)}
     }
 }
 

@@ -28,18 +28,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         crate::assets::build(root)?;
     }
     ensure_tools()?;
-    util::run(cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "gdc-server",
-        "--package",
-        "gdc-e2e",
-        "--bin",
-        "gdc-server",
-        "--bin",
-        "gdc-bench",
-    ]))?;
+    build_binaries(true)?;
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
     for section in sections {
@@ -87,17 +76,7 @@ pub fn screenshots(root: &Path) -> Result<()> {
     if crate::assets::needs_build(root) {
         crate::assets::build(root)?;
     }
-    util::run(cargo().args([
-        "build",
-        "--package",
-        "gdc-server",
-        "--package",
-        "gdc-e2e",
-        "--bin",
-        "gdc-server",
-        "--bin",
-        "gdc-bench",
-    ]))?;
+    build_binaries(false)?;
     let out = root.join("docs/screenshots");
     util::run(
         Command::new(root.join("target/debug/gdc-bench"))
@@ -106,6 +85,25 @@ pub fn screenshots(root: &Path) -> Result<()> {
             .env("GDC_SERVER_BIN", root.join("target/debug/gdc-server"))
             .env("GDC_DIST", root.join("dist")),
     )
+}
+
+/// The server and the measuring binary, in release builds for figures.
+fn build_binaries(release: bool) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.arg("build");
+    if release {
+        cmd.arg("--release");
+    }
+    util::run(cmd.args([
+        "--package",
+        "gdc-server",
+        "--package",
+        "gdc-e2e",
+        "--bin",
+        "gdc-server",
+        "--bin",
+        "gdc-bench",
+    ]))
 }
 
 fn ensure_tools() -> Result<()> {
