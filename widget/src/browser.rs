@@ -311,13 +311,7 @@ pub fn focus_selector(root: web_sys::HtmlElement, selector: &'static str) {
 
 /// Moves focus to the first field marked invalid, after the view updated.
 pub fn focus_first_invalid(root: web_sys::HtmlElement) {
-    leptos::prelude::request_animation_frame(move || {
-        if let Ok(Some(el)) = root.query_selector("[aria-invalid=\"true\"]")
-            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
-        {
-            let _ = el.focus();
-        }
-    });
+    focus_selector(root, "[aria-invalid=\"true\"]");
 }
 
 pub fn log_error(message: &str) {

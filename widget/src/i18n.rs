@@ -5,9 +5,6 @@
 fn en(key: &str) -> Option<&'static str> {
     Some(match key {
         "form.title" => "Share your view on our digital future",
-        "form.intro" => {
-            "The United Nations is preparing a Global Digital Compact. Your input goes to the consultation."
-        }
         "progress" => "Step {n} of {total}",
         "progress.label" => "Progress",
         "step.topics" => "Topics",
@@ -57,10 +54,6 @@ fn en(key: &str) -> Option<&'static str> {
         "yes" => "Yes",
         "no" => "No",
         "field.topic" => "Topic",
-        "field.principles" => "Core principles",
-        "field.principles.hint" => {
-            "What principles should all governments, companies, civil society and other stakeholders adhere to?"
-        }
         "field.stakeholder" => "You are answering as",
         "field.country" => "Country",
         "choose" => "Choose…",
