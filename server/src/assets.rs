@@ -88,7 +88,10 @@ async fn embed_page(State(state): State<AppState>, Query(q): Query<EmbedQuery>) 
                 (header::CONTENT_SECURITY_POLICY, csp),
             ],
             // A fresh form token in every page: it dates the form's loading.
-            html.replace("__GDC_TOKEN__", &state.tokens.issue(&site.key, crate::outbox::now_ms())),
+            // The site's topics from the registry: the widget offers no topic
+            // the companion would refuse, whatever the embedding page asks.
+            html.replace("__GDC_TOKEN__", &state.tokens.issue(&site.key, crate::outbox::now_ms()))
+                .replace("__GDC_ALLOWED_TOPICS__", &site.topics.join(",")),
         )
             .into_response(),
         Err(e) => {

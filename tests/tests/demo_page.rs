@@ -379,3 +379,32 @@ async fn browser_what_others_said_is_empty_until_published_then_shows_the_text_e
     assert_eq!(c.execute("return window.__pwned === undefined;", vec![]).await?, true);
     browser.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_the_widget_offers_only_the_topics_the_site_registry_collects() -> anyhow::Result<()> {
+    // The demo page asks for every topic; this companion's registry allows two.
+    let dir = tempfile::tempdir()?;
+    let config = dir.path().join("gdc.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "addr = \"127.0.0.1:0\"\ndata_dir = \"{data}\"\nassets_dir = \"{dist}\"\nsite_root = \"{root}\"\n\
+             [companion]\ntoken = \"t\"\n[[central.companions]]\nname = \"c\"\ntoken = \"t\"\n\
+             [[sites]]\nkey = \"demo\"\norigins = [\"http://127.0.0.1:*\"]\ntopics = [\"ai\", \"data\"]\n",
+            data = dir.path().join("data").display(),
+            dist = gdc_e2e::dist().display(),
+            root = gdc_e2e::repo_root().display(),
+        ),
+    )?;
+    let args: Vec<std::ffi::OsString> = vec!["serve".into(), "--config".into(), config.into()];
+    let server = gdc_e2e::ServerProcess::spawn(&gdc_e2e::server_bin(), &args, dir.path().join("data"))?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    c.goto(&format!("{}/", server.url)).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?.enter_frame().await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    let offered =
+        c.execute("return [...document.querySelectorAll('input[name=topics]')].map(e => e.value);", vec![]).await?;
+    assert_eq!(offered, json!(["data", "ai"]), "in the consultation's order");
+    browser.close().await
+}

@@ -96,11 +96,16 @@ fn field_errors(body: &str) -> Option<Vec<FieldError>> {
     )
 }
 
+/// The content of `<meta name=…>` in the page, if any.
+pub fn page_meta(name: &str) -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let meta = doc.query_selector(&format!("meta[name=\"{name}\"]")).ok()??;
+    meta.get_attribute("content")
+}
+
 /// The form token the embed page carries, if any.
 pub fn page_token() -> Option<String> {
-    let doc = web_sys::window()?.document()?;
-    let meta = doc.query_selector("meta[name=\"gdc-token\"]").ok()??;
-    meta.get_attribute("content").filter(|t| t.starts_with("v1."))
+    page_meta("gdc-token").filter(|t| t.starts_with("v1."))
 }
 
 /// Asks the companion for a form token (when the page did not carry one).

@@ -32,6 +32,9 @@ mod wasm {
                 pairs.push((key, v));
             }
         }
+        if let Some(allowed) = crate::browser::page_meta("gdc-allowed-topics").filter(|t| !t.starts_with("__")) {
+            pairs.push(("allowed", allowed));
+        }
         let (config, warnings) = WidgetConfig::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
         for w in warnings {
             web_sys::console::warn_1(&w.into());

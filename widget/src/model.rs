@@ -39,6 +39,7 @@ impl WidgetConfig {
         let mut warnings = Vec::new();
         let (mut site, mut topics, mut lang, mut theme) = (String::new(), Vec::new(), None, "auto".to_owned());
         let (mut variant, mut question) = (Variant::Full, consultation.questions[0].id);
+        let mut allowed: Option<Vec<&'static str>> = None;
         for (key, value) in pairs {
             match key {
                 "site" => site = value.to_owned(),
@@ -50,6 +51,8 @@ impl WidgetConfig {
                     topics = known;
                 }
                 "lang" => lang = Some(negotiate_language(value)),
+                // The site's topics in the companion's registry (empty: all).
+                "allowed" if !value.trim().is_empty() => allowed = Some(consultation.select_topics(value).0),
                 "variant" => match value {
                     "compact" => variant = Variant::Compact,
                     "full" | "" => variant = Variant::Full,
@@ -71,6 +74,15 @@ impl WidgetConfig {
         }
         if topics.is_empty() {
             topics = consultation.topics.iter().map(|t| t.id).collect();
+        }
+        if let Some(allowed) = allowed {
+            for t in topics.iter().filter(|t| !allowed.contains(t)) {
+                warnings.push(format!("gdc: topic {t:?} is not collected for this site; not shown"));
+            }
+            topics.retain(|t| allowed.contains(t));
+            if topics.is_empty() {
+                topics = allowed;
+            }
         }
         let lang = lang.unwrap_or_else(|| "en".to_owned());
         if variant == Variant::Compact {
@@ -380,6 +392,17 @@ mod tests {
         let (c, warnings) = WidgetConfig::from_pairs([("site", "demo"), ("topics", "ai,space,data")]);
         assert_eq!(c.topics, ["data", "ai"]);
         assert_eq!(warnings, ["gdc: unknown topic \"space\" ignored"]);
+    }
+
+    #[test]
+    fn only_the_topics_the_site_collects_are_offered() {
+        let (c, warnings) = WidgetConfig::from_pairs([("topics", "ai,data,commons"), ("allowed", "data,ai")]);
+        assert_eq!(c.topics, ["data", "ai"]);
+        assert_eq!(warnings, ["gdc: topic \"commons\" is not collected for this site; not shown"]);
+        // Nothing asked for, or nothing left: the site's topics.
+        assert_eq!(config(&[("allowed", "data,ai")]).topics, ["data", "ai"]);
+        assert_eq!(config(&[("topics", "commons"), ("allowed", "ai")]).topics, ["ai"]);
+        assert_eq!(config(&[("allowed", "")]).topics.len(), 8, "an empty list means every topic");
     }
 
     #[test]

@@ -15,7 +15,12 @@ async fn app_with_assets() -> TestApp {
         fs::write(dist.join("widget/v1/loader.js.gz"), b"fake-gz").unwrap();
         fs::write(dist.join("widget/assets/gdc_widget_bg-0123456789abcdef.wasm"), b"\0asm\x01\0\0\0").unwrap();
         fs::write(dist.join("widget/assets/gdc_widget_bg-0123456789abcdef.wasm.br"), b"fake-br").unwrap();
-        fs::write(dist.join("embed.html"), "<!doctype html><div id=gdc-root></div>").unwrap();
+        fs::write(
+            dist.join("embed.html"),
+            "<!doctype html><meta name=\"gdc-token\" content=\"__GDC_TOKEN__\">\
+             <meta name=\"gdc-allowed-topics\" content=\"__GDC_ALLOWED_TOPICS__\"><div id=gdc-root></div>",
+        )
+        .unwrap();
     })
     .await
 }
@@ -65,6 +70,9 @@ async fn the_embed_page_may_be_framed_only_by_the_sites_origins() {
     assert!(csp.ends_with("frame-ancestors https://ngo.example"), "{csp}");
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
     assert!(csp.contains("connect-src 'self'"), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("name=\"gdc-allowed-topics\" content=\"data,ai\""), "the registry's topics: {html}");
+    assert!(html.contains("name=\"gdc-token\" content=\"v1."), "a fresh form token: {html}");
 
     assert_eq!(get_with(&app, "/embed/v1?site=nobody", "identity").await.status(), 403);
     assert_eq!(get_with(&app, "/embed/v1?site=closed", "identity").await.status(), 403);
