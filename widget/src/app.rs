@@ -2,6 +2,8 @@
 //! then a receipt. State lives in plain model types ([`crate::model`]);
 //! this file binds them to the DOM.
 
+use std::sync::Arc;
+
 use gdc_core::FieldError;
 use gdc_core::submission::{ATTRIBUTIONS, KINDS, STAKEHOLDERS};
 use leptos::ev::SubmitEvent;
@@ -33,19 +35,39 @@ struct Ctx {
     touched: RwSignal<Vec<String>>,
     id: RwSignal<String>,
     host: StoredValue<web_sys::HtmlElement, LocalStorage>,
+    /// Country codes and names in the visitor's language, sorted; built on
+    /// first use and shared by every view that lists or names countries.
+    countries: StoredValue<Option<Countries>>,
 }
+
+type Countries = Arc<Vec<(&'static str, String)>>;
 
 impl Ctx {
     fn tr(self, key: &str) -> String {
         self.config.with_value(|c| t(&c.lang, key))
     }
 
+    fn countries(self) -> Countries {
+        if let Some(list) = self.countries.get_value() {
+            return list;
+        }
+        let list: Countries = Arc::new(self.config.with_value(|c| browser::countries(&c.lang)));
+        self.countries.set_value(Some(list.clone()));
+        list
+    }
+
+    /// The name of the country with this code, or nothing.
+    fn country_name(self, code: &str) -> String {
+        self.countries().iter().find(|(c, _)| *c == code).map(|(_, n)| n.clone()).unwrap_or_default()
+    }
+
     fn error(self, dom_id: &str) -> Option<String> {
         self.errors.with(|es| es.iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone()))
     }
 
-    fn invalid(self, dom_id: &'static str) -> impl Fn() -> String + Copy {
-        move || self.error(dom_id).is_some().to_string()
+    fn invalid(self, dom_id: impl Into<Arc<str>>) -> impl Fn() -> String + Clone {
+        let dom_id = dom_id.into();
+        move || self.error(&dom_id).is_some().to_string()
     }
 
     /// Shows `errors` (from the core) beside their fields.
@@ -119,6 +141,7 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
         // reloads reuse it, so the companion stores it once whatever happens.
         id: RwSignal::new(stored.id.unwrap_or_else(browser::new_id)),
         host: StoredValue::new_local(host),
+        countries: StoredValue::new(None),
     };
     let (phase, set_phase) = signal(Phase::Editing);
     // Hidden from people and from assistive technology; bots fill it in.
@@ -361,9 +384,6 @@ fn others_view(ctx: Ctx) -> impl IntoView {
         let t = topic.get_untracked();
         spawn_local(async move { set_items.set(Some(browser::fetch_published(&t).await)) });
     };
-    let countries = browser::countries(&ctx.config.with_value(|c| c.lang.clone()));
-    let country_name =
-        move |code: &str| countries.iter().find(|(c, _)| *c == code).map(|(_, n)| n.clone()).unwrap_or_default();
     view! {
         <details class="gdc-others" on:toggle=move |_| load()>
             <summary>{ctx.tr("others.title")}</summary>
@@ -378,7 +398,7 @@ fn others_view(ctx: Ctx) -> impl IntoView {
                     Some(Ok(list)) if list.is_empty() => view! { <p class="gdc-hint gdc-others-empty">{ctx.tr("others.empty")}</p> }.into_any(),
                     Some(Ok(list)) => list.into_iter().map(|item| {
                         let credit = item.credit.clone().unwrap_or_else(|| ctx.tr("others.anonymous"));
-                        let place = country_name(&item.country);
+                        let place = ctx.country_name(&item.country);
                         view! {
                             <article class="gdc-other">
                                 {item.texts.into_iter().map(|(q, text)| view! {
@@ -399,8 +419,10 @@ fn step_heading(ctx: Ctx, step: Step) -> impl IntoView {
     view! { <h3 class="gdc-step-title" tabindex="-1">{ctx.tr(step.key())}</h3> }
 }
 
-fn error_line(ctx: Ctx, dom_id: &'static str) -> impl IntoView {
-    view! { <p id=format!("{dom_id}-error") class="gdc-error">{move || ctx.error(dom_id)}</p> }
+fn error_line(ctx: Ctx, dom_id: impl Into<Arc<str>>) -> impl IntoView {
+    let dom_id = dom_id.into();
+    let id = format!("{dom_id}-error");
+    view! { <p id=id class="gdc-error">{move || ctx.error(&dom_id)}</p> }
 }
 
 fn topics_step(ctx: Ctx) -> impl IntoView {
@@ -473,8 +495,7 @@ fn text_field(
 
 /// One free-text answer, with its hint, character counter and error.
 fn answer_field(ctx: Ctx, topic: String, question: &'static str, max: usize) -> impl IntoView {
-    // Element ids must outlive the view; there are at most topics x questions of them.
-    let dom_id: &'static str = Box::leak(format!("gdc-a-{topic}-{question}").into_boxed_str());
+    let dom_id: Arc<str> = format!("gdc-a-{topic}-{question}").into();
     let value = {
         let topic = topic.clone();
         move || ctx.draft.with(|d| d.answer(&topic, question))
@@ -488,16 +509,22 @@ fn answer_field(ctx: Ctx, topic: String, question: &'static str, max: usize) -> 
     };
     view! {
         <div class="gdc-field">
-            <label for=dom_id>{ctx.tr(&format!("question.{question}"))}</label>
+            <label for=dom_id.to_string()>{ctx.tr(&format!("question.{question}"))}</label>
             <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question.{question}.hint"))}</p>
-            <textarea id=dom_id rows="4" aria-invalid=ctx.invalid(dom_id)
+            <textarea id=dom_id.to_string() rows="4" aria-invalid=ctx.invalid(dom_id.clone())
                 aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
                 prop:value=value
-                on:input=move |ev| {
-                    ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
-                    if ctx.error(dom_id).is_some() { ctx.revalidate() }
+                on:input={
+                    let dom_id = dom_id.clone();
+                    move |ev| {
+                        ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
+                        if ctx.error(&dom_id).is_some() { ctx.revalidate() }
+                    }
                 }
-                on:blur=move |_| ctx.touch(dom_id)>
+                on:blur={
+                    let dom_id = dom_id.clone();
+                    move |_| ctx.touch(&dom_id)
+                }>
             </textarea>
             <p id=format!("{dom_id}-count") class="gdc-counter">{count}</p>
             {error_line(ctx, dom_id)}
@@ -523,10 +550,8 @@ fn stakeholder_field(ctx: Ctx, label: &'static str) -> impl IntoView {
 /// A text box that filters the country names (in the visitor's language)
 /// as one types; the draft holds the code of the name chosen.
 fn country_field(ctx: Ctx, label: &'static str) -> impl IntoView {
-    let countries = browser::countries(&ctx.config.with_value(|c| c.lang.clone()));
-    let current = ctx.draft.with_untracked(|d| d.country.clone());
-    let country_text =
-        RwSignal::new(countries.iter().find(|(c, _)| *c == current).map(|(_, n)| n.clone()).unwrap_or_default());
+    let countries = ctx.countries();
+    let country_text = RwSignal::new(ctx.draft.with_untracked(|d| ctx.country_name(&d.country)));
     let lookup = countries.clone();
     view! {
         <div class="gdc-field">
@@ -544,7 +569,7 @@ fn country_field(ctx: Ctx, label: &'static str) -> impl IntoView {
                 }
                 on:blur=move |_| ctx.touch("gdc-country") />
             <datalist id="gdc-country-list">
-                {countries.into_iter().map(|(_, name)| view! { <option value=name></option> }).collect_view()}
+                {countries.iter().map(|(_, name)| view! { <option value=name.clone()></option> }).collect_view()}
             </datalist>
             {error_line(ctx, "gdc-country")}
         </div>
@@ -645,11 +670,7 @@ fn review_step(ctx: Ctx) -> impl IntoView {
     let edit = move |step: Step| {
         view! { <button type="button" class="gdc-edit" on:click=move |_| ctx.go(step)>{ctx.tr("edit")}" · "{ctx.tr(step.key())}</button> }
     };
-    let country = browser::countries(&ctx.config.with_value(|c| c.lang.clone()))
-        .into_iter()
-        .find(|(c, _)| *c == d.country)
-        .map(|(_, n)| n)
-        .unwrap_or_default();
+    let country = ctx.country_name(&d.country);
     let about: Vec<(String, String)> = [
         ("field.kind", ctx.tr(&format!("kind.{}", d.kind))),
         ("field.stakeholder", ctx.tr(&format!("stakeholder.{}", d.stakeholder))),
