@@ -39,13 +39,18 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
     let short =
         SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     let vary = SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // Inline mode imports the glue and fetches the Wasm and the stylesheet
+    // from partner pages, in CORS mode (integrity checks need it). They are
+    // public and carry no credentials, so any origin may read them.
+    let any_origin =
+        SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
 
     let hashed = ServeDir::new(assets_dir.join("widget/assets")).precompressed_br().precompressed_gzip();
     let loader = ServeFile::new(assets_dir.join("widget/v1/loader.js")).precompressed_br().precompressed_gzip();
     let mut router = Router::new()
         .nest_service(
             "/widget/assets",
-            tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).service(hashed),
+            tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).layer(any_origin).service(hashed),
         )
         .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
         .route(EMBED_PATH, get(embed_page));

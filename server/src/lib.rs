@@ -179,14 +179,15 @@ struct TokenQuery {
 }
 
 /// `GET /v1/token?site=…`: a form token for a widget that was not given
-/// one in its page (inline mode).
+/// one in its page (inline mode), with the topics the site collects (empty:
+/// all), so the widget offers none the companion would refuse.
 async fn issue_token(
     State(state): State<AppState>,
     Query(q): Query<TokenQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let site = state.site(&q.site)?;
     let token = state.tokens.issue(&site.key, now_ms());
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "token": token }))))
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "token": token, "topics": site.topics }))))
 }
 
 /// A bound, ready server: build it, read its port, run it.

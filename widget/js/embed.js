@@ -1,6 +1,7 @@
 // The embed page's boot script (iframe mode). It runs on the companion's
-// origin, starts the Wasm widget, and relays the widget's events and size to
-// the partner page with a versioned, origin-checked postMessage protocol.
+// origin, starts the Wasm widget, and talks to the loader on the partner page
+// with a versioned, origin-checked postMessage protocol: events and size go
+// up, configuration changes come down.
 import init, { mount } from "__GLUE__";
 
 // Marks for the start-up profile (`cargo xtask bench tti`).
@@ -13,6 +14,10 @@ const params = new URLSearchParams(location.search);
 const parentOrigin = params.get("origin");
 const frame = params.get("frame") || "";
 const root = document.getElementById("gdc-root");
+const html = document.documentElement;
+// What the server put in the page: a form token and the site's topics.
+const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
+const extra = { token: meta("gdc-token"), allowed: meta("gdc-allowed-topics") };
 
 function post(type, detail) {
   if (parentOrigin && window.parent !== window) {
@@ -20,23 +25,42 @@ function post(type, detail) {
   }
 }
 
+// The theme and the webmaster's style properties (`--gdc-accent`…) go on
+// the page itself, so its colour scheme matches the frame element's; the
+// rest is the widget's.
+function configure(q) {
+  html.dataset.theme = q.get("theme") || "auto";
+  for (const name of ["accent", "bg", "text", "border", "radius", "font", "space"]) {
+    const value = q.get(`--gdc-${name}`);
+    if (value) html.style.setProperty(`--gdc-${name}`, value);
+    else html.style.removeProperty(`--gdc-${name}`);
+  }
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return q.toString();
+}
+
 for (const type of ["gdc:ready", "gdc:submitted", "gdc:error"]) {
   root.addEventListener(type, (e) => post(type, e.detail || {}));
 }
 let lastHeight = 0;
 new ResizeObserver(() => {
-  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  const height = Math.ceil(html.getBoundingClientRect().height);
   if (height !== lastHeight) {
     lastHeight = height;
     post("gdc:resize", { height });
   }
-}).observe(document.documentElement);
+}).observe(html);
 
 try {
   await init({ module_or_path: "__WASM__" });
   performance.mark("gdc-wasm-ready");
-  mount(root, location.search);
+  const widget = mount(root, configure(params));
   performance.mark("gdc-mounted");
+  window.addEventListener("message", (e) => {
+    const d = e.data;
+    if (e.source !== window.parent || e.origin !== parentOrigin || !d || d.gdc !== 1 || d.frame !== frame) return;
+    if (d.type === "gdc:config") widget.update(configure(new URLSearchParams(d.detail)));
+  });
 } catch (err) {
   console.error("gdc: widget failed to start", err);
   post("gdc:error", { code: "start" });

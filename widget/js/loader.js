@@ -1,47 +1,214 @@
-/*! gdc loader v1: embeds the consultation widget. Classic script, no dependencies. */
-(function () {
+/*! gdc loader v1 */
+// One tag, `<script src=".../widget/v1/loader.js" data-site="…" async>`,
+// puts a widget where it stands; the same script defines
+// `<gdc-consultation site="…">` for pages that prefer the element. Each widget
+// lives in a shadow root: an iframe to the companion's embed page (mode
+// "iframe", the default) or the form itself (mode "inline").
+(() => {
   "use strict";
-  var me = document.currentScript;
+  const me = document.currentScript;
   if (!me || !me.src) return;
-  var base = new URL(me.src).origin;
-  var KEYS = ["site", "topics", "lang", "theme", "variant", "question"];
-  var seq = 0;
+  const base = new URL(me.src).origin;
+  const TAG = "gdc-consultation";
+  // What the widget reads, and the style properties a webmaster may set.
+  const KEYS = ["site", "topics", "lang", "theme", "variant", "question"];
+  const PROPS = ["accent", "bg", "text", "border", "radius", "font", "space"];
+  // The inline mode's assets, filled in by `cargo xtask build`.
+  const GLUE = ["__GLUE__", "__GLUE_SRI__"];
+  const WASM = ["__WASM__", "__WASM_SRI__"];
+  const CSS = ["__CSS__", "__CSS_SRI__"];
+  // The host element keeps its place in the page (margin, width) but no
+  // paint of its own; `.r` cuts every inherited style at the boundary.
+  const HOST_CSS =
+    ":host{display:block;padding:0!important;border:0!important;background:none!important;" +
+    "box-shadow:none!important;outline:0!important;opacity:1!important;filter:none!important;" +
+    "transform:none!important;float:none!important;box-sizing:border-box!important}" +
+    ":host([hidden]){display:none!important}" +
+    ":host::before,:host::after{content:none!important;display:none!important}" +
+    ".r{all:initial;display:block;direction:ltr}iframe{display:block;width:100%;border:0;height:480px}";
+  let seq = 0;
+  let hostSheet;
+  let loaded;
 
-  // Puts an iframe to the companion's embed page inside `host`, configured by
-  // `get(name)`, and relays the frame's messages as events on `host`.
-  function mount(host, get) {
-    var frameId = "gdc" + ++seq;
-    var q = new URLSearchParams();
-    KEYS.forEach(function (k) {
-      var v = get(k);
-      if (k === "lang" && !v) v = document.documentElement.lang || navigator.language;
+  const sheet = (text) => {
+    const s = new CSSStyleSheet();
+    s.replaceSync(text);
+    return s;
+  };
+  const fire = (el, type, detail) =>
+    el.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail: detail || {} }));
+
+  // The widget's configuration from the element's attributes: lang falls
+  // back to the page's, then the browser's; `font="inherit"` takes the
+  // family the page uses around the element.
+  const query = (el) => {
+    const q = new URLSearchParams();
+    for (const k of KEYS) {
+      let v = el.getAttribute(k);
+      if (k === "lang" && !v) v = (el.closest("[lang]") || {}).lang || navigator.language;
       if (v) q.set(k, v);
-    });
-    q.set("origin", location.origin);
-    q.set("frame", frameId);
-    var f = document.createElement("iframe");
-    f.src = base + "/embed/v1?" + q;
-    f.title = get("title") || "Consultation";
-    f.loading = get("loading") === "eager" ? "eager" : "lazy";
-    f.style.cssText = "display:block;width:100%;border:0;height:480px;color-scheme:normal";
-    host.appendChild(f);
-    function onMessage(e) {
-      var d = e.data;
-      if (e.origin !== base || e.source !== f.contentWindow || !d || d.gdc !== 1 || d.frame !== frameId) return;
-      if (d.type === "gdc:resize") f.style.height = Math.max(0, d.detail.height | 0) + "px";
-      host.dispatchEvent(new CustomEvent(d.type, { bubbles: true, composed: true, detail: d.detail }));
     }
-    window.addEventListener("message", onMessage);
-    return function () {
-      window.removeEventListener("message", onMessage);
-      f.remove();
+    for (const k of PROPS) {
+      let v = el.getAttribute(k);
+      if (k === "font" && v === "inherit") v = getComputedStyle(el.parentNode || document.body).fontFamily;
+      if (v) q.set("--gdc-" + k, v);
+    }
+    return q;
+  };
+  const scheme = (theme) => (theme === "light" ? "light" : theme === "auto" || !theme ? "light dark" : "dark");
+
+  // Mode "iframe": the Wasm runs on the companion's origin; events and size
+  // come back by postMessage, checked for origin, window and frame id.
+  const frame = (el, root) => {
+    const id = "gdc" + ++seq;
+    const f = document.createElement("iframe");
+    let ready = false;
+    const configure = () => {
+      const q = query(el);
+      f.title = el.getAttribute("title") || "Global Digital Compact consultation";
+      f.style.colorScheme = scheme(q.get("theme"));
+      if (ready) f.contentWindow.postMessage({ gdc: 1, frame: id, type: "gdc:config", detail: "" + q }, base);
+      else {
+        q.set("origin", location.origin);
+        q.set("frame", id);
+        f.src = base + "/embed/v1?" + q;
+      }
     };
+    const onMessage = (e) => {
+      const d = e.data;
+      if (e.origin !== base || e.source !== f.contentWindow || !d || d.gdc !== 1 || d.frame !== id) return;
+      if (d.type === "gdc:ready") ready = true;
+      if (d.type === "gdc:resize") f.style.height = (d.detail.height | 0) + "px";
+      fire(el, d.type, d.detail);
+    };
+    f.loading = el.getAttribute("loading") === "eager" ? "eager" : "lazy";
+    configure();
+    addEventListener("message", onMessage);
+    root.append(f);
+    return [configure, () => removeEventListener("message", onMessage)];
+  };
+
+  // The glue module (its integrity checked through a modulepreload), the
+  // Wasm and the stylesheet, loaded once per page for every inline widget.
+  const load = () =>
+    (loaded ||= Promise.all([
+      new Promise((ok, fail) => {
+        const l = document.createElement("link");
+        l.rel = "modulepreload";
+        l.href = base + GLUE[0];
+        l.integrity = GLUE[1];
+        l.onload = ok;
+        l.onerror = fail;
+        document.head.append(l);
+      })
+        .then(() => import(base + GLUE[0]))
+        .then((m) => m.default({ module_or_path: fetch(base + WASM[0], { integrity: WASM[1] }) }).then(() => m)),
+      fetch(base + CSS[0], { integrity: CSS[1] })
+        .then((r) => r.text())
+        .then(sheet),
+    ]).catch((e) => {
+      loaded = null;
+      throw e;
+    }));
+
+  // Mode "inline": the form in the shadow root, on the page's origin; it
+  // calls the companion (CORS) with a token fetched here.
+  const inline = (el, root) => {
+    const div = document.createElement("div");
+    const extra = new URLSearchParams({ api: base });
+    let widget, io, ro, gone;
+    const configure = () => {
+      const q = query(el);
+      for (const k of PROPS) {
+        const v = q.get("--gdc-" + k);
+        if (v) el.style.setProperty("--gdc-" + k, v);
+        else el.style.removeProperty("--gdc-" + k);
+      }
+      extra.forEach((v, k) => q.set(k, v));
+      return "" + q;
+    };
+    const start = () => {
+      io && io.disconnect();
+      const site = encodeURIComponent(el.getAttribute("site") || "");
+      const token = fetch(base + "/v1/token?site=" + site).then((r) => (r.ok ? r.json() : {}), () => ({}));
+      Promise.all([load(), token])
+        .then(([[m, css], t]) => {
+          if (gone) return;
+          if (t.token) extra.set("token", t.token);
+          if (t.topics) extra.set("allowed", t.topics);
+          root.adoptedStyleSheets = [hostSheet, css];
+          widget = m.mount(div, configure());
+          ro = new ResizeObserver(() => fire(el, "gdc:resize", { height: Math.ceil(div.offsetHeight) }));
+          ro.observe(div);
+        })
+        .catch((e) => {
+          console.error("gdc: widget failed to start", e);
+          fire(el, "gdc:error", { code: "start" });
+        });
+    };
+    div.className = "r";
+    root.append(div);
+    if (el.getAttribute("loading") === "eager") start();
+    else {
+      // Loaded when it nears the viewport.
+      io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start(), {
+        rootMargin: "400px",
+      });
+      io.observe(el);
+    }
+    return [
+      () => widget && widget.update(configure()),
+      () => {
+        gone = true;
+        io && io.disconnect();
+        ro && ro.disconnect();
+        widget && widget.unmount();
+      },
+    ];
+  };
+
+  class Consultation extends HTMLElement {
+    static get observedAttributes() {
+      return KEYS.concat(PROPS, ["mode", "title"]);
+    }
+    connectedCallback() {
+      if (this._w) return;
+      const root = this.shadowRoot || this.attachShadow({ mode: "open" });
+      hostSheet ||= sheet(HOST_CSS);
+      root.adoptedStyleSheets = [hostSheet];
+      this._mode = this.getAttribute("mode") === "inline" ? "inline" : "iframe";
+      this._w = (this._mode === "inline" ? inline : frame)(this, root);
+    }
+    disconnectedCallback() {
+      // A move within the page reconnects at once; only a removal tears down.
+      queueMicrotask(() => this.isConnected || this._stop());
+    }
+    _stop() {
+      if (!this._w) return;
+      this._w[1]();
+      this._w = null;
+      this.shadowRoot.replaceChildren();
+    }
+    attributeChangedCallback() {
+      if (!this._w || this._q) return;
+      // Several attributes changed together apply once.
+      this._q = 1;
+      queueMicrotask(() => {
+        this._q = 0;
+        if (!this._w) return;
+        if ((this.getAttribute("mode") === "inline" ? "inline" : "iframe") === this._mode) this._w[0]();
+        else {
+          this._stop();
+          this.connectedCallback();
+        }
+      });
+    }
   }
 
-  if (me.getAttribute("data-site")) {
-    var host = document.createElement("div");
-    host.className = "gdc-embed";
-    me.parentNode.insertBefore(host, me);
-    mount(host, function (k) { return me.getAttribute("data-" + k); });
+  if (!customElements.get(TAG)) customElements.define(TAG, Consultation);
+  if (me.hasAttribute("data-site")) {
+    const el = document.createElement(TAG);
+    for (const a of me.attributes) if (a.name.startsWith("data-")) el.setAttribute(a.name.slice(5), a.value);
+    me.before(el);
   }
 })();

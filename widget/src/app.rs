@@ -2,6 +2,8 @@
 //! then a receipt. State lives in plain model types ([`crate::model`]);
 //! this file binds them to the DOM.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use gdc_core::FieldError;
@@ -123,44 +125,127 @@ impl Ctx {
     }
 }
 
+/// What a rebuilt widget starts from: the state of the one it replaces
+/// (an attribute such as the language changed), so nothing typed is lost.
+pub struct Seed {
+    draft: Draft,
+    step: Step,
+    id: String,
+    token: Option<String>,
+    done: Option<String>,
+}
+
+/// A handle on a mounted widget's state, to take its [`Seed`] before it is
+/// rebuilt. Valid until the widget is unmounted.
+#[derive(Clone, Copy)]
+pub struct Live {
+    ctx: Ctx,
+    phase: RwSignal<Phase>,
+    token: RwSignal<Option<String>>,
+}
+
+impl Live {
+    pub fn seed(self) -> Seed {
+        Seed {
+            draft: self.ctx.draft.get_untracked(),
+            step: self.ctx.step.get_untracked(),
+            id: self.ctx.id.get_untracked(),
+            token: self.token.get_untracked(),
+            done: match self.phase.get_untracked() {
+                Phase::Done(reference) => Some(reference),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// How the host starts the widget.
+pub struct Start {
+    /// The state of the widget this one replaces, if any.
+    pub seed: Option<Seed>,
+    /// The form token the embed page carried (iframe mode) or the loader
+    /// fetched (inline mode).
+    pub token: Option<String>,
+    pub life: browser::Lifetime,
+    /// Where the app leaves its [`Live`] handle.
+    pub live: Rc<Cell<Option<Live>>>,
+}
+
+/// A draft change not yet written to `localStorage`.
+type PendingSave = Rc<RefCell<Option<(TimeoutHandle, Vec<(String, String)>, String, Option<String>)>>>;
+
 /// The whole widget, bound to the element it is mounted in (events go there).
-pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
-    let stored = browser::load_draft(&config);
-    let (token, set_token) = signal(stored.token.clone().or_else(browser::page_token));
+pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> impl IntoView {
+    let Start { seed, token: page_token, life, live } = start;
+    let (draft, step, id, saved_token, done) = match seed {
+        Some(s) => (s.draft.rebase(&config), s.step, Some(s.id), s.token, s.done),
+        None => {
+            let stored = browser::load_draft(&config);
+            (stored.draft, Step::Topics, stored.id, stored.token, None)
+        }
+    };
+    let token = RwSignal::new(saved_token.or(page_token));
     if token.get_untracked().is_none() {
-        let site = config.site.clone();
-        spawn_local(async move { set_token.set(browser::fetch_token(&site).await) });
+        let (config, life) = (config.clone(), life.clone());
+        spawn_local(async move {
+            let fetched = browser::fetch_token(&config).await;
+            if !life.ended() {
+                token.set(fetched);
+            }
+        });
     }
     let ctx = Ctx {
-        config: StoredValue::new(config),
-        draft: RwSignal::new(stored.draft),
-        step: RwSignal::new(Step::Topics),
+        config: StoredValue::new(config.clone()),
+        draft: RwSignal::new(draft),
+        step: RwSignal::new(step),
         errors: RwSignal::new(Vec::new()),
         touched: RwSignal::new(Vec::new()),
         // Made once per contribution and kept with the draft: retries and
         // reloads reuse it, so the companion stores it once whatever happens.
-        id: RwSignal::new(stored.id.unwrap_or_else(browser::new_id)),
+        id: RwSignal::new(id.unwrap_or_else(browser::new_id)),
         host: StoredValue::new_local(host),
         countries: StoredValue::new(None),
     };
-    let (phase, set_phase) = signal(Phase::Editing);
+    let phase = RwSignal::new(done.map_or(Phase::Editing, Phase::Done));
+    let set_phase = phase.write_only();
+    live.set(Some(Live { ctx, phase, token }));
     // Hidden from people and from assistive technology; bots fill it in.
     let (honeypot, set_honeypot) = signal(String::new());
 
-    // Save the draft (with its id and form token) shortly after each change.
-    let save_timer = StoredValue::new_local(None::<TimeoutHandle>);
-    Effect::new(move |_| {
-        let pairs = ctx.draft.with(Draft::to_pairs);
-        let (id, token) = (ctx.id.get(), token.get());
-        if let Some(handle) = save_timer.get_value() {
-            handle.clear();
+    // Save the draft (with its id and form token) shortly after each change,
+    // and at once if the widget is removed before then.
+    let pending: PendingSave = Rc::default();
+    let save_now = {
+        let (pending, config) = (pending.clone(), config.clone());
+        move || {
+            if let Some((handle, pairs, id, token)) = pending.borrow_mut().take() {
+                handle.clear();
+                browser::save_draft(&config, &pairs, &id, token.as_deref());
+            }
         }
-        let handle = set_timeout_with_handle(
-            move || ctx.config.with_value(|c| browser::save_draft(c, &pairs, &id, token.as_deref())),
-            std::time::Duration::from_millis(400),
-        );
-        save_timer.set_value(handle.ok());
+    };
+    Effect::new({
+        let (pending, save_now) = (pending.clone(), save_now.clone());
+        move |_| {
+            let pairs = ctx.draft.with(Draft::to_pairs);
+            let (id, token) = (ctx.id.get(), token.get());
+            if let Some((handle, ..)) = pending.borrow_mut().take() {
+                handle.clear();
+            }
+            if let Ok(handle) = set_timeout_with_handle(save_now.clone(), std::time::Duration::from_millis(400)) {
+                *pending.borrow_mut() = Some((handle, pairs, id, token));
+            }
+        }
     });
+    // Clean-ups must be `Send`; this one never leaves the browser's thread.
+    let cleanup = send_wrapper::SendWrapper::new({
+        let life = life.clone();
+        move || {
+            save_now();
+            life.end();
+        }
+    });
+    on_cleanup(move || cleanup.take()());
 
     let start_over = move || {
         ctx.config.with_value(browser::clear_draft);
@@ -175,15 +260,21 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
     // retried with backoff, and at once when the browser comes back online.
     // One delivery loop at a time; the id in the body makes repeats harmless.
     let delivering = StoredValue::new(false);
+    let lifetime = StoredValue::new_local(life);
     let deliver = move |q: Queued| {
         if delivering.get_value() {
             return;
         }
         delivering.set_value(true);
+        let url = ctx.config.with_value(|c| c.url("/v1/submissions"));
+        let life = lifetime.get_value();
         spawn_local(async move {
             let mut attempt: u32 = 0;
-            loop {
-                match browser::send("/v1/submissions", &q.body, &q.token, &honeypot.get_untracked()).await {
+            // A removed widget stops here: its queue stays on this device
+            // and the next widget on this site sends it.
+            while !life.ended() {
+                match browser::send(&url, &q.body, &q.token, &honeypot.get_untracked()).await {
+                    _ if life.ended() => return,
                     Outcome::Arrived => {
                         ctx.config.with_value(|c| {
                             browser::clear_queued(c);
@@ -211,11 +302,13 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement) -> impl IntoView {
                         set_phase.set(Phase::Queued);
                         attempt = attempt.saturating_add(1);
                         let wait_ms = 1_000i32.saturating_mul(1 << attempt.min(6)).min(60_000);
-                        browser::sleep_or_online(wait_ms).await;
+                        life.sleep_or_online(wait_ms).await;
                     }
                 }
             }
-            delivering.set_value(false);
+            if !life.ended() {
+                delivering.set_value(false);
+            }
         });
     };
     if let Some(q) = ctx.config.with_value(browser::load_queued) {
@@ -382,7 +475,8 @@ fn others_view(ctx: Ctx) -> impl IntoView {
     let load = move || {
         set_items.set(None);
         let t = topic.get_untracked();
-        spawn_local(async move { set_items.set(Some(browser::fetch_published(&t).await)) });
+        let config = ctx.config.get_value();
+        spawn_local(async move { set_items.set(Some(browser::fetch_published(&config, &t).await)) });
     };
     view! {
         <details class="gdc-others" on:toggle=move |_| load()>

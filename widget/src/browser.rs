@@ -1,6 +1,9 @@
 //! The few browser facilities the widget needs beyond rendering: ids,
 //! country names, host events, the network.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use gdc_core::{ErrorCode, FieldError};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -96,21 +99,9 @@ fn field_errors(body: &str) -> Option<Vec<FieldError>> {
     )
 }
 
-/// The content of `<meta name=…>` in the page, if any.
-pub fn page_meta(name: &str) -> Option<String> {
-    let doc = web_sys::window()?.document()?;
-    let meta = doc.query_selector(&format!("meta[name=\"{name}\"]")).ok()??;
-    meta.get_attribute("content")
-}
-
-/// The form token the embed page carries, if any.
-pub fn page_token() -> Option<String> {
-    page_meta("gdc-token").filter(|t| t.starts_with("v1."))
-}
-
 /// Asks the companion for a form token (when the page did not carry one).
-pub async fn fetch_token(site: &str) -> Option<String> {
-    let url = format!("/v1/token?site={}", js_sys::encode_uri_component(site));
+pub async fn fetch_token(config: &crate::model::WidgetConfig) -> Option<String> {
+    let url = config.url(&format!("/v1/token?site={}", js_sys::encode_uri_component(&config.site)));
     let response = gloo_net::http::Request::get(&url).send().await.ok()?;
     if !response.ok() {
         return None;
@@ -205,8 +196,8 @@ pub struct PublishedItem {
 }
 
 /// Published contributions on `topic`, read with the browser's JSON parser.
-pub async fn fetch_published(topic: &str) -> Result<Vec<PublishedItem>, String> {
-    let url = format!("/v1/contributions?topic={}", js_sys::encode_uri_component(topic));
+pub async fn fetch_published(config: &crate::model::WidgetConfig, topic: &str) -> Result<Vec<PublishedItem>, String> {
+    let url = config.url(&format!("/v1/contributions?topic={}", js_sys::encode_uri_component(topic)));
     let response = gloo_net::http::Request::get(&url).send().await.map_err(|e| e.to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
@@ -289,17 +280,52 @@ pub fn clear_queued(config: &crate::model::WidgetConfig) {
     }
 }
 
-/// Waits `ms`, or less if the browser comes back online meanwhile.
-pub async fn sleep_or_online(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-            let once = web_sys::AddEventListenerOptions::new();
-            once.set_once(true);
-            let _ = window.add_event_listener_with_callback_and_add_event_listener_options("online", &resolve, &once);
+/// How long a mounted widget lives: the host removing it ends every wait
+/// (retry timers, `online` listeners) at once, so nothing is left behind.
+#[derive(Clone, Default)]
+pub struct Lifetime(Rc<LifetimeState>);
+
+#[derive(Default)]
+struct LifetimeState {
+    ended: Cell<bool>,
+    /// The `resolve` functions of pending waits.
+    wakers: RefCell<Vec<js_sys::Function>>,
+}
+
+impl Lifetime {
+    pub fn ended(&self) -> bool {
+        self.0.ended.get()
+    }
+
+    /// Ends the lifetime and wakes every pending wait.
+    pub fn end(&self) {
+        self.0.ended.set(true);
+        let wakers = std::mem::take(&mut *self.0.wakers.borrow_mut());
+        for wake in wakers {
+            let _ = wake.call0(&JsValue::NULL);
         }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+
+    /// Waits `ms`, or less if the browser comes back online or the widget
+    /// is removed meanwhile; the timer and the listener go with the wait.
+    pub async fn sleep_or_online(&self, ms: i32) {
+        let Some(window) = web_sys::window() else { return };
+        if self.ended() {
+            return;
+        }
+        let mut resolve = None;
+        let promise = js_sys::Promise::new(&mut |r, _reject| resolve = Some(r));
+        let Some(resolve) = resolve else { return };
+        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).ok();
+        let _ = window.add_event_listener_with_callback("online", &resolve);
+        self.0.wakers.borrow_mut().push(resolve.clone());
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        if let Some(timer) = timer {
+            window.clear_timeout_with_handle(timer);
+        }
+        let _ = window.remove_event_listener_with_callback("online", &resolve);
+        self.0.wakers.borrow_mut().retain(|w| !js_sys::Object::is(w, &resolve));
+    }
 }
 
 /// Focuses the first element matching `selector` under `root`, after the

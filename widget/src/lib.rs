@@ -15,37 +15,117 @@ pub use wasm::mount;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
     use wasm_bindgen::prelude::*;
 
-    use crate::browser::emit;
+    use crate::app::{Live, Seed, Start};
+    use crate::browser::{Lifetime, emit};
     use crate::model::WidgetConfig;
 
-    /// Renders the widget into `root`, configured by `query`
-    /// (`site=…&topics=…&lang=…&theme=…`), and fires `gdc:ready` on `root`.
+    /// The keys a host may pass in the query string.
+    const KEYS: [&str; 9] = ["site", "topics", "lang", "theme", "variant", "question", "api", "allowed", "token"];
+
+    /// A widget mounted in an element, as the host script holds it: it can
+    /// be reconfigured live ([`Widget::update`]) and removed
+    /// ([`Widget::unmount`]), leaving no listener or timer behind.
     #[wasm_bindgen]
-    pub fn mount(root: web_sys::HtmlElement, query: &str) -> Result<(), JsValue> {
-        console_error_panic_hook::set_once();
+    pub struct Widget {
+        root: web_sys::HtmlElement,
+        config: WidgetConfig,
+        token: Option<String>,
+        mounted: Option<Mounted>,
+    }
+
+    impl std::fmt::Debug for Widget {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Widget").field("config", &self.config).field("mounted", &self.mounted.is_some()).finish()
+        }
+    }
+
+    struct Mounted {
+        /// Dropping it removes the view and runs the app's clean-ups.
+        view: Box<dyn std::any::Any>,
+        live: Rc<Cell<Option<Live>>>,
+        life: Lifetime,
+    }
+
+    impl Mounted {
+        fn unmount(self) -> Option<Seed> {
+            let seed = self.live.get().map(Live::seed);
+            drop(self.view);
+            self.life.end();
+            seed
+        }
+    }
+
+    /// Reads the configuration from `query`
+    /// (`site=…&topics=…&lang=…&theme=…&api=…&token=…`), warning in the
+    /// console about what it ignored.
+    fn configure(query: &str) -> Result<(WidgetConfig, Option<String>), JsValue> {
         let params = web_sys::UrlSearchParams::new_with_str(query)?;
-        let mut pairs = Vec::new();
-        for key in ["site", "topics", "lang", "theme", "variant", "question"] {
-            if let Some(v) = params.get(key) {
-                pairs.push((key, v));
-            }
-        }
-        if let Some(allowed) = crate::browser::page_meta("gdc-allowed-topics").filter(|t| !t.starts_with("__")) {
-            pairs.push(("allowed", allowed));
-        }
+        let pairs: Vec<(&str, String)> = KEYS.iter().filter_map(|k| Some((*k, params.get(k)?))).collect();
         let (config, warnings) = WidgetConfig::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
         for w in warnings {
             web_sys::console::warn_1(&w.into());
         }
-        root.set_attribute("lang", &config.lang)?;
-        root.set_attribute("dir", if config.is_rtl() { "rtl" } else { "ltr" })?;
-        root.set_attribute("data-theme", &config.theme)?;
-        root.class_list().add_1("gdc")?;
-        let host = root.clone();
-        leptos::mount::mount_to(root.clone(), move || crate::app::app(config, host)).forget();
+        let token = pairs.iter().find(|(k, v)| *k == "token" && v.starts_with("v1.")).map(|(_, v)| v.clone());
+        Ok((config, token))
+    }
+
+    impl Widget {
+        fn render(&mut self, seed: Option<Seed>) -> Result<(), JsValue> {
+            let root = &self.root;
+            root.set_attribute("lang", &self.config.lang)?;
+            root.set_attribute("dir", if self.config.is_rtl() { "rtl" } else { "ltr" })?;
+            root.set_attribute("data-theme", &self.config.theme)?;
+            root.class_list().add_1("gdc")?;
+            let (live, life) = (Rc::new(Cell::new(None)), Lifetime::default());
+            let start = Start { seed, token: self.token.clone(), life: life.clone(), live: live.clone() };
+            let (config, host) = (self.config.clone(), root.clone());
+            let view = leptos::mount::mount_to(root.clone(), move || crate::app::app(config, host, start));
+            self.mounted = Some(Mounted { view: Box::new(view), live, life });
+            Ok(())
+        }
+    }
+
+    #[wasm_bindgen]
+    impl Widget {
+        /// Applies a new configuration: a theme is restyled in place; a
+        /// new language, topic list or variant rebuilds the form from what
+        /// the visitor has typed and the step they are on.
+        pub fn update(&mut self, query: &str) -> Result<(), JsValue> {
+            let (config, token) = configure(query)?;
+            self.token = token.or(self.token.take());
+            let rebuild = self.config.needs_rebuild(&config);
+            self.config = config;
+            if !rebuild {
+                return self.root.set_attribute("data-theme", &self.config.theme);
+            }
+            let seed = self.mounted.take().and_then(Mounted::unmount);
+            self.render(seed)
+        }
+
+        /// Removes the widget: its view, its listeners, its timers. What was
+        /// typed stays saved as a draft on this device.
+        pub fn unmount(mut self) {
+            if let Some(m) = self.mounted.take() {
+                m.unmount();
+            }
+            self.root.class_list().remove_1("gdc").ok();
+        }
+    }
+
+    /// Renders the widget into `root`, configured by `query`, and fires
+    /// `gdc:ready` on `root`.
+    #[wasm_bindgen]
+    pub fn mount(root: web_sys::HtmlElement, query: &str) -> Result<Widget, JsValue> {
+        console_error_panic_hook::set_once();
+        let (config, token) = configure(query)?;
+        let mut widget = Widget { root: root.clone(), config, token, mounted: None };
+        widget.render(None)?;
         emit(&root, "gdc:ready", &[]);
-        Ok(())
+        Ok(widget)
     }
 }

@@ -22,6 +22,9 @@ pub struct WidgetConfig {
     pub variant: Variant,
     /// The one question the compact variant asks.
     pub question: &'static str,
+    /// The companion's origin for API calls: empty in iframe mode (the
+    /// embed page is on the companion), the loader's origin in inline mode.
+    pub api: String,
 }
 
 /// The full consultation, or one topic and one question for an article page.
@@ -40,9 +43,14 @@ impl WidgetConfig {
         let (mut site, mut topics, mut lang, mut theme) = (String::new(), Vec::new(), None, "auto".to_owned());
         let (mut variant, mut question) = (Variant::Full, consultation.questions[0].id);
         let mut allowed: Option<Vec<&'static str>> = None;
+        let mut api = String::new();
         for (key, value) in pairs {
             match key {
                 "site" => site = value.to_owned(),
+                "api" => match value.trim_end_matches('/') {
+                    v if v.starts_with("https://") || v.starts_with("http://") => v.clone_into(&mut api),
+                    _ => warnings.push(format!("gdc: api {value:?} is not an http(s) origin; using this page's")),
+                },
                 "topics" => {
                     let (known, unknown) = consultation.select_topics(value);
                     for u in unknown {
@@ -89,7 +97,18 @@ impl WidgetConfig {
             // One topic: the webmaster's first.
             topics.truncate(1);
         }
-        (Self { consultation, site, topics, lang, theme, variant, question }, warnings)
+        (Self { consultation, site, topics, lang, theme, variant, question, api }, warnings)
+    }
+
+    /// The URL of a companion API path (`/v1/…`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.api)
+    }
+
+    /// Whether a change from `self` to `next` needs the form built again
+    /// (language, topics, variant…), or only restyled (theme).
+    pub fn needs_rebuild(&self, next: &Self) -> bool {
+        Self { theme: next.theme.clone(), ..self.clone() } != *next
     }
 
     /// Whether Arabic (or another right-to-left language) is in use.
@@ -343,6 +362,13 @@ impl Draft {
         pairs
     }
 
+    /// The same draft under another configuration: texts are all kept,
+    /// chosen topics the new configuration does not offer are unchosen.
+    pub fn rebase(&self, config: &WidgetConfig) -> Self {
+        let pairs = self.to_pairs();
+        Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), config)
+    }
+
     /// Reads [`Draft::to_pairs`] back; unknown keys and topics are dropped.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, config: &WidgetConfig) -> Self {
         let mut d = Self::default();
@@ -403,6 +429,35 @@ mod tests {
         assert_eq!(config(&[("allowed", "data,ai")]).topics, ["data", "ai"]);
         assert_eq!(config(&[("topics", "commons"), ("allowed", "ai")]).topics, ["ai"]);
         assert_eq!(config(&[("allowed", "")]).topics.len(), 8, "an empty list means every topic");
+    }
+
+    #[test]
+    fn the_api_origin_must_be_http_and_loses_its_trailing_slash() {
+        assert_eq!(
+            config(&[("api", "https://consult.example.org/")]).url("/v1/token"),
+            "https://consult.example.org/v1/token"
+        );
+        let (c, warnings) = WidgetConfig::from_pairs([("api", "javascript:alert(1)")]);
+        assert_eq!(c.url("/v1/token"), "/v1/token");
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_theme_change_restyles_and_anything_else_rebuilds() {
+        let c = config(&[("site", "demo"), ("theme", "light")]);
+        assert!(!c.needs_rebuild(&config(&[("site", "demo"), ("theme", "dark")])));
+        assert!(c.needs_rebuild(&config(&[("site", "demo"), ("theme", "dark"), ("lang", "fr")])));
+        assert!(c.needs_rebuild(&config(&[("site", "demo"), ("topics", "ai")])));
+    }
+
+    #[test]
+    fn a_rebased_draft_keeps_every_text_and_only_offered_topics() {
+        let d = complete();
+        let narrow = config(&[("site", "demo"), ("topics", "ai")]);
+        let rebased = d.rebase(&narrow);
+        assert_eq!(rebased.topics, ["ai"]);
+        assert_eq!(rebased.answers, d.answers, "the connectivity text is kept for when the topic returns");
+        assert_eq!(rebased.rebase(&config(&[("site", "demo")])).answers, d.answers);
     }
 
     #[test]

@@ -129,10 +129,23 @@ pub fn build(root: &Path) -> Result<()> {
         .replace("__BOOT_SRI__", &boot.integrity)
         .replace("__BOOT__", &boot.path);
     let embed = write_compressed(&dist.join("embed.html"), "/embed/v1", embed_src.as_bytes())?;
+    // The loader names the inline mode's assets and their integrity, as
+    // SHA-256 (as safe here, and 60 bytes fewer in a file with a 2 KB budget).
+    let sri256 = |path: &str| -> Result<String> {
+        let bytes = fs::read(dist.join(path.trim_start_matches('/')))?;
+        Ok(format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))))
+    };
+    let loader_src = fs::read_to_string(root.join("widget/js/loader.js"))?
+        .replace("__GLUE_SRI__", &sri256(&glue.path)?)
+        .replace("__GLUE__", &glue.path)
+        .replace("__WASM_SRI__", &sri256(&wasm.path)?)
+        .replace("__WASM__", &wasm.path)
+        .replace("__CSS_SRI__", &sri256(&css.path)?)
+        .replace("__CSS__", &css.path);
     let loader = write_compressed(
         &dist.join("widget/v1/loader.js"),
         "/widget/v1/loader.js",
-        &minify_js(&fs::read(root.join("widget/js/loader.js"))?)?,
+        &minify_js(loader_src.as_bytes())?,
     )?;
     for (name, asset) in
         [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)]

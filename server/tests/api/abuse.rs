@@ -62,8 +62,14 @@ async fn the_token_endpoint_issues_tokens_for_registered_sites_only() {
     let response = app.get("/v1/token?site=demo").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
-    let token = response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let body = response.json::<Value>().await.unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
     assert!(token.starts_with("v1."));
+    // With the site's topics (none listed: all), for an inline widget to
+    // offer only those.
+    assert_eq!(body["topics"], serde_json::json!([]));
+    let ngo = app.get("/v1/token?site=ngo").await.json::<Value>().await.unwrap();
+    assert_eq!(ngo["topics"], serde_json::json!(["data", "ai"]));
     // Fresh: a submission with it right away is taken for a bot.
     post(&app, &submission(), Some(token), None).await;
     assert!(app.outbox_ids().is_empty());

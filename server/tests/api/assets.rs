@@ -57,6 +57,8 @@ async fn hashed_assets_are_immutable_and_wasm_has_its_type() {
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(wasm.headers()["content-encoding"], "br");
     assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+    // Inline widgets fetch it from partner pages in CORS mode.
+    assert_eq!(wasm.headers()["access-control-allow-origin"], "*");
     assert_eq!(get_with(&app, "/widget/assets/missing-00.wasm", "br").await.status(), 404);
 }
 
