@@ -18,14 +18,15 @@
   const WASM = ["__WASM__", "__WASM_SRI__"];
   const CSS = ["__CSS__", "__CSS_SRI__"];
   // The host element keeps its place in the page (margin, width) but no
-  // paint of its own; `.r` cuts every inherited style at the boundary.
+  // paint of its own; `.r` (the mount root) cuts every inherited style at
+  // the boundary; its `dir` attribute, set by the widget, gives direction.
   const HOST_CSS =
     ":host{display:block;padding:0!important;border:0!important;background:none!important;" +
     "box-shadow:none!important;outline:0!important;opacity:1!important;filter:none!important;" +
     "transform:none!important;float:none!important;box-sizing:border-box!important}" +
     ":host([hidden]){display:none!important}" +
     ":host::before,:host::after{content:none!important;display:none!important}" +
-    ".r{all:initial;display:block;direction:ltr}iframe{display:block;width:100%;border:0;height:480px}";
+    ".r{all:initial;display:block}iframe{display:block;width:100%;border:0;height:480px}";
   let seq = 0;
   let hostSheet;
   let loaded;
