@@ -245,13 +245,14 @@ impl Browser {
     /// Runs `source` in every new document before the page's own scripts,
     /// through chromedriver's Chrome DevTools Protocol endpoint.
     pub async fn on_new_document(&self, source: &str) -> Result<()> {
-        self.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": source })).await
+        self.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": source })).await?;
+        Ok(())
     }
 
-    /// Sends any Chrome DevTools Protocol command (`Network.setCacheDisabled`…).
-    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> Result<()> {
-        self.client.issue_cmd(Cdp { cmd, params }).await?;
-        Ok(())
+    /// Sends any Chrome DevTools Protocol command (`Network.setCacheDisabled`…)
+    /// and returns its result.
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
+        Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
     }
 
     /// Ends the session, then the driver.
@@ -267,6 +268,24 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// The first widget's iframe, inside the shadow root of its
+/// `<gdc-consultation>` element, once the loader has put it there.
+pub async fn widget_frame(c: &Client, timeout: Duration) -> Result<fantoccini::elements::Element> {
+    let start = Instant::now();
+    loop {
+        if let Ok(host) = c.find(fantoccini::Locator::Css("gdc-consultation")).await
+            && let Ok(root) = host.shadow_root().await
+            && let Ok(frame) = root.find(fantoccini::Locator::Css("iframe")).await
+        {
+            return Ok(frame);
+        }
+        if start.elapsed() > timeout {
+            bail!("no widget iframe within {timeout:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use gdc_e2e::{Browser, DemoServer};
+use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -14,8 +14,8 @@ const WAIT: Duration = Duration::from_secs(30);
 async fn open_widget(c: &Client, server: &DemoServer) -> anyhow::Result<Instant> {
     c.goto(&format!("{}/", server.url)).await?;
     let loaded = Instant::now();
-    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
-    assert_eq!(frame.attr("title").await?.as_deref(), Some("Consultation"));
+    let frame = widget_frame(c, WAIT).await?;
+    assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
     frame.enter_frame().await?;
     c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
     Ok(loaded)
@@ -55,9 +55,10 @@ async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
     let c = &browser.client;
     browser
         .on_new_document(
-            "window.__gdc = [];
+            "window.__gdc = []; window.__csp = [];
              for (const t of ['gdc:ready', 'gdc:submitted', 'gdc:error'])
-               document.addEventListener(t, e => window.__gdc.push([t, e.detail || {}]));",
+               document.addEventListener(t, e => window.__gdc.push([t, e.detail || {}]));
+             document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));",
         )
         .await?;
     let loaded = open_widget(c, &server).await?;
@@ -126,6 +127,8 @@ async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
     next(c).await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
+    // The embed page's own policy (no inline code, our origin only) held.
+    assert_eq!(c.execute("return window.__csp;", vec![]).await?, json!([]), "no CSP violation in the frame");
 
     c.enter_parent_frame().await?;
     let events = c.execute("return window.__gdc;", vec![]).await?;
@@ -238,6 +241,9 @@ async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_wh
 -> anyhow::Result<()> {
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
+    browser
+        .on_new_document("window.__gdc = []; document.addEventListener('gdc:error', e => window.__gdc.push(e.detail));")
+        .await?;
     let c = &browser.client;
     let loaded = open_widget(c, &server).await?;
     click(c, "#gdc-topic-other").await?;
@@ -261,6 +267,10 @@ async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_wh
     // A few retries happen while offline; nothing arrives.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     assert!(server.export()?.is_empty());
+    // The partner page heard about it once, through the frame's messages.
+    c.enter_parent_frame().await?;
+    assert_eq!(c.execute("return window.__gdc;", vec![]).await?, json!([{ "code": "queued" }]));
+    widget_frame(c, WAIT).await?.enter_frame().await?;
 
     browser.cdp("Network.emulateNetworkConditions", offline(false)).await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
@@ -285,7 +295,7 @@ async fn browser_the_compact_variant_on_an_article_asks_one_question_fits_a_phon
     c.set_window_size(390, 844).await?;
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
     let loaded = Instant::now();
-    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
+    let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Share your view on AI"));
     frame.clone().enter_frame().await?;
     let title = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-title")).await?.text().await?;
@@ -324,14 +334,14 @@ async fn browser_the_compact_form_is_about_400_px_tall_on_a_phone() -> anyhow::R
     let c = &browser.client;
     c.set_window_size(390, 844).await?;
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
-    let frame = c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?;
+    let frame = widget_frame(c, WAIT).await?;
     frame.clone().enter_frame().await?;
     c.wait().at_most(WAIT).for_element(Locator::Css("textarea")).await?;
     c.enter_parent_frame().await?;
     // The loader sizes the frame to its content once the widget reports it.
     let start = Instant::now();
     let height = loop {
-        let h = c.execute("return document.querySelector('iframe').getBoundingClientRect().height;", vec![]).await?;
+        let h = c.execute("return document.querySelector('gdc-consultation').shadowRoot.querySelector('iframe').getBoundingClientRect().height;", vec![]).await?;
         let h = h.as_f64().unwrap_or(0.0);
         if (h - 480.0).abs() > 1.0 || start.elapsed() > Duration::from_secs(10) {
             break h;
@@ -358,7 +368,7 @@ async fn browser_what_others_said_is_empty_until_published_then_shows_the_text_e
     c.enter_parent_frame().await?;
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
     let loaded = Instant::now();
-    c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?.enter_frame().await?;
+    widget_frame(c, WAIT).await?.enter_frame().await?;
     let text = "Audits for <img src=x onerror=\"window.__pwned=1\"> every model 🔍";
     set_text(c, "#gdc-a-ai-principles", text).await?;
     click(c, "#gdc-publish").await?;
@@ -401,7 +411,7 @@ async fn browser_the_widget_offers_only_the_topics_the_site_registry_collects() 
     let browser = Browser::start().await?;
     let c = &browser.client;
     c.goto(&format!("{}/", server.url)).await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("iframe")).await?.enter_frame().await?;
+    widget_frame(c, WAIT).await?.enter_frame().await?;
     c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
     let offered =
         c.execute("return [...document.querySelectorAll('input[name=topics]')].map(e => e.value);", vec![]).await?;

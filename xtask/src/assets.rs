@@ -232,11 +232,12 @@ fn minify(esbuild: &Path, loader: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// `node_modules/.bin/wasm-opt` and `esbuild`, running `npm ci` first when
-/// they are missing.
-fn ensure_npm_tools(root: &Path) -> Result<(PathBuf, PathBuf)> {
+/// they (or Bootstrap's CSS, which the embedding tests use) are missing.
+pub fn ensure_npm_tools(root: &Path) -> Result<(PathBuf, PathBuf)> {
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
     let esbuild = root.join("node_modules/.bin/esbuild");
-    if !wasm_opt.exists() || !esbuild.exists() {
+    let bootstrap = root.join("node_modules/bootstrap/dist/css/bootstrap.min.css");
+    if !wasm_opt.exists() || !esbuild.exists() || !bootstrap.exists() {
         if !util::on_path("npm") {
             anyhow::bail!(
                 "npm is needed for wasm-opt and esbuild (npm packages binaryen and esbuild, pinned in \

@@ -20,6 +20,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if crate::assets::needs_build(root) {
         crate::assets::build(root)?;
     }
+    // Bootstrap's CSS, a real framework's base styles for the embedding tests.
+    crate::assets::ensure_npm_tools(root)?;
     // The end-to-end tests run the server binary as a real process.
     util::run(cargo().args(["build", "--package", "gdc-server", "--bin", "gdc-server"]))?;
     let server_bin = root.join("target/debug/gdc-server");
@@ -30,6 +32,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             .env("GDC_SERVER_BIN", &server_bin)
             .env("GDC_DIST", crate::assets::dist(root))
             .env("GDC_SITE_ROOT", root)
+            .env("GDC_NODE_MODULES", root.join("node_modules"))
             .env("GDC_CHROMIUM", &chromium)
             .env("GDC_CHROMEDRIVER", &chromedriver),
     )?;

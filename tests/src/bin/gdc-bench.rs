@@ -150,10 +150,10 @@ async fn wait_for_value(c: &fantoccini::Client, script: &str) -> Result<f64> {
 /// Where the widget's start went, from the iframe's own timeline (same
 /// origin here): the wasm download, its compile and the first render.
 async fn widget_marks(c: &fantoccini::Client) -> Result<Value> {
-    c.find(Locator::Css("iframe")).await?;
+    gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
     let v = c
         .execute(
-            "const w = document.querySelector('iframe').contentWindow;
+            "const w = document.querySelector('gdc-consultation').shadowRoot.querySelector('iframe').contentWindow;
              const m = n => (w.performance.getEntriesByName(n)[0] || {}).startTime;
              const r = w.performance.getEntriesByType('resource');
              const wasm = r.find(e => e.name.endsWith('.wasm')) || {};
@@ -482,7 +482,7 @@ async fn screenshots(out: &Path) -> Result<Value> {
     let c = &browser.client;
     c.set_window_size(430, 2400).await?;
     c.goto(&format!("{}/", server.url)).await?;
-    let frame = c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("iframe")).await?;
+    let frame = gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
     let mut saved = Vec::new();
     let shot = |name: &'static str| {
         let frame = frame.clone();
@@ -541,7 +541,7 @@ async fn screenshots(out: &Path) -> Result<Value> {
     c.enter_parent_frame().await?;
     c.set_window_size(390, 900).await?;
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
-    let compact = c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("iframe")).await?;
+    let compact = gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
     compact.clone().enter_frame().await?;
     c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("textarea")).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
