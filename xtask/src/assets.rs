@@ -34,6 +34,9 @@ const WASM_OPT_FLAGS: &[&str] = &[
     "--enable-sign-ext",
 ];
 
+/// The loader's budget, in bytes brotli: the build fails above it.
+pub const LOADER_BUDGET: usize = 2048;
+
 #[derive(Debug, Serialize)]
 pub struct Manifest {
     /// Logical name (`glue`, `wasm`, `css`, `boot`, `loader`, `embed`) to file.
@@ -147,6 +150,13 @@ pub fn build(root: &Path) -> Result<()> {
         "/widget/v1/loader.js",
         &minify_js(loader_src.as_bytes())?,
     )?;
+    if loader.brotli > LOADER_BUDGET {
+        anyhow::bail!(
+            "widget/js/loader.js is {} bytes brotli, over its budget of {LOADER_BUDGET}: partners load it on \
+             every page view, before anything else of ours",
+            loader.brotli
+        );
+    }
     for (name, asset) in
         [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)]
     {

@@ -31,4 +31,12 @@ pub fn print(files: &BTreeMap<String, Asset>) {
         br += a.brotli;
     }
     println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "total", "first visit (iframe mode)", raw, gz, br);
+    if let Some(loader) = files.get("loader") {
+        println!(
+            "loader: {} bytes brotli of its {} budget ({} to spare)",
+            loader.brotli,
+            crate::assets::LOADER_BUDGET,
+            crate::assets::LOADER_BUDGET.saturating_sub(loader.brotli)
+        );
+    }
 }
