@@ -73,6 +73,12 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));";
 
+async fn assert_no_csp_violation(c: &Client) -> Result<()> {
+    let csp: Value = c.execute("return window.__csp;", vec![]).await?;
+    assert_eq!(csp, json!([]), "the page's policy reported no violation");
+    Ok(())
+}
+
 async fn events(c: &Client) -> Result<Vec<Value>> {
     Ok(c.execute("return window.__events || [];", vec![]).await?.as_array().cloned().unwrap_or_default())
 }
@@ -332,8 +338,7 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
                 path.display()
             );
         }
-        let csp: Value = c.execute("return window.__csp;", vec![]).await?;
-        assert_eq!(csp, json!([]), "no policy was violated");
+        assert_no_csp_violation(c).await?;
     }
     browser.close().await
 }
@@ -392,7 +397,8 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     // …the page changes three attributes at once, as a single-page app does.
     c.execute(
         "const el = document.querySelector('gdc-consultation');
-         el.setAttribute('theme', 'dark'); el.setAttribute('lang', 'ar'); el.setAttribute('topics', 'ai,data');",
+         el.setAttribute('theme', 'dark'); el.setAttribute('lang', 'ar'); el.setAttribute('topics', 'ai,data');
+         el.setAttribute('accent', '#0a6650');",
         vec![],
     )
     .await?;
@@ -403,17 +409,22 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
             mode,
             "const g = root.querySelector('.gdc'), t = root.querySelector('#gdc-a-ai-principles');
              return [g.dataset.theme, g.lang, g.dir, t && t.value,
-                     root.querySelector('.gdc-step-title').textContent, getComputedStyle(g).colorScheme];",
+                     root.querySelector('.gdc-step-title').textContent, getComputedStyle(g).colorScheme,
+                     getComputedStyle(root.querySelector('.gdc-submit')).backgroundColor];",
             vec![],
         )
         .await?;
-        if state[0] == "dark" && state[1] == "ar" {
+        if state[0] == "dark" && state[1] == "ar" && state[6] == "rgb(10, 102, 80)" {
             break state;
         }
         ensure!(start.elapsed() < WAIT, "the attribute change never applied: {state}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(state, json!(["dark", "ar", "rtl", text, "Your answers", "dark"]), "live, and nothing typed lost");
+    assert_eq!(
+        state,
+        json!(["dark", "ar", "rtl", text, "Your answers", "dark", "rgb(10, 102, 80)"]),
+        "live, and nothing typed lost"
+    );
     in_widget(c, mode, CLICK, vec![json!(".gdc-back")]).await?;
     wait_in_widget(c, mode, "#gdc-topic-data").await?;
     let chosen = in_widget(c, mode, "return root.querySelector('#gdc-topic-ai').checked;", vec![]).await?;
@@ -453,8 +464,7 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     assert_eq!(rows[0]["submission"]["answers"][0]["principles"], json!(text));
     assert_eq!(rows[0]["submission"]["lang"], "ar");
 
-    let csp: Value = c.execute("return window.__csp;", vec![]).await?;
-    assert_eq!(csp, json!([]), "the page's policy reported no violation");
+    assert_no_csp_violation(c).await?;
     // (The embed page's own policy is checked in demo_page.rs, where the
     // frame is same-site and the recording script runs in it too.)
     browser.close().await
@@ -568,7 +578,9 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
          <script src=\"{}/widget/v1/loader.js\" async></script>",
         partner.companion
     );
-    partner.page("auto.html", &partner_page("", &body))?;
+    // In inline mode the page's own CSS may set the style properties.
+    let head = "<style>#inline { --gdc-accent: rgb(1, 2, 3); }</style>";
+    partner.page("auto.html", &partner_page(head, &body))?;
     let browser = Browser::start().await?;
     browser.on_new_document(RECORD_EVENTS).await?;
     let c = &browser.client;
@@ -592,6 +604,11 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
     let wasm_requests = "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm')).length;";
     assert_eq!(c.execute(wasm_requests, vec![]).await?, json!(1), "one Wasm download for the inline widgets");
 
+    let accent = c.execute(
+        "return getComputedStyle(document.querySelector('#inline').shadowRoot.querySelector('.gdc-submit')).backgroundColor;",
+        vec![],
+    );
+    assert_eq!(accent.await?, json!("rgb(1, 2, 3)"), "the page's --gdc-accent reaches the inline widget");
     let light = json!(["light", "rgb(255, 255, 255)"]);
     let dark = json!(["dark", "rgb(13, 17, 23)"]);
     for mode in [Mode::Iframe, Mode::Inline] {
