@@ -627,5 +627,16 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
 
     c.execute("window.scrollTo(0, document.documentElement.scrollHeight);", vec![]).await?;
     wait_for_readies(4).await?;
+
+    // A widget cannot turn from a frame into an inline form in place: the
+    // loader replaces it.
+    c.execute("window.scrollTo(0, 0); document.querySelector('#framed').setAttribute('mode', 'inline');", vec![])
+        .await?;
+    wait_for_readies(5).await?;
+    let inside = c.execute(
+        "const r = document.querySelector('#framed').shadowRoot; return [r.querySelectorAll('iframe').length, !!r.querySelector('.gdc')];",
+        vec![],
+    );
+    assert_eq!(inside.await?, json!([0, true]));
     browser.close().await
 }

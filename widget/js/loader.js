@@ -168,6 +168,10 @@
     ];
   };
 
+  // What a widget cannot change in place: its mode, and its site (the form
+  // token is the site's).
+  const key = (el) => (el.getAttribute("mode") === "inline") + " " + el.getAttribute("site");
+
   class Consultation extends HTMLElement {
     static get observedAttributes() {
       return KEYS.concat(PROPS, ["mode", "title"]);
@@ -177,8 +181,8 @@
       const root = this.shadowRoot || this.attachShadow({ mode: "open" });
       hostSheet ||= sheet(HOST_CSS);
       root.adoptedStyleSheets = [hostSheet];
-      this._mode = this.getAttribute("mode") === "inline" ? "inline" : "iframe";
-      this._w = (this._mode === "inline" ? inline : frame)(this, root);
+      this._k = key(this);
+      this._w = (this.getAttribute("mode") === "inline" ? inline : frame)(this, root);
     }
     disconnectedCallback() {
       // A move within the page reconnects at once; only a removal tears down.
@@ -197,7 +201,7 @@
       queueMicrotask(() => {
         this._q = 0;
         if (!this._w) return;
-        if ((this.getAttribute("mode") === "inline" ? "inline" : "iframe") === this._mode) this._w[0]();
+        if (key(this) === this._k) this._w[0]();
         else {
           this._stop();
           this.connectedCallback();
