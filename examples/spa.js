@@ -3,21 +3,25 @@
 // selects change its attributes live.
 const view = document.getElementById("view");
 const log = document.getElementById("log");
+// The element, made as a framework would: attributes first, then inserted.
+function consultation(mode) {
+  const el = document.createElement("gdc-consultation");
+  el.setAttribute("site", "demo");
+  el.setAttribute("mode", mode);
+  for (const id of ["lang", "theme"]) el.setAttribute(id, document.getElementById(id).value);
+  return el;
+}
 const routes = {
-  "#/": () => "<p>Home. Open the consultation from the menu.</p>",
-  "#/consultation": () => '<gdc-consultation site="demo"></gdc-consultation>',
-  "#/inline": () => '<gdc-consultation site="demo" mode="inline"></gdc-consultation>',
+  "#/consultation": () => consultation("iframe"),
+  "#/inline": () => consultation("inline"),
 };
 function widget() {
   return view.querySelector("gdc-consultation");
 }
 function render() {
-  view.innerHTML = (routes[location.hash] || routes["#/"])();
-  const w = widget();
-  if (w) {
-    w.setAttribute("lang", document.getElementById("lang").value);
-    w.setAttribute("theme", document.getElementById("theme").value);
-  }
+  const route = routes[location.hash];
+  if (route) view.replaceChildren(route());
+  else view.innerHTML = "<p>Home. Open the consultation from the menu.</p>";
 }
 for (const id of ["lang", "theme"]) {
   document.getElementById(id).addEventListener("change", (e) => widget()?.setAttribute(id, e.target.value));
