@@ -640,3 +640,42 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
     assert_eq!(inside.await?, json!([0, true]));
     browser.close().await
 }
+
+/// Every example page that `cargo xtask demo` serves shows all its widgets,
+/// under its own policy where it has one, with no violation reported.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_every_example_page_shows_its_widgets_without_a_csp_violation() -> Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    browser.on_new_document(RECORD_EVENTS).await?;
+    let c = &browser.client;
+    c.set_window_size(1024, 2400).await?;
+    for page in [
+        "/",
+        "/examples/article.html",
+        "/examples/strict-csp.html",
+        "/examples/strict-csp-inline.html",
+        "/examples/dark.html",
+        "/examples/rtl.html",
+        "/examples/spa.html#/consultation",
+    ] {
+        c.goto(&format!("{}{page}", server.url)).await?;
+        let start = Instant::now();
+        loop {
+            let widgets = c.execute("return document.querySelectorAll('gdc-consultation').length;", vec![]).await?;
+            let ready = events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count();
+            if widgets.as_u64().is_some_and(|n| n > 0 && n as usize == ready) {
+                break;
+            }
+            ensure!(start.elapsed() < WAIT, "{page}: {widgets} widgets, {ready} ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_no_csp_violation(c).await.with_context(|| page.to_owned())?;
+        if page.ends_with("rtl.html") {
+            let dir =
+                "return document.querySelector('gdc-consultation[mode=inline]').shadowRoot.querySelector('.gdc').dir;";
+            assert_eq!(c.execute(dir, vec![]).await?, json!("rtl"), "the page's Arabic, right to left");
+        }
+    }
+    browser.close().await
+}
