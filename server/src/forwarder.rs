@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
@@ -54,19 +56,45 @@ enum Failure {
     Transient(String),
 }
 
+/// Batches sent before the first answer is back: the central store stores
+/// one while the companion reads the next and marks the one before.
+const IN_FLIGHT: usize = 3;
+
 impl Forwarder {
-    /// Runs until `stop` is cancelled, then returns after the batch in hand.
+    /// Runs until `stop` is cancelled, then returns after the batches in hand.
     pub async fn run(self, stop: CancellationToken) {
         let mut failures: u32 = 0;
+        // The highest `seq` handed to a send: the next batch starts after it
+        // while earlier ones are in flight. Back to 0 (the oldest unconfirmed
+        // row) after a failure and whenever the pipeline runs empty, so a row
+        // a batch did not confirm is sent again.
+        let mut cursor: i64 = 0;
+        let mut in_flight = FuturesOrdered::new();
+        let this = &self;
         loop {
-            let pending = match self.outbox.pending(self.batch_size).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot read the outbox");
-                    Vec::new()
+            while in_flight.len() < IN_FLIGHT && !stop.is_cancelled() {
+                let pending = match self.outbox.pending(cursor, self.batch_size).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot read the outbox");
+                        Vec::new()
+                    }
+                };
+                let Some(last) = pending.last() else { break };
+                cursor = last.seq;
+                let started = std::time::Instant::now();
+                in_flight.push_back(async move { (this.send(&pending).await, started) });
+            }
+            let Some((result, started)) = in_flight.next().await else {
+                if stop.is_cancelled() {
+                    return;
                 }
-            };
-            let wait = if pending.is_empty() {
+                if cursor != 0 {
+                    // Nothing after the cursor: look again from the start for
+                    // rows a batch did not confirm.
+                    cursor = 0;
+                    continue;
+                }
                 failures = 0;
                 tokio::select! {
                     () = self.outbox.new_rows.notified() => {}
@@ -74,46 +102,58 @@ impl Forwarder {
                     () = stop.cancelled() => return,
                 }
                 // Let a burst gather into one batch.
-                self.batch_delay
-            } else {
-                let started = std::time::Instant::now();
-                match self.send(&pending).await {
-                    Ok(()) => {
-                        failures = 0;
-                        self.metrics.forward_batches.get_or_create(&ResultLabel { result: "ok" }).inc();
-                        self.metrics.forward_latency.observe(started.elapsed().as_secs_f64());
-                        self.status.last_ok_ms.store(now_ms(), Ordering::Relaxed);
-                        self.status.failing_since_ms.store(0, Ordering::Relaxed);
-                        Duration::ZERO
-                    }
-                    Err(failure) => {
-                        failures = failures.saturating_add(1);
-                        self.metrics.forward_batches.get_or_create(&ResultLabel { result: "retry" }).inc();
-                        let now = now_ms();
-                        let _ =
-                            self.status.failing_since_ms.compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
-                        let (delay, why) = match failure {
-                            Failure::RetryAfter(d, why) => (d, why),
-                            Failure::Transient(why) => (full_jitter(failures, self.max_backoff), why),
-                        };
-                        tracing::warn!(reason = %why, attempt = failures, retry_in_ms = delay.as_millis() as u64,
-                            "forwarding failed; will retry");
-                        if let Ok(mut last) = self.status.last_error.lock() {
-                            *last = Some(why);
-                        }
-                        delay
-                    }
-                }
-            };
-            if !wait.is_zero() {
                 tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
+                    () = tokio::time::sleep(self.batch_delay) => {}
                     () = stop.cancelled() => return,
                 }
-            } else if stop.is_cancelled() {
-                return;
+                continue;
+            };
+            let failure = match result {
+                Ok(()) => {
+                    self.confirmed(started);
+                    None
+                }
+                Err(failure) => Some(failure),
+            };
+            let Some(failure) = failure else { continue };
+            // Let the other batches finish (what they confirm stays
+            // confirmed), then start again from the oldest unconfirmed row.
+            while let Some((result, started)) = in_flight.next().await {
+                if result.is_ok() {
+                    self.confirmed(started);
+                }
+            }
+            cursor = 0;
+            failures = failures.saturating_add(1);
+            let delay = self.failed(failure, failures);
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = stop.cancelled() => return,
             }
         }
+    }
+
+    fn confirmed(&self, started: std::time::Instant) {
+        self.metrics.forward_batches.get_or_create(&ResultLabel { result: "ok" }).inc();
+        self.metrics.forward_latency.observe(started.elapsed().as_secs_f64());
+        self.status.last_ok_ms.store(now_ms(), Ordering::Relaxed);
+        self.status.failing_since_ms.store(0, Ordering::Relaxed);
+    }
+
+    /// Records a failed attempt and says how long to wait before the next.
+    fn failed(&self, failure: Failure, failures: u32) -> Duration {
+        self.metrics.forward_batches.get_or_create(&ResultLabel { result: "retry" }).inc();
+        let _ = self.status.failing_since_ms.compare_exchange(0, now_ms(), Ordering::Relaxed, Ordering::Relaxed);
+        let (delay, why) = match failure {
+            Failure::RetryAfter(d, why) => (d, why),
+            Failure::Transient(why) => (full_jitter(failures, self.max_backoff), why),
+        };
+        tracing::warn!(reason = %why, attempt = failures, retry_in_ms = delay.as_millis() as u64,
+            "forwarding failed; will retry");
+        if let Ok(mut last) = self.status.last_error.lock() {
+            *last = Some(why);
+        }
+        delay
     }
 
     async fn send(&self, pending: &[crate::outbox::Pending]) -> Result<(), Failure> {

@@ -204,15 +204,16 @@ impl Outbox {
         rx.await.map_err(|_| OutboxError::Stopped)?
     }
 
-    /// The oldest rows not yet forwarded nor dead.
-    pub async fn pending(&self, limit: usize) -> Result<Vec<Pending>, OutboxError> {
+    /// The oldest rows after `after` (a `seq`; 0 for all) not yet forwarded
+    /// nor dead.
+    pub async fn pending(&self, after: i64, limit: usize) -> Result<Vec<Pending>, OutboxError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT seq, id, body FROM outbox
-                 WHERE forwarded_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT ?1",
+                 WHERE forwarded_at IS NULL AND dead_at IS NULL AND seq > ?2 ORDER BY seq LIMIT ?1",
             )?;
-            let rows =
-                stmt.query_map([limit as i64], |r| Ok(Pending { seq: r.get(0)?, id: r.get(1)?, body: r.get(2)? }))?;
+            let rows = stmt
+                .query_map([limit as i64, after], |r| Ok(Pending { seq: r.get(0)?, id: r.get(1)?, body: r.get(2)? }))?;
             rows.collect()
         })
         .await

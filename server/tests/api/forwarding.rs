@@ -230,3 +230,85 @@ async fn what_was_acknowledged_before_a_shutdown_is_forwarded_after_the_restart(
     drop(second);
     stop.cancel();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelined_batches_through_failures_and_partial_answers_confirm_every_row_once() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
+
+    // A slow central store that fails the third batch with 503, leaves one id
+    // out of every fourth answer (those rows are sent again only once the
+    // pipeline runs empty), and answers `duplicate` for ids it has.
+    #[derive(Default)]
+    struct Fake {
+        batches: AtomicUsize,
+        in_flight: AtomicUsize,
+        most_in_flight: AtomicUsize,
+        stored: Mutex<HashMap<String, u32>>,
+    }
+    let fake = Arc::new(Fake::default());
+    let state = fake.clone();
+    let router = axum::Router::new().route(
+        "/v1/batches",
+        post(move |Json(batch): Json<Value>| {
+            let fake = state.clone();
+            async move {
+                let n = fake.batches.fetch_add(1, Ordering::SeqCst) + 1;
+                let now = fake.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                fake.most_in_flight.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                fake.in_flight.fetch_sub(1, Ordering::SeqCst);
+                if n == 3 {
+                    return Err(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+                }
+                let mut stored = fake.stored.lock().unwrap();
+                let items = batch["submissions"].as_array().unwrap();
+                let answered = if n % 4 == 0 { &items[1..] } else { &items[..] };
+                let results: Vec<Value> = answered
+                    .iter()
+                    .map(|s| {
+                        let seen = stored.entry(s["id"].as_str().unwrap().to_owned()).or_insert(0);
+                        *seen += 1;
+                        json!({ "id": s["id"], "status": if *seen == 1 { "accepted" } else { "duplicate" } })
+                    })
+                    .collect();
+                Ok(Json(json!({ "results": results })))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fake_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(fake_url);
+        c.companion.batch_size = 7;
+        c.companion.max_backoff = Duration::from_millis(100);
+    })
+    .await;
+    let bodies: Vec<Value> = (0..200).map(|_| submission()).collect();
+    let responses = futures::future::join_all(bodies.iter().map(|b| app.submit(b))).await;
+    assert!(responses.iter().all(|r| r.status() == 202));
+
+    let outbox = app.dir.path().join("data/outbox.sqlite");
+    let mut done = false;
+    for _ in 0..400 {
+        let rows = admin::list(&outbox, false, 1_000).unwrap();
+        if rows.len() == 200 && rows.iter().all(|r| r.forwarded_at.is_some()) {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(done, "every row confirmed");
+    let stored = fake.stored.lock().unwrap();
+    let mut ids: Vec<&str> = stored.keys().map(String::as_str).collect();
+    ids.sort_unstable();
+    let mut sent: Vec<&str> = bodies.iter().map(|b| b["id"].as_str().unwrap()).collect();
+    sent.sort_unstable();
+    assert_eq!(ids, sent, "the central store holds exactly what was acknowledged");
+    assert!(fake.most_in_flight.load(Ordering::SeqCst) >= 2, "batches overlap");
+    assert!(admin::list(&outbox, true, 10).unwrap().is_empty(), "no dead letter");
+}
