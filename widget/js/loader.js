@@ -51,7 +51,7 @@
     }
     for (const k of PROPS) {
       let v = el.getAttribute(k);
-      if (k === "font" && v === "inherit") v = getComputedStyle(el.parentNode || document.body).fontFamily;
+      if (k === "font" && v === "inherit") v = getComputedStyle(el.parentElement || document.body).fontFamily;
       if (v) q.set("--gdc-" + k, v);
     }
     return q;

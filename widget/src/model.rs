@@ -93,6 +93,9 @@ impl WidgetConfig {
             }
         }
         let lang = lang.unwrap_or_else(|| "en".to_owned());
+        if site.is_empty() {
+            warnings.push("gdc: no site key given; the companion will refuse what is sent".to_owned());
+        }
         if variant == Variant::Compact {
             // One topic: the webmaster's first.
             topics.truncate(1);
@@ -422,7 +425,8 @@ mod tests {
 
     #[test]
     fn only_the_topics_the_site_collects_are_offered() {
-        let (c, warnings) = WidgetConfig::from_pairs([("topics", "ai,data,commons"), ("allowed", "data,ai")]);
+        let (c, warnings) =
+            WidgetConfig::from_pairs([("site", "demo"), ("topics", "ai,data,commons"), ("allowed", "data,ai")]);
         assert_eq!(c.topics, ["data", "ai"]);
         assert_eq!(warnings, ["gdc: topic \"commons\" is not collected for this site; not shown"]);
         // Nothing asked for, or nothing left: the site's topics.
@@ -437,7 +441,7 @@ mod tests {
             config(&[("api", "https://consult.example.org/")]).url("/v1/token"),
             "https://consult.example.org/v1/token"
         );
-        let (c, warnings) = WidgetConfig::from_pairs([("api", "javascript:alert(1)")]);
+        let (c, warnings) = WidgetConfig::from_pairs([("site", "demo"), ("api", "javascript:alert(1)")]);
         assert_eq!(c.url("/v1/token"), "/v1/token");
         assert_eq!(warnings.len(), 1);
     }
@@ -461,6 +465,12 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_site_key_is_warned_about() {
+        let (_, warnings) = WidgetConfig::from_pairs([("topics", "ai")]);
+        assert_eq!(warnings, ["gdc: no site key given; the companion will refuse what is sent"]);
+    }
+
+    #[test]
     fn no_usable_topic_means_every_topic() {
         assert_eq!(config(&[("topics", "space")]).topics.len(), 8);
     }
@@ -480,7 +490,7 @@ mod tests {
         d.set_answer("data", "commitments", "Open registries".into());
         let wire = d.check(ID, &c).expect("stakeholder and country are optional here");
         assert_eq!(wire.submitter.country, "");
-        let (_, warnings) = WidgetConfig::from_pairs([("variant", "tiny"), ("question", "wishes")]);
+        let (_, warnings) = WidgetConfig::from_pairs([("site", "demo"), ("variant", "tiny"), ("question", "wishes")]);
         assert_eq!(warnings.len(), 2);
     }
 
