@@ -69,6 +69,33 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
     router
 }
 
+/// What a webmaster sees in the frame when the widget cannot be shown for
+/// their site key: the reason as plain text in a page with no script, which
+/// anyone may frame (it says nothing the API would not).
+fn embed_error(reason: &str) -> Response {
+    let escaped = reason.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Consultation widget unavailable</title>\
+         <body style=\"font:16px/1.5 system-ui,sans-serif;margin:1rem;color:#1b1f24\">\
+         <h1 style=\"font-size:1.125rem\">This consultation widget is not set up for this site</h1>\
+         <p>{escaped}.</p><p>The site key and this page's origin must be registered on the companion \
+         server by the consultation's organisers.</p></body></html>"
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"),
+            ),
+        ],
+        html,
+    )
+        .into_response()
+}
+
 #[derive(Debug, Deserialize)]
 pub struct EmbedQuery {
     #[serde(default)]
@@ -79,7 +106,7 @@ pub struct EmbedQuery {
 async fn embed_page(State(state): State<AppState>, Query(q): Query<EmbedQuery>) -> Response {
     let site = match state.site(&q.site) {
         Ok(site) => site,
-        Err(e) => return e.into_response(),
+        Err(e) => return embed_error(&e.to_string()),
     };
     let csp = format!("{EMBED_CSP}; frame-ancestors {}", site.frame_ancestors());
     let Ok(csp) = HeaderValue::from_str(&csp) else {

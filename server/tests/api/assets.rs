@@ -76,6 +76,15 @@ async fn the_embed_page_may_be_framed_only_by_the_sites_origins() {
     assert!(html.contains("name=\"gdc-allowed-topics\" content=\"data,ai\""), "the registry's topics: {html}");
     assert!(html.contains("name=\"gdc-token\" content=\"v1."), "a fresh form token: {html}");
 
+    // A wrong site key shows the webmaster why, as a page, with no script.
+    let wrong = get_with(&app, "/embed/v1?site=%3Cb%3Enobody", "identity").await;
+    assert_eq!(wrong.status(), 403);
+    assert_eq!(wrong.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(wrong.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    let text = wrong.text().await.unwrap();
+    assert!(text.contains("not set up for this site"), "{text}");
+    assert!(text.contains("unknown site &quot;&lt;b&gt;nobody&quot;"), "escaped: {text}");
+    assert!(!text.contains("<script"), "{text}");
     assert_eq!(get_with(&app, "/embed/v1?site=nobody", "identity").await.status(), 403);
     assert_eq!(get_with(&app, "/embed/v1?site=closed", "identity").await.status(), 403);
     assert_eq!(get_with(&app, "/embed/v1", "identity").await.status(), 403);
