@@ -98,11 +98,11 @@ async fn wait_for_event(c: &Client, kind: &str) -> Result<Value> {
 }
 
 /// Waits until the widget element's height has stopped changing.
-async fn wait_until_settled(c: &Client) -> Result<()> {
+async fn wait_until_settled(c: &Client, host: &str) -> Result<()> {
     let (mut last, mut same, start) = (-1.0, 0, Instant::now());
     while same < 4 {
         let h = c
-            .execute("return document.querySelector('gdc-consultation').getBoundingClientRect().height;", vec![])
+            .execute("return document.querySelector(arguments[0]).getBoundingClientRect().height;", vec![json!(host)])
             .await?
             .as_f64()
             .unwrap_or(0.0);
@@ -213,19 +213,22 @@ const HOST_LAYOUT: &str = "return [...document.querySelectorAll('body *')]
   .concat([getComputedStyle(document.body).margin, getComputedStyle(document.documentElement).fontSize,
            document.documentElement.scrollWidth, document.styleSheets.length]);";
 
-/// Puts a widget at the end of the page: the script-tag form for iframe
-/// mode, the element for inline mode.
+/// Puts two widgets at the end of the page, the full form (`#a`) and the
+/// compact one (`#b`, a text box, a select and an input): the script-tag form
+/// for iframe mode, the element for inline mode.
 const MOUNT: &str = "const [companion, mode] = arguments;
-  const attrs = { site: 'demo', theme: 'light', lang: 'en', topics: 'ai,data', loading: 'eager', mode };
-  const s = document.createElement('script');
-  s.src = companion + '/widget/v1/loader.js';
-  if (mode === 'iframe') for (const [k, v] of Object.entries(attrs)) s.setAttribute('data-' + k, v);
-  else {
-    const el = document.createElement('gdc-consultation');
-    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-    document.body.append(el);
-  }
-  document.body.append(s);";
+  for (const [id, variant] of [['a', 'full'], ['b', 'compact']]) {
+    const attrs = { id, site: 'demo', theme: 'light', lang: 'en', topics: 'ai,data', variant, loading: 'eager', mode };
+    const s = document.createElement('script');
+    s.src = companion + '/widget/v1/loader.js';
+    if (mode === 'iframe') for (const [k, v] of Object.entries(attrs)) s.setAttribute('data-' + k, v);
+    else {
+      const el = document.createElement('gdc-consultation');
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      document.body.append(el);
+    }
+    document.body.append(s);
+  }";
 
 /// A decoded screenshot.
 struct Picture {
@@ -279,64 +282,74 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
     c.set_window_size(1024, 1400).await?;
     let out = repo_root().join("target/embedding-screenshots");
     std::fs::create_dir_all(&out)?;
-    let mut blank: Option<Picture> = None;
+    // The blank page's pictures of the two widgets.
+    let mut blank: Vec<Picture> = Vec::new();
     for (name, style) in STYLES {
         // The page sizes and places the widget, on whole pixels (text at
         // another subpixel offset is anti-aliased differently, which is not
         // what this compares), and always shows a scroll bar (or the widget
         // would narrow the page when it loads).
         let head = format!(
-            "{style}<style>gdc-consultation {{ position: absolute; top: 1600px; left: 16px; width: 600px; }} \
-             html {{ overflow-y: scroll; }}</style>"
+            "{style}<style>gdc-consultation {{ position: absolute; left: 16px; width: 600px; }} \
+             #a {{ top: 1600px; }} #b {{ top: 2400px; }} html {{ overflow-y: scroll; }}</style>"
         );
         let url = partner.page(&format!("{name}.html"), &partner_page(&head, HOST_CONTENT))?;
         c.goto(&url).await?;
         let before = c.execute(HOST_LAYOUT, vec![]).await?;
         c.execute(MOUNT, vec![json!(partner.companion), json!(mode.name())]).await?;
+        let start = Instant::now();
+        while events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count() < 2 {
+            ensure!(start.elapsed() < WAIT, "{name}: the widgets never became ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let ready = wait_for_event(c, "gdc:ready").await?;
         assert_eq!(ready["target"], "gdc-consultation", "events come from the host element");
         wait_in_widget(c, mode, "#gdc-topic-ai").await?;
-        wait_until_settled(c).await?;
+        for host in ["#a", "#b"] {
+            wait_until_settled(c, host).await?;
+        }
         let after = c.execute(HOST_LAYOUT, vec![]).await?;
         assert_eq!(before, after, "{name}, {}: the page's own layout changed when the widget loaded", mode.name());
 
-        c.execute(
-            "document.querySelector('gdc-consultation').scrollIntoView({ block: 'start', behavior: 'instant' });",
-            vec![],
-        )
-        .await?;
-        let path = out.join(format!("{}-{name}.png", mode.name()));
-        let mut attempt = 0;
-        loop {
-            // A frame from another site is composited apart from the page and
-            // can lag a scroll by a frame or two: compare what has settled.
-            c.execute_async(
-                "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(arguments[0], 100)));",
-                vec![],
+        for (i, host) in ["#a", "#b"].into_iter().enumerate() {
+            c.execute(
+                "document.querySelector(arguments[0]).scrollIntoView({ block: 'start', behavior: 'instant' });",
+                vec![json!(host)],
             )
             .await?;
-            let shot = c.find(Locator::Css("gdc-consultation")).await?.screenshot().await?;
-            std::fs::write(&path, &shot)?;
-            let picture = decode(&shot)?;
-            let Some(reference) = &blank else {
-                blank = Some(picture);
-                break;
-            };
-            let size = (picture.width, picture.height);
-            let share = differing_share(reference, &picture);
-            if size == (reference.width, reference.height) && share < 0.005 {
-                break;
+            let path = out.join(format!("{}-{name}-{}.png", mode.name(), &host[1..]));
+            let mut attempt = 0;
+            loop {
+                // A frame from another site is composited apart from the page
+                // and can lag a scroll by a frame or two: compare what settled.
+                c.execute_async(
+                    "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(arguments[0], 100)));",
+                    vec![],
+                )
+                .await?;
+                let shot = c.find(Locator::Css(host)).await?.screenshot().await?;
+                std::fs::write(&path, &shot)?;
+                let picture = decode(&shot)?;
+                let Some(reference) = blank.get(i) else {
+                    blank.push(picture);
+                    break;
+                };
+                let size = (picture.width, picture.height);
+                let share = differing_share(reference, &picture);
+                if size == (reference.width, reference.height) && share < 0.005 {
+                    break;
+                }
+                attempt += 1;
+                assert!(
+                    attempt < 3,
+                    "{name}, {}, {host}: the widget differs from the blank page's: {size:?} against {:?}, {:.2}% of \
+                     its pixels (see {})",
+                    mode.name(),
+                    (reference.width, reference.height),
+                    share * 100.0,
+                    path.display()
+                );
             }
-            attempt += 1;
-            assert!(
-                attempt < 3,
-                "{name}, {}: the widget differs from the blank page's: {size:?} against {:?}, {:.2}% of its pixels \
-                 (see {})",
-                mode.name(),
-                (reference.width, reference.height),
-                share * 100.0,
-                path.display()
-            );
         }
         assert_no_csp_violation(c).await?;
     }
