@@ -584,7 +584,8 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
     let partner = Partner::start()?;
     let body = format!(
         "{HOST_CONTENT}<gdc-consultation id=\"framed\" site=\"demo\" theme=\"auto\" loading=\"eager\"></gdc-consultation>\
-         <gdc-consultation id=\"inline\" site=\"demo\" theme=\"auto\" mode=\"inline\" loading=\"eager\"></gdc-consultation>\
+         <gdc-consultation id=\"inline\" site=\"demo\" theme=\"auto\" mode=\"inline\" loading=\"eager\" \
+         style=\"--gdc-border: rgb(4, 5, 6)\"></gdc-consultation>\
          <div style=\"height: 5000px\"></div>\
          <gdc-consultation id=\"far-inline\" site=\"demo\" mode=\"inline\"></gdc-consultation>\
          <gdc-consultation id=\"far-frame\" site=\"demo\"></gdc-consultation>\
@@ -622,6 +623,16 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
         vec![],
     );
     assert_eq!(accent.await?, json!("rgb(1, 2, 3)"), "the page's --gdc-accent reaches the inline widget");
+    let border = c.execute(
+        "const el = document.querySelector('#inline');
+         return [el.getAttribute('style'), getComputedStyle(el.shadowRoot.querySelector('select')).borderTopColor];",
+        vec![],
+    );
+    assert_eq!(
+        border.await?,
+        json!(["--gdc-border: rgb(4, 5, 6)", "rgb(4, 5, 6)"]),
+        "and its own inline style, untouched"
+    );
     let light = json!(["light", "rgb(255, 255, 255)"]);
     let dark = json!(["dark", "rgb(13, 17, 23)"]);
     for mode in [Mode::Iframe, Mode::Inline] {

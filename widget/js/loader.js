@@ -120,10 +120,12 @@
     let widget, io, ro, gone;
     const configure = () => {
       const q = query(el);
+      // On the mount root, which is ours: the page's own inline style on
+      // the element stays as the page wrote it.
       for (const k of PROPS) {
         const v = q.get("--gdc-" + k);
-        if (v) el.style.setProperty("--gdc-" + k, v);
-        else el.style.removeProperty("--gdc-" + k);
+        if (v) div.style.setProperty("--gdc-" + k, v);
+        else div.style.removeProperty("--gdc-" + k);
       }
       extra.forEach((v, k) => q.set(k, v));
       return "" + q;
