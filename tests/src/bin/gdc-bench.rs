@@ -549,6 +549,35 @@ async fn screenshots(out: &Path) -> Result<Value> {
     let path = out.join("7-compact.png");
     std::fs::write(&path, compact.screenshot().await?)?;
     saved.push(path.display().to_string());
+
+    // Whole example pages, as a partner's visitors see them: a dark site
+    // (iframe with the site's accent; inline following the system, in the
+    // page's font) and an Arabic site (right to left, both modes).
+    c.set_window_size(1024, 1300).await?;
+    for page in ["dark", "rtl"] {
+        c.goto(&format!("{}/examples/{page}.html", server.url)).await?;
+        let start = std::time::Instant::now();
+        while c
+            .execute(
+                "return [...document.querySelectorAll('gdc-consultation')].every(e => {
+                   const r = e.shadowRoot; const f = r && r.querySelector('iframe');
+                   return f ? parseFloat(f.style.height) > 0 : !!(r && r.querySelector('.gdc form'));
+                 });",
+                vec![],
+            )
+            .await?
+            != json!(true)
+        {
+            if start.elapsed() > Duration::from_secs(30) {
+                bail!("the widgets on {page}.html never showed");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let path = out.join(format!("8-example-{page}.png"));
+        std::fs::write(&path, c.screenshot().await?)?;
+        saved.push(path.display().to_string());
+    }
     browser.close().await?;
     Ok(json!({ "screenshots": saved }))
 }
