@@ -20,6 +20,9 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What a first visit in inline mode fetches: no embed page, no boot script.
+pub const INLINE_MODE: [&str; 4] = ["loader", "glue", "wasm", "css"];
+
 /// A first visit in iframe mode fetches every asset in the manifest once.
 pub fn print(files: &BTreeMap<String, Asset>) {
     println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "asset", "path", "raw", "gzip", "brotli");
@@ -31,6 +34,15 @@ pub fn print(files: &BTreeMap<String, Asset>) {
         br += a.brotli;
     }
     println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "total", "first visit (iframe mode)", raw, gz, br);
+    let inline: Vec<&Asset> = INLINE_MODE.iter().filter_map(|n| files.get(*n)).collect();
+    println!(
+        "{:<8} {:<52} {:>10} {:>10} {:>10}",
+        "total",
+        "first visit (inline mode)",
+        inline.iter().map(|a| a.bytes).sum::<usize>(),
+        inline.iter().map(|a| a.gzip).sum::<usize>(),
+        inline.iter().map(|a| a.brotli).sum::<usize>()
+    );
     if let Some(loader) = files.get("loader") {
         println!(
             "loader: {} bytes brotli of its {} budget ({} to spare)",
