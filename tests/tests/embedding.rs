@@ -178,7 +178,8 @@ const STAR_IMPORTANT: &str = "<style>
     font-weight: 900 !important; font-style: italic !important; margin: 4px !important; padding: 6px !important;
     border: 2px dashed #0a0 !important; box-sizing: content-box !important; background: #fffde8 !important;
     box-shadow: 0 0 0 3px #00f !important; outline: 2px solid orange !important; cursor: crosshair !important;
-    text-indent: 20px !important; white-space: pre-wrap !important; }
+    text-indent: 20px !important; white-space: pre-wrap !important; direction: rtl !important;
+    unicode-bidi: bidi-override !important; }
 *::before { content: '\\2605' !important; } *::after { content: '\\2606' !important; }
 iframe { border: 10px solid red !important; height: 60px !important; width: 100px !important; }
 div, form, input, button, label, textarea, select, h2, h3, p, fieldset { display: inline !important; }
