@@ -274,9 +274,14 @@ impl Drop for Browser {
 /// The first widget's iframe, inside the shadow root of its
 /// `<gdc-consultation>` element, once the loader has put it there.
 pub async fn widget_frame(c: &Client, timeout: Duration) -> Result<fantoccini::elements::Element> {
+    widget_frame_of(c, "gdc-consultation", timeout).await
+}
+
+/// The iframe of the widget element matching `host` (a CSS selector).
+pub async fn widget_frame_of(c: &Client, host: &str, timeout: Duration) -> Result<fantoccini::elements::Element> {
     let start = Instant::now();
     loop {
-        if let Ok(host) = c.find(fantoccini::Locator::Css("gdc-consultation")).await
+        if let Ok(host) = c.find(fantoccini::Locator::Css(host)).await
             && let Ok(root) = host.shadow_root().await
             && let Ok(frame) = root.find(fantoccini::Locator::Css("iframe")).await
         {

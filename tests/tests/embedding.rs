@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, Locator};
-use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame};
+use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -563,14 +563,7 @@ async fn widget_colours(c: &Client, mode: Mode) -> Result<Value> {
             Ok(c.execute(&format!("const root = document.querySelector('#inline').shadowRoot; {js}"), vec![]).await?)
         }
         Mode::Iframe => {
-            c.find(Locator::Css("#framed"))
-                .await?
-                .shadow_root()
-                .await?
-                .find(Locator::Css("iframe"))
-                .await?
-                .enter_frame()
-                .await?;
+            widget_frame_of(c, "#framed", WAIT).await?.enter_frame().await?;
             let out = c.execute(&format!("const root = document; {js}"), vec![]).await;
             c.enter_parent_frame().await?;
             Ok(out?)

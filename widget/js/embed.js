@@ -27,13 +27,15 @@ function post(type, detail) {
 
 // The theme and the webmaster's style properties (`--gdc-accent`…) go on
 // the page itself, so its colour scheme matches the frame element's; the
-// rest is the widget's.
+// rest is the widget's. Which properties exist is the loader's to say:
+// whatever `--gdc-*` it sends is applied, one it no longer sends removed.
 function configure(q) {
   html.dataset.theme = q.get("theme") || "auto";
-  for (const name of ["accent", "bg", "text", "border", "radius", "font", "space"]) {
-    const value = q.get(`--gdc-${name}`);
-    if (value) html.style.setProperty(`--gdc-${name}`, value);
-    else html.style.removeProperty(`--gdc-${name}`);
+  for (const name of [...html.style]) {
+    if (name.startsWith("--gdc-") && !q.get(name)) html.style.removeProperty(name);
+  }
+  for (const [name, value] of q) {
+    if (name.startsWith("--gdc-") && value) html.style.setProperty(name, value);
   }
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return q.toString();

@@ -238,13 +238,8 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
         }
     });
     // Clean-ups must be `Send`; this one never leaves the browser's thread.
-    let cleanup = send_wrapper::SendWrapper::new({
-        let life = life.clone();
-        move || {
-            save_now();
-            life.end();
-        }
-    });
+    // (The lifetime is ended by whoever unmounts: see `Mounted::unmount`.)
+    let cleanup = send_wrapper::SendWrapper::new(save_now);
     on_cleanup(move || cleanup.take()());
 
     let start_over = move || {

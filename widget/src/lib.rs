@@ -55,6 +55,9 @@ mod wasm {
         fn unmount(self) -> Option<Seed> {
             let seed = self.live.get().map(Live::seed);
             drop(self.view);
+            // Ended here, not in the app's clean-ups: a task waiting to retry
+            // holds the app's reactive owner, so those run only once it has
+            // woken up and returned.
             self.life.end();
             seed
         }
