@@ -149,8 +149,12 @@ impl Submission {
     pub fn parse(wire: WireSubmission, rules: Rules<'_>) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
 
+        // One spelling only: the id is the idempotency key end to end, and
+        // stores compare it as text. `uuid` also accepts upper case, braces,
+        // `urn:uuid:` and no hyphens; each would be a second key for the
+        // same submission, so only the form `Uuid` prints is valid.
         let id = match Uuid::parse_str(&wire.id) {
-            Ok(id) if id.get_version_num() == 7 => Some(id),
+            Ok(id) if id.get_version_num() == 7 && is_canonical(&id, &wire.id) => Some(id),
             _ if wire.id.is_empty() => {
                 errors.push("id", ErrorCode::Required);
                 None
@@ -213,6 +217,13 @@ pub fn profile_gaps(wire: &WireSubmission) -> ValidationErrors {
         errors.push("submitter.country", ErrorCode::Required);
     }
     errors
+}
+
+/// Whether `text` is the one canonical spelling of `id`: lower case,
+/// hyphenated, nothing around it.
+fn is_canonical(id: &Uuid, text: &str) -> bool {
+    let mut buf = Uuid::encode_buffer();
+    id.hyphenated().encode_lower(&mut buf) == text
 }
 
 /// Site keys are short slugs: they appear in URLs, logs and metrics labels.

@@ -58,6 +58,24 @@ fn the_id_must_be_a_uuid_v7() {
 }
 
 #[test]
+fn an_id_in_any_spelling_but_lowercase_hyphenated_is_refused() {
+    // `uuid` parses all of these to the same value; each would be a second
+    // idempotency key for one submission (issue 10, defect 1).
+    for spelling in [
+        "0190F6C2-7C4E-7B1A-9F1E-3C2D1A0B9E8F",
+        "0190f6c2-7c4e-7b1a-9f1e-3C2D1A0B9E8F",
+        "{0190f6c2-7c4e-7b1a-9f1e-3c2d1a0b9e8f}",
+        "urn:uuid:0190f6c2-7c4e-7b1a-9f1e-3c2d1a0b9e8f",
+        "0190f6c27c4e7b1a9f1e3c2d1a0b9e8f",
+        " 0190f6c2-7c4e-7b1a-9f1e-3c2d1a0b9e8f",
+    ] {
+        let mut w = valid();
+        w.id = spelling.into();
+        assert_eq!(codes(w), one("id", ErrorCode::InvalidFormat), "{spelling}");
+    }
+}
+
+#[test]
 fn unknown_consultation_language_and_malformed_site_are_refused() {
     let mut w = valid();
     w.consultation = "gdc-1999".into();
