@@ -54,6 +54,9 @@ enum Failure {
     RetryAfter(Duration, String),
     /// Anything else transient: back off.
     Transient(String),
+    /// The central store (or a proxy before it) refused the batch as too
+    /// large: send fewer rows at a time; a single row it refuses is parked.
+    TooLarge,
 }
 
 /// Batches sent before the first answer is back: the central store stores
@@ -64,6 +67,9 @@ impl Forwarder {
     /// Runs until `stop` is cancelled, then returns after the batches in hand.
     pub async fn run(self, stop: CancellationToken) {
         let mut failures: u32 = 0;
+        // Rows per batch: the configured size, halved after each 413 and
+        // doubled back after each success.
+        let mut batch_size = self.batch_size.max(1);
         // The highest `seq` handed to a send: the next batch starts after it
         // while earlier ones are in flight. Back to 0 (the oldest unconfirmed
         // row) after a failure and whenever the pipeline runs empty, so a row
@@ -73,7 +79,7 @@ impl Forwarder {
         let this = &self;
         loop {
             while in_flight.len() < IN_FLIGHT && !stop.is_cancelled() {
-                let pending = match self.outbox.pending(cursor, self.batch_size).await {
+                let pending = match self.outbox.pending(cursor, batch_size).await {
                     Ok(p) => p,
                     Err(e) => {
                         tracing::error!(error = %e, "cannot read the outbox");
@@ -83,9 +89,12 @@ impl Forwarder {
                 let Some(last) = pending.last() else { break };
                 cursor = last.seq;
                 let started = std::time::Instant::now();
-                in_flight.push_back(async move { (this.send(&pending).await, started) });
+                in_flight.push_back(async move {
+                    let result = this.send(&pending).await;
+                    (result, started, pending.len(), pending.first().map(|p| p.seq))
+                });
             }
-            let Some((result, started)) = in_flight.next().await else {
+            let Some((result, started, rows, first)) = in_flight.next().await else {
                 if stop.is_cancelled() {
                     return;
                 }
@@ -111,6 +120,7 @@ impl Forwarder {
             let failure = match result {
                 Ok(()) => {
                     self.confirmed(started);
+                    batch_size = batch_size.saturating_mul(2).min(self.batch_size.max(1));
                     None
                 }
                 Err(failure) => Some(failure),
@@ -118,12 +128,30 @@ impl Forwarder {
             let Some(failure) = failure else { continue };
             // Let the other batches finish (what they confirm stays
             // confirmed), then start again from the oldest unconfirmed row.
-            while let Some((result, started)) = in_flight.next().await {
+            while let Some((result, started, ..)) = in_flight.next().await {
                 if result.is_ok() {
                     self.confirmed(started);
                 }
             }
             cursor = 0;
+            if let Failure::TooLarge = failure {
+                self.metrics.forward_batches.get_or_create(&ResultLabel { result: "too_large" }).inc();
+                if rows > 1 {
+                    batch_size = (rows / 2).max(1);
+                    tracing::warn!(rows, next = batch_size, "central store refused a batch as too large; splitting");
+                    continue;
+                }
+                if let Some(seq) = first {
+                    // One row alone is too large: retrying cannot help, and it
+                    // must not block every row behind it. Kept, listed, replayable.
+                    let reason = "the central store refused this submission as too large (413)".to_owned();
+                    tracing::error!(seq, "a single submission is too large for the central store; kept as dead letter");
+                    match self.outbox.mark_dead(seq, reason).await {
+                        Ok(()) => continue,
+                        Err(e) => tracing::error!(error = %e, "cannot park the oversized row"),
+                    }
+                }
+            }
             failures = failures.saturating_add(1);
             let delay = self.failed(failure, failures);
             tokio::select! {
@@ -147,6 +175,7 @@ impl Forwarder {
         let (delay, why) = match failure {
             Failure::RetryAfter(d, why) => (d, why),
             Failure::Transient(why) => (full_jitter(failures, self.max_backoff), why),
+            Failure::TooLarge => (full_jitter(failures, self.max_backoff), "batch too large".to_owned()),
         };
         tracing::warn!(reason = %why, attempt = failures, retry_in_ms = delay.as_millis() as u64,
             "forwarding failed; will retry");
@@ -170,6 +199,9 @@ impl Forwarder {
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let status = response.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            return Err(Failure::TooLarge);
+        }
         if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
             && let Some(secs) = retry_after(&response)
         {
@@ -182,8 +214,12 @@ impl Forwarder {
         }
         let results: BatchResults = response.json().await.map_err(|e| Failure::Transient(e.to_string()))?;
         let mut confirmed = Vec::new();
+        let mut unanswered = 0usize;
         for p in pending {
             let Some(result) = results.results.iter().find(|r| r.id == p.id) else {
+                // An answer that does not name this row is no answer: the row
+                // is sent again after a backoff, never skipped in a tight loop.
+                unanswered += 1;
                 continue;
             };
             match result.status {
@@ -199,6 +235,13 @@ impl Forwarder {
             let n = confirmed.len() as u64;
             self.outbox.mark_forwarded(confirmed).await.map_err(|e| Failure::Transient(e.to_string()))?;
             self.metrics.forwarded.inc_by(n);
+        }
+        if unanswered > 0 {
+            return Err(Failure::Transient(format!(
+                "the central store's answer named {} of {} submissions sent",
+                pending.len() - unanswered,
+                pending.len()
+            )));
         }
         Ok(())
     }

@@ -161,7 +161,9 @@ impl Outbox {
     pub fn open(path: &Path, limit: SpoolLimit) -> Result<Self, OutboxError> {
         let conn = create(path)?;
         let (rows, bytes): (i64, i64) = conn.query_row(
-            "SELECT count(*), coalesce(sum(length(body)), 0) FROM outbox WHERE forwarded_at IS NULL",
+            // Bytes, as the writer counts them: SQLite's `length()` of text
+            // counts characters, so the body is measured as a blob.
+            "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB))), 0) FROM outbox WHERE forwarded_at IS NULL",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -351,7 +353,8 @@ impl Writer {
             )?;
             let mut exists = tx.prepare_cached("SELECT 1 FROM outbox WHERE id = ?1")?;
             let mut forwarded = tx.prepare_cached(
-                "UPDATE outbox SET forwarded_at = ?2 WHERE seq = ?1 AND forwarded_at IS NULL RETURNING length(body)",
+                "UPDATE outbox SET forwarded_at = ?2 WHERE seq = ?1 AND forwarded_at IS NULL
+                 RETURNING length(CAST(body AS BLOB))",
             )?;
             let mut dead = tx.prepare_cached("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE seq = ?1")?;
             for job in group {

@@ -10,3 +10,4 @@ mod limits;
 mod ops;
 mod rules;
 mod submissions;
+mod trust;

@@ -1,0 +1,206 @@
+//! Regression tests for issue 10 ("Trust in the data path"): each defect
+//! found by trying the companion as a hostile or merely unusual client, with
+//! the test that failed before its fix.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::routing::post;
+use gdc_server::outbox::admin;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, field_errors, spawn_app, spawn_app_with, submission};
+
+/// Polls `done` every 20 ms until it holds, failing after `timeout`.
+async fn wait_until(timeout: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A metric's value from `/metrics`, by its exact series name.
+async fn metric(app: &TestApp, series: &str) -> Option<f64> {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// A fake central store on a random port: `answer` turns each batch into a
+/// response. Returns its URL and the number of batches it received.
+async fn fake_central(
+    answer: impl Fn(&Value) -> Result<Json<Value>, axum::http::StatusCode> + Clone + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let batches = Arc::new(AtomicUsize::new(0));
+    let count = batches.clone();
+    let router = axum::Router::new().route(
+        "/v1/batches",
+        post(move |Json(batch): Json<Value>| {
+            let answer = answer.clone();
+            let count = count.clone();
+            async move {
+                count.fetch_add(1, Ordering::SeqCst);
+                answer(&batch)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, batches)
+}
+
+fn ids_of(batch: &Value) -> Vec<String> {
+    batch["submissions"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()
+}
+
+// Defect 1: an id spelled differently got 202, never drained, and made the
+// forwarder spin.
+
+#[tokio::test]
+async fn an_id_spelled_in_upper_case_braced_or_without_hyphens_is_refused_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let canonical = uuid::Uuid::now_v7().to_string();
+    for spelling in [
+        canonical.to_uppercase(),
+        format!("{{{canonical}}}"),
+        format!("urn:uuid:{canonical}"),
+        canonical.replace('-', ""),
+    ] {
+        let mut body = submission();
+        body["id"] = json!(spelling);
+        let response = app.submit(&body).await;
+        assert_eq!(response.status(), 422, "{spelling}");
+        assert_eq!(field_errors(response).await, vec![("id".to_owned(), "invalid_format".to_owned())]);
+    }
+    assert!(app.outbox_ids().is_empty());
+    let mut body = submission();
+    body["id"] = json!(canonical);
+    assert_eq!(app.submit(&body).await.status(), 202);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_names_no_row_is_a_failure_with_backoff_not_a_tight_loop() {
+    // A central store that answers for ids in another spelling: the
+    // companion cannot match them to its rows.
+    let (url, batches) = fake_central(|batch| {
+        let results: Vec<Value> =
+            ids_of(batch).iter().map(|id| json!({"id": id.to_uppercase(), "status": "accepted"})).collect();
+        Ok(Json(json!({ "results": results })))
+    })
+    .await;
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(url);
+        c.companion.max_backoff = Duration::from_secs(2);
+    })
+    .await;
+    assert_eq!(app.submit(&submission()).await.status(), 202);
+    wait_until(Duration::from_secs(5), "a first batch", || batches.load(Ordering::SeqCst) > 0).await;
+    let first = batches.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let sent = batches.load(Ordering::SeqCst) - first;
+    // Before the fix: hundreds of batches a second.
+    assert!(sent <= 10, "{sent} batches in 2 s: the forwarder does not back off");
+    let ready: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["central"]["reachable"], false, "{ready}");
+    assert!(ready["central"]["last_error"].as_str().unwrap().contains("named 0 of 1"), "{ready}");
+    assert_eq!(ready["outbox"]["pending"], 1, "the row is kept until the central store names it");
+}
+
+// Defect 2: bytes were added as UTF-8 and subtracted as characters.
+
+const SCRIPTS: [&str; 4] = ["الشفافية والمساءلة", "透明度与问责制", "Прозрачность и подотчётность", "🌍🌏🌎 é"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_spool_byte_count_returns_to_zero_after_forwarding_text_in_every_script() {
+    let app = spawn_app().await;
+    for (i, text) in SCRIPTS.iter().cycle().take(40).enumerate() {
+        let mut body = submission();
+        body["answers"][0]["principles"] = json!(format!("{text} {i}"));
+        assert_eq!(app.submit(&body).await.status(), 202);
+    }
+    app.wait_for_central(40).await;
+    let start = Instant::now();
+    loop {
+        let (rows, bytes) = (
+            metric(&app, "gdc_outbox_pending_rows").await.unwrap(),
+            metric(&app, "gdc_outbox_pending_bytes").await.unwrap(),
+        );
+        if rows == 0.0 {
+            assert_eq!(bytes, 0.0, "every byte counted in is counted out");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "outbox never drained");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_spool_byte_count_after_a_restart_is_the_bytes_on_disk() {
+    // Nothing listens there: rows stay pending.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
+    })
+    .await;
+    let mut expected = 0u64;
+    for text in SCRIPTS {
+        let mut body = submission();
+        body["answers"][0]["principles"] = json!(text);
+        expected += serde_json::to_vec(&body).unwrap().len() as u64;
+        assert_eq!(app.submit(&body).await.status(), 202);
+    }
+    assert_eq!(metric(&app, "gdc_outbox_pending_bytes").await, Some(expected as f64));
+    let limit = gdc_server::outbox::SpoolLimit { max_rows: 10, max_bytes: 1 << 20 };
+    let reopened = gdc_server::outbox::Outbox::open(&app.dir.path().join("data/outbox.sqlite"), limit).unwrap();
+    assert_eq!(reopened.usage.bytes.load(Ordering::Relaxed), expected, "counted at start as the writer counts");
+}
+
+// Defect 6: a 413 from the central store was retried for ever from the
+// same oldest row.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_refused_as_too_large_is_split_and_a_single_oversized_row_becomes_a_dead_letter() {
+    let poisoned = Arc::new(std::sync::Mutex::new(String::new()));
+    let arrived = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let (p, a) = (poisoned.clone(), arrived.clone());
+    let (url, _) = fake_central(move |batch| {
+        let ids = ids_of(batch);
+        // A proxy that takes at most two rows, and never the poisoned one.
+        if ids.len() > 2 || ids.contains(&p.lock().unwrap()) {
+            return Err(axum::http::StatusCode::PAYLOAD_TOO_LARGE);
+        }
+        a.lock().unwrap().extend(ids.iter().cloned());
+        let results: Vec<Value> = ids.iter().map(|id| json!({"id": id, "status": "accepted"})).collect();
+        Ok(Json(json!({ "results": results })))
+    })
+    .await;
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(url);
+        c.companion.batch_delay = Duration::from_millis(200);
+        c.companion.max_backoff = Duration::from_millis(200);
+    })
+    .await;
+    let bodies: Vec<Value> = (0..9).map(|_| submission()).collect();
+    *poisoned.lock().unwrap() = bodies[4]["id"].as_str().unwrap().to_owned();
+    futures::future::join_all(bodies.iter().map(|b| app.submit(b))).await;
+    let outbox = app.dir.path().join("data/outbox.sqlite");
+    wait_until(Duration::from_secs(10), "eight rows forwarded and one parked", || {
+        let rows = admin::list(&outbox, false, 100).unwrap();
+        rows.iter().filter(|r| r.forwarded_at.is_some()).count() == 8
+            && rows.iter().filter(|r| r.dead_reason.is_some()).count() == 1
+    })
+    .await;
+    let dead = admin::list(&outbox, true, 10).unwrap();
+    assert_eq!(dead[0].id, *poisoned.lock().unwrap());
+    assert!(dead[0].dead_reason.as_deref().unwrap().contains("too large"), "{dead:?}");
+    let mut got = arrived.lock().unwrap().clone();
+    got.sort();
+    got.dedup();
+    assert_eq!(got.len(), 8);
+}
