@@ -2,8 +2,10 @@
 //! HMAC-SHA256 and issued with the widget (it proves the form was loaded,
 //! and when), and a honeypot field no person sees.
 //!
-//! A bot that trips either gets the same 202 a person gets, so it learns
-//! nothing; nothing is stored, and metrics count it by reason.
+//! A heuristic can be wrong about a person, so tripping one loses nothing:
+//! the submission gets the same 202 a person gets, is stored with the
+//! reason as its flag, is kept out of the published feed until an organiser
+//! reviews it, and metrics count it by reason.
 
 use std::path::Path;
 use std::time::Duration;
@@ -91,7 +93,8 @@ impl FormTokens {
         let Some(issued) = token.and_then(|t| self.verify(t, site)) else {
             return Verdict::NoValidToken;
         };
-        // A token from the future (clock skew between servers) counts as new.
+        // A token from the future (clock skew between companions sharing a
+        // key) counts as new: flagged for review, like one sent too fast.
         let age = now_ms.saturating_sub(issued).max(0) as u64;
         if Duration::from_millis(age) < self.min_age { Verdict::TooFast } else { Verdict::Person }
     }

@@ -16,6 +16,11 @@ pub struct Batch {
     /// Kept as raw JSON so one malformed item is refused alone, and stored
     /// as it came without being written out again.
     pub submissions: Vec<Box<serde_json::value::RawValue>>,
+    /// Submission id to the reason a companion's bot heuristic doubted it:
+    /// stored with the row, which stays out of the published feed until an
+    /// organiser reviews (publishes) it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub flags: std::collections::BTreeMap<String, String>,
 }
 
 /// The central store's answer, one result per submission, in order.
@@ -47,11 +52,17 @@ pub struct StoredRow {
     pub seq: i64,
     pub received_at: String,
     pub companion: String,
+    /// Why a bot heuristic doubted it, until an organiser reviews it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
     pub submission: WireSubmission,
 }
 
 /// Published contributions per page.
 pub const PAGE_SIZE: usize = 20;
+/// The last page a client may ask for: two million contributions on one
+/// topic. Larger numbers are refused before any arithmetic is done on them.
+pub const MAX_PAGE: usize = 100_000;
 
 /// One published contribution on one topic: what the contributor agreed to
 /// show, nothing else (never an email).
@@ -101,6 +112,25 @@ pub struct PublishedPage {
     pub has_more: bool,
 }
 
+/// The central store's schema, one step per version (`PRAGMA
+/// user_version`); the first adopts a database made before versions.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS submissions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        consultation TEXT NOT NULL,
+        site TEXT NOT NULL,
+        companion TEXT NOT NULL,
+        body TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        published_at INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS submissions_published ON submissions(published_at)
+        WHERE published_at IS NOT NULL;",
+    // 2: flagged by a companion's bot heuristic, until reviewed.
+    "ALTER TABLE submissions ADD COLUMN flag TEXT;",
+];
+
 /// SQLite-backed central store.
 #[derive(Debug, Clone)]
 pub struct CentralStore {
@@ -109,21 +139,8 @@ pub struct CentralStore {
 
 impl CentralStore {
     pub fn open(path: &Path) -> rusqlite::Result<Self> {
-        let conn = open_sqlite(path)?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS submissions (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                id TEXT NOT NULL UNIQUE,
-                consultation TEXT NOT NULL,
-                site TEXT NOT NULL,
-                companion TEXT NOT NULL,
-                body TEXT NOT NULL,
-                received_at INTEGER NOT NULL,
-                published_at INTEGER
-            );
-            CREATE INDEX IF NOT EXISTS submissions_published ON submissions(published_at)
-                WHERE published_at IS NOT NULL;",
-        )?;
+        let mut conn = open_sqlite(path)?;
+        crate::outbox::migrate(&mut conn, MIGRATIONS)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -140,7 +157,7 @@ impl CentralStore {
     pub async fn insert_batch(&self, companion: String, batch: Batch) -> anyhow::Result<BatchResults> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+            let mut conn = lock(&conn);
             insert_batch(&mut conn, &companion, batch)
         })
         .await?
@@ -149,7 +166,7 @@ impl CentralStore {
     /// Publishes (or withdraws) submissions by id. Only a contributor who
     /// chose `publish` can be published; the others are refused by name.
     pub fn set_published(&self, ids: &[String], publish: bool) -> anyhow::Result<Vec<String>> {
-        let conn = self.conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+        let conn = lock(&self.conn);
         let mut refused = Vec::new();
         for id in ids {
             let body: Option<String> =
@@ -164,16 +181,23 @@ impl CentralStore {
                 continue;
             }
             let at = publish.then(now_ms);
-            conn.execute("UPDATE submissions SET published_at = ?2 WHERE id = ?1", params![id, at])?;
+            // Publishing is the organiser's review: it clears a bot flag.
+            conn.execute(
+                "UPDATE submissions SET published_at = ?2, flag = CASE WHEN ?2 IS NULL THEN flag END WHERE id = ?1",
+                params![id, at],
+            )?;
         }
         Ok(refused)
     }
 
-    /// Published contributions on `topic`, newest first, `page` from 1.
+    /// Published contributions on `topic`, newest first, `page` from 1 to
+    /// [`MAX_PAGE`].
     pub fn published(&self, topic: &str, page: usize) -> anyhow::Result<PublishedPage> {
-        let conn = self.conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
+        let page = page.clamp(1, MAX_PAGE);
+        let conn = lock(&self.conn);
         let mut stmt = conn.prepare_cached(
-            "SELECT body, published_at FROM submissions WHERE published_at IS NOT NULL ORDER BY published_at DESC, seq DESC",
+            "SELECT body, published_at FROM submissions WHERE published_at IS NOT NULL AND flag IS NULL
+             ORDER BY published_at DESC, seq DESC",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut matching = Vec::new();
@@ -184,25 +208,33 @@ impl CentralStore {
                 matching.push(Published::of(&wire, answer, at));
             }
         }
-        let start = (page.max(1) - 1) * PAGE_SIZE;
+        // Within bounds by the clamp above: at most 10^5 * 20.
+        let start = (page - 1) * PAGE_SIZE;
         let has_more = matching.len() > start + PAGE_SIZE;
         let items = matching.into_iter().skip(start).take(PAGE_SIZE).collect();
-        Ok(PublishedPage { topic: topic.to_owned(), page: page.max(1), items, has_more })
+        Ok(PublishedPage { topic: topic.to_owned(), page, items, has_more })
     }
 
     /// Every stored submission in arrival order.
     pub fn rows(&self) -> anyhow::Result<Vec<StoredRow>> {
-        let conn = self.conn.lock().map_err(|_| anyhow::anyhow!("central store lock poisoned"))?;
-        let mut stmt = conn.prepare("SELECT seq, received_at, companion, body FROM submissions ORDER BY seq")?;
+        let conn = lock(&self.conn);
+        let mut stmt = conn.prepare("SELECT seq, received_at, companion, body, flag FROM submissions ORDER BY seq")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
         })?;
         rows.map(|row| {
-            let (seq, at, companion, body) = row?;
-            Ok(StoredRow { seq, received_at: rfc3339(at), companion, submission: serde_json::from_str(&body)? })
+            let (seq, at, companion, body, flag) = row?;
+            Ok(StoredRow { seq, received_at: rfc3339(at), companion, flag, submission: serde_json::from_str(&body)? })
         })
         .collect()
     }
+}
+
+/// The connection, even after a panic elsewhere while it was held: SQLite
+/// rolls back an unfinished transaction, so the data is consistent, and one
+/// panic must not fail every later request (a poisoned lock did).
+fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn rfc3339(ms: i64) -> String {
@@ -223,8 +255,8 @@ fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow:
     {
         let now = now_ms();
         let mut insert = tx.prepare_cached(
-            "INSERT INTO submissions (id, consultation, site, companion, body, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+            "INSERT INTO submissions (id, consultation, site, companion, body, received_at, flag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
         )?;
         for raw in batch.submissions {
             let text = raw.get();
@@ -239,7 +271,9 @@ fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow:
             let result = match parsed {
                 Ok(sub) => {
                     let wire = sub.wire();
-                    let n = insert.execute(params![wire.id, wire.consultation, wire.site, companion, text, now])?;
+                    let flag = batch.flags.get(&wire.id);
+                    let n =
+                        insert.execute(params![wire.id, wire.consultation, wire.site, companion, text, now, flag])?;
                     let status = if n == 1 { ItemStatus::Accepted } else { ItemStatus::Duplicate };
                     ItemResult { id, status, errors: None }
                 }
@@ -289,6 +323,7 @@ pub fn write_csv(rows: &[StoredRow], out: &mut impl std::io::Write) -> anyhow::R
         "topic",
     ];
     header.extend(questions.iter().map(|q| q.id));
+    header.push("flag");
     w.write_record(&header)?;
     for row in rows {
         let s = &row.submission;
@@ -317,6 +352,7 @@ pub fn write_csv(rows: &[StoredRow], out: &mut impl std::io::Write) -> anyhow::R
                 answer.topic.clone(),
             ];
             record.extend(questions.iter().map(|q| answer.texts.get(q.id).cloned().unwrap_or_default()));
+            record.push(row.flag.clone().unwrap_or_default());
             w.write_record(record.iter().map(|c| defuse_formula(c).into_owned()))?;
         }
     }
@@ -344,6 +380,7 @@ mod tests {
 pub mod api {
     use axum::Json;
     use axum::body::Bytes;
+    use axum::extract::rejection::QueryRejection;
     use axum::extract::{Query, State};
     use axum::http::{HeaderMap, header};
     use axum::response::{IntoResponse, Response};
@@ -357,17 +394,26 @@ pub mod api {
         headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
     }
 
-    /// `POST /v1/batches`: a companion hands over submissions.
+    /// Largest batch a companion may post.
+    pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
+    /// `POST /v1/batches`: a companion hands over submissions. The bearer
+    /// token is checked before a byte of the body is read: anyone can send
+    /// 64 MiB, only companions make us hold it in memory.
     pub async fn receive_batch(
         State(state): State<AppState>,
-        headers: HeaderMap,
-        body: Bytes,
+        request: axum::extract::Request,
     ) -> Result<Json<BatchResults>, ApiError> {
+        use axum::extract::FromRequest;
         let store = state.central.as_ref().ok_or(ApiError::NotFound)?;
+        let headers = request.headers();
         let token = bearer(&headers).ok_or(ApiError::Unauthorized)?;
         let companion =
             state.companions.iter().find(|c| c.token.matches(token)).ok_or(ApiError::Unauthorized)?.name.clone();
-        crate::intake::require_json(&headers)?;
+        crate::intake::require_json(headers)?;
+        let body = Bytes::from_request(request, &())
+            .await
+            .map_err(|rejection| crate::intake::body_error(rejection, MAX_BATCH_BYTES))?;
         let batch: Batch = serde_json::from_slice(&body)
             .map_err(|e| ApiError::Malformed { field: "submissions".into(), message: e.to_string() })?;
         let results = store.insert_batch(companion, batch).await.map_err(|e| {
@@ -389,12 +435,16 @@ pub mod api {
     /// from this process's central store or the companion's central store.
     pub async fn contributions(
         State(state): State<AppState>,
-        Query(q): Query<PublishedQuery>,
+        query: Result<Query<PublishedQuery>, QueryRejection>,
     ) -> Result<Response, ApiError> {
+        let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
         if gdc_core::GDC_2023.topic(&q.topic).is_none() {
             return Err(ApiError::BadRequest(format!("unknown topic {:?}", q.topic)));
         }
-        let page = q.page.unwrap_or(1).max(1);
+        let page = q.page.unwrap_or(1);
+        if !(1..=super::MAX_PAGE).contains(&page) {
+            return Err(ApiError::BadRequest(format!("page must be from 1 to {}", super::MAX_PAGE)));
+        }
         let result = match (&state.central, &state.central_url) {
             (Some(store), _) => {
                 let store = store.clone();
@@ -434,13 +484,14 @@ pub mod api {
     pub async fn export(
         State(state): State<AppState>,
         headers: HeaderMap,
-        Query(q): Query<ExportQuery>,
+        query: Result<Query<ExportQuery>, QueryRejection>,
     ) -> Result<Response, ApiError> {
         let store = state.central.as_ref().ok_or(ApiError::NotFound)?;
         let admin = state.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
         if !bearer(&headers).is_some_and(|t| admin.matches(t)) {
             return Err(ApiError::Unauthorized);
         }
+        let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
         let format = q.format.as_deref().unwrap_or("jsonl");
         let store = store.clone();
         let rows = tokio::task::spawn_blocking(move || store.rows()).await.map_err(|_| ApiError::Internal)?;

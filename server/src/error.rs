@@ -22,6 +22,10 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
     Forbidden(String),
+    /// The form token is missing, forged, or signed with a key this server
+    /// no longer has: the widget fetches a fresh one and sends again.
+    #[error("missing or invalid form token: a fresh form token is needed")]
+    TokenInvalid,
     #[error("missing or wrong bearer token")]
     Unauthorized,
     #[error("not found")]
@@ -54,6 +58,7 @@ impl ApiError {
             Self::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::TokenInvalid => (StatusCode::FORBIDDEN, "token_invalid"),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),

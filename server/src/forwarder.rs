@@ -188,7 +188,14 @@ impl Forwarder {
     async fn send(&self, pending: &[crate::outbox::Pending]) -> Result<(), Failure> {
         // Rows hold the canonical JSON the companion wrote; splice them in as is.
         let bodies: Vec<&str> = pending.iter().map(|p| p.body.as_str()).collect();
-        let body = format!("{{\"submissions\":[{}]}}", bodies.join(","));
+        let flags: serde_json::Map<String, serde_json::Value> =
+            pending.iter().filter_map(|p| Some((p.id.clone(), p.flag.clone()?.into()))).collect();
+        let body = if flags.is_empty() {
+            format!("{{\"submissions\":[{}]}}", bodies.join(","))
+        } else {
+            let flags = serde_json::Value::Object(flags);
+            format!("{{\"submissions\":[{}],\"flags\":{flags}}}", bodies.join(","))
+        };
         let response = self
             .client
             .post(&self.url)

@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::IntoResponse;
@@ -45,8 +46,6 @@ use crate::sites::Site;
 
 /// How long the forwarder may keep flushing after shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-/// Largest batch a companion may post to the central store.
-const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
 /// The public API, described for people and tools.
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
@@ -99,19 +98,40 @@ impl Shared {
     }
 }
 
-/// The public API: every path and its methods, in one table that the router
-/// is built from and that the OpenAPI test compares with `openapi.json`.
-pub fn api_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+/// Which role serves a route. A route is mounted only on a process that
+/// plays its role, so a companion never reads a batch or serves an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Any,
+    Companion,
+    Central,
+}
+
+impl Role {
+    fn enabled(self, config: &Config) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Companion => config.companion.enabled,
+            Self::Central => config.central.enabled,
+        }
+    }
+}
+
+/// The public API: every path, the role that serves it and its methods, in
+/// one table that the router is built from and that the OpenAPI test
+/// compares with `openapi.json`.
+pub fn api_routes() -> Vec<(&'static str, Role, MethodRouter<AppState>)> {
+    use central::api::MAX_BATCH_BYTES;
     vec![
-        ("/healthz", get(health::healthz)),
-        ("/readyz", get(health::readyz)),
-        ("/metrics", get(health::metrics)),
-        ("/v1/openapi.json", get(openapi)),
-        ("/v1/token", get(issue_token)),
-        ("/v1/submissions", post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES))),
-        ("/v1/batches", post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES))),
-        ("/v1/export", get(central::api::export)),
-        ("/v1/contributions", get(central::api::contributions)),
+        ("/healthz", Role::Any, get(health::healthz)),
+        ("/readyz", Role::Any, get(health::readyz)),
+        ("/metrics", Role::Any, get(health::metrics)),
+        ("/v1/openapi.json", Role::Any, get(openapi)),
+        ("/v1/token", Role::Companion, get(issue_token)),
+        ("/v1/submissions", Role::Companion, post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES))),
+        ("/v1/batches", Role::Central, post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES))),
+        ("/v1/export", Role::Central, get(central::api::export)),
+        ("/v1/contributions", Role::Any, get(central::api::contributions)),
     ]
 }
 
@@ -131,7 +151,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .max_age(Duration::from_secs(600));
 
     let mut api = Router::new();
-    for (path, route) in api_routes() {
+    for (path, role, route) in api_routes() {
+        if !role.enabled(config) {
+            continue;
+        }
         let route: MethodRouter<AppState> = match path {
             // Browsers call these from partner pages in inline mode.
             "/v1/submissions" => route
@@ -183,8 +206,9 @@ struct TokenQuery {
 /// all), so the widget offers none the companion would refuse.
 async fn issue_token(
     State(state): State<AppState>,
-    Query(q): Query<TokenQuery>,
+    query: Result<Query<TokenQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let site = state.site(&q.site)?;
     let token = state.tokens.issue(&site.key, now_ms());
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "token": token, "topics": site.topics }))))

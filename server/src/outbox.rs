@@ -59,6 +59,8 @@ pub struct Pending {
     pub seq: i64,
     pub id: String,
     pub body: String,
+    /// Why a bot heuristic doubted it, if one did (see [`crate::abuse`]).
+    pub flag: Option<String>,
 }
 
 /// A row as `gdc-server outbox list` shows it.
@@ -87,6 +89,7 @@ enum Job {
         id: String,
         site: String,
         body: String,
+        flag: Option<&'static str>,
         reply: Reply<Stored>,
     },
     MarkForwarded {
@@ -135,11 +138,11 @@ pub fn open_sqlite(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Opens the outbox database, creating its table on first use.
-fn create(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = open_sqlite(path)?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS outbox (
+/// The outbox's schema, one step per version (`PRAGMA user_version`).
+/// The first step is written so that it also adopts a database made before
+/// versions were counted.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS outbox (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
             site TEXT NOT NULL,
@@ -152,8 +155,27 @@ fn create(path: &Path) -> rusqlite::Result<Connection> {
         CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq)
             WHERE forwarded_at IS NULL AND dead_at IS NULL;
         CREATE INDEX IF NOT EXISTS outbox_dead ON outbox(seq) WHERE dead_at IS NOT NULL;",
-    )?;
+    // 2: submissions a bot heuristic doubted are kept, with the reason.
+    "ALTER TABLE outbox ADD COLUMN flag TEXT;",
+];
+
+/// Opens the outbox database, bringing its schema up to date.
+fn create(path: &Path) -> rusqlite::Result<Connection> {
+    let mut conn = open_sqlite(path)?;
+    migrate(&mut conn, MIGRATIONS)?;
     Ok(conn)
+}
+
+/// Applies the steps of `migrations` a database has not seen yet, each in a
+/// transaction with the version it brings.
+pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let done: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, step) in migrations.iter().enumerate().skip(done) {
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+    }
+    tx.commit()
 }
 
 impl Outbox {
@@ -181,8 +203,15 @@ impl Outbox {
 
     /// Stores a submission durably; returns once the commit holding it is on
     /// disk. A known id changes nothing and reports `Duplicate`.
-    pub async fn insert(&self, id: String, site: String, body: String) -> Result<Stored, OutboxError> {
-        self.call(|reply| Job::Insert { id, site, body, reply }).await
+    /// `flag` keeps why a bot heuristic doubted it: stored all the same.
+    pub async fn insert(
+        &self,
+        id: String,
+        site: String,
+        body: String,
+        flag: Option<&'static str>,
+    ) -> Result<Stored, OutboxError> {
+        self.call(|reply| Job::Insert { id, site, body, flag, reply }).await
     }
 
     /// Records that the central store confirmed these rows.
@@ -211,11 +240,12 @@ impl Outbox {
     pub async fn pending(&self, after: i64, limit: usize) -> Result<Vec<Pending>, OutboxError> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT seq, id, body FROM outbox
+                "SELECT seq, id, body, flag FROM outbox
                  WHERE forwarded_at IS NULL AND dead_at IS NULL AND seq > ?2 ORDER BY seq LIMIT ?1",
             )?;
-            let rows = stmt
-                .query_map([limit as i64, after], |r| Ok(Pending { seq: r.get(0)?, id: r.get(1)?, body: r.get(2)? }))?;
+            let rows = stmt.query_map([limit as i64, after], |r| {
+                Ok(Pending { seq: r.get(0)?, id: r.get(1)?, body: r.get(2)?, flag: r.get(3)? })
+            })?;
             rows.collect()
         })
         .await
@@ -349,7 +379,8 @@ impl Writer {
         {
             let now = now_ms();
             let mut insert = tx.prepare_cached(
-                "INSERT INTO outbox (id, site, body, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO outbox (id, site, body, received_at, flag) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO NOTHING",
             )?;
             let mut exists = tx.prepare_cached("SELECT 1 FROM outbox WHERE id = ?1")?;
             let mut forwarded = tx.prepare_cached(
@@ -359,13 +390,13 @@ impl Writer {
             let mut dead = tx.prepare_cached("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE seq = ?1")?;
             for job in group {
                 results.push(match job {
-                    Job::Insert { id, site, body, .. } => {
+                    Job::Insert { id, site, body, flag, .. } => {
                         let size = body.len() as u64;
                         if rows + 1 > limit.max_rows || bytes + size > limit.max_bytes {
                             // A repeat of a stored id is still answered as one.
                             let known = exists.query_row([id], |_| Ok(())).optional()?.is_some();
                             Done::Stored(if known { Stored::Duplicate } else { Stored::Full })
-                        } else if insert.execute(params![id, site, body, now])? == 1 {
+                        } else if insert.execute(params![id, site, body, now, flag])? == 1 {
                             rows += 1;
                             bytes += size;
                             Done::Stored(Stored::New)

@@ -131,14 +131,35 @@ async fn a_body_that_is_not_json_gets_415() {
 }
 
 #[tokio::test]
-async fn a_body_over_64_kib_gets_413_and_nothing_is_stored() {
+async fn a_body_over_1_mib_gets_413_and_nothing_is_stored() {
     let app = spawn_app().await;
     let mut body = submission();
-    body["answers"][0]["comments"] = json!("x".repeat(70 * 1024));
+    body["answers"][0]["comments"] = json!("x".repeat(1024 * 1024));
     let response = app.submit(&body).await;
     assert_eq!(response.status(), 413);
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "payload_too_large");
     assert!(app.outbox_ids().is_empty());
+}
+
+#[tokio::test]
+async fn the_largest_valid_submission_in_chinese_is_accepted() {
+    // Issue 10, defect 10: eight topics, three answers of 4,000 characters
+    // each, three bytes a character: 288 KB, refused as too large at 64 KiB.
+    let app = spawn_app().await;
+    let mut body = submission();
+    let text: String = "数字契约".chars().cycle().take(4_000).collect();
+    let topics = ["connectivity", "fragmentation", "data", "human-rights", "accountability", "ai", "commons", "other"];
+    body["answers"] = json!(
+        topics
+            .iter()
+            .map(|t| json!({"topic": t, "principles": text, "commitments": text, "comments": text}))
+            .collect::<Vec<_>>()
+    );
+    body["submitter"]["name"] = json!("名".repeat(200));
+    assert!(serde_json::to_vec(&body).unwrap().len() > 280_000);
+    let response = app.submit(&body).await;
+    assert_eq!(response.status(), 202);
+    assert_eq!(app.wait_for_central(1).await[0].submission.answers.len(), 8);
 }
 
 #[tokio::test]

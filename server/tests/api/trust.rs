@@ -204,3 +204,63 @@ async fn a_batch_refused_as_too_large_is_split_and_a_single_oversized_row_become
     got.dedup();
     assert_eq!(got.len(), 8);
 }
+
+// Defect 3: `/v1/batches` read up to 64 MiB before checking the token, on
+// every role.
+
+/// Sends a request head over raw TCP with no body and returns the status
+/// line of the answer, or `None` if none came within `wait`.
+async fn head_only(url: &str, head: &str, wait: Duration) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = tokio::time::timeout(wait, stream.read(&mut buf)).await.ok()?.ok()?;
+    String::from_utf8_lossy(&buf[..n]).lines().next().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_batch_without_a_valid_token_is_refused_before_its_body_is_read() {
+    let app = spawn_app().await;
+    for auth in ["", "Authorization: Bearer wrong\r\n"] {
+        let head = format!(
+            "POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{auth}Content-Length: 20000000\r\n\r\n"
+        );
+        // The body never comes: an answer now proves it was not waited for.
+        let status = head_only(&app.url, &head, Duration::from_secs(2)).await;
+        assert_eq!(status.as_deref(), Some("HTTP/1.1 401 Unauthorized"), "{auth:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_companion_without_the_central_role_serves_no_batch_or_export_route() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
+    })
+    .await;
+    let head = "POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n";
+    assert_eq!(head_only(&app.url, head, Duration::from_secs(2)).await.as_deref(), Some("HTTP/1.1 404 Not Found"));
+    assert_eq!(app.get("/v1/export").await.status(), 404);
+}
+
+// Defect 11: a huge `page` overflowed the offset arithmetic under the
+// central store's lock (a panic in debug builds poisoned it for good).
+
+#[tokio::test]
+async fn a_huge_or_odd_page_number_gets_400_and_the_store_keeps_working() {
+    let app = spawn_app().await;
+    for page in ["18446744073709551615", "100001", "0", "-1", "1e9", "x"] {
+        let response = app.get(&format!("/v1/contributions?topic=ai&page={page}")).await;
+        assert_eq!(response.status(), 400, "page={page}");
+        assert_eq!(response.headers()["content-type"], "application/json", "page={page}");
+        assert_eq!(response.json::<Value>().await.unwrap()["error"], "bad_request");
+    }
+    let last = app.get("/v1/contributions?topic=ai&page=100000").await;
+    assert_eq!(last.status(), 200);
+    assert_eq!(last.json::<Value>().await.unwrap()["items"], json!([]));
+    assert_eq!(app.submit(&submission()).await.status(), 202);
+    assert_eq!(app.wait_for_central(1).await.len(), 1, "batches still go through");
+}
