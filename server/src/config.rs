@@ -188,7 +188,8 @@ impl Default for Config {
 impl Default for CompanionConfig {
     fn default() -> Self {
         Self {
-            enabled: true,
+            // Roles are explicit: a configuration says what a process is.
+            enabled: false,
             central_url: None,
             token: Secret::default(),
             batch_size: 1_000,
@@ -200,7 +201,7 @@ impl Default for CompanionConfig {
 
 impl Default for CentralConfig {
     fn default() -> Self {
-        Self { enabled: true, companions: Vec::new(), admin_token: None }
+        Self { enabled: false, companions: Vec::new(), admin_token: None }
     }
 }
 
@@ -252,7 +253,7 @@ impl Config {
             data_dir,
             assets_dir,
             site_root: Some(site_root),
-            companion: CompanionConfig { token: token.clone(), ..Default::default() },
+            companion: CompanionConfig { enabled: true, token: token.clone(), ..Default::default() },
             central: CentralConfig {
                 enabled: true,
                 companions: vec![CompanionToken { name: "demo".into(), token }],
@@ -269,10 +270,29 @@ impl Config {
     pub fn check(&self) -> anyhow::Result<()> {
         let mut problems = Vec::new();
         if !self.companion.enabled && !self.central.enabled {
-            problems.push("neither the companion nor the central role is enabled".to_owned());
+            problems.push(
+                "no role: set companion.enabled = true, central.enabled = true, or both (all-in-one)".to_owned(),
+            );
         }
-        if self.companion.enabled && self.companion.token.expose().is_empty() {
-            problems.push("companion.token is empty".to_owned());
+        let mut secrets: Vec<(String, Option<&Secret>)> = Vec::new();
+        if self.companion.enabled {
+            secrets.push(("companion.token".into(), Some(&self.companion.token)));
+        }
+        if self.central.enabled {
+            secrets.push(("central.admin_token".into(), self.central.admin_token.as_ref()));
+            for c in &self.central.companions {
+                secrets.push((format!("central.companions[{}].token", c.name), Some(&c.token)));
+            }
+        }
+        secrets.push(("abuse.token_secret".into(), self.abuse.token_secret.as_ref()));
+        for (key, secret) in secrets {
+            match secret.map(Secret::expose) {
+                Some("") => problems.push(format!("{key} is empty")),
+                Some(s) if is_placeholder(s) => {
+                    problems.push(format!("{key} is the sample's placeholder: set a long random secret"));
+                }
+                _ => {}
+            }
         }
         if self.companion.enabled && self.companion.central_url.is_none() && !self.central.enabled {
             problems.push("companion.central_url is required when the central role is off".to_owned());
@@ -287,6 +307,13 @@ impl Config {
         }
         if problems.is_empty() { Ok(()) } else { anyhow::bail!("{}", problems.join("; ")) }
     }
+}
+
+/// Whether a secret is one of the sample configuration's placeholders
+/// (`change-me-…`), which anyone can read in this repository.
+fn is_placeholder(secret: &str) -> bool {
+    let folded: String = secret.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    folded.contains("changeme")
 }
 
 /// The keys `GDC_…` variables may set.

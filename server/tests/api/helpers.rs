@@ -40,6 +40,7 @@ pub fn test_config(dir: &Path) -> Config {
         assets_dir: dir.join("dist"),
         site_root: None,
         companion: gdc_server::config::CompanionConfig {
+            enabled: true,
             token: Secret::new(COMPANION_TOKEN),
             batch_delay: Duration::from_millis(5),
             ..Default::default()
@@ -167,12 +168,28 @@ pub async fn field_errors(response: reqwest::Response) -> Vec<(String, String)> 
 }
 
 #[test]
-fn the_sample_configuration_is_valid() {
+fn the_sample_configuration_is_complete_but_its_placeholder_secrets_are_refused() {
+    // Issue 10, defect 7: `check-config` and `serve` took `change-me-…`.
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("gdc-server.sample.toml");
-    let config = Config::from_file(&path).unwrap();
-    config.check().unwrap();
+    let mut config = Config::from_file(&path).unwrap();
     assert_eq!(config.sites[0].key, "example-ngo");
     assert!(!format!("{config:?}").contains("change-me"), "tokens never print");
+    let err = config.check().unwrap_err().to_string();
+    for key in ["companion.token", "central.admin_token", "central.companions[main].token"] {
+        assert!(err.contains(&format!("{key} is the sample's placeholder")), "{err}");
+    }
+    config.companion.token = Secret::new("Ug4lQ3Y5J0v8Zx2N7pWc9s1R");
+    config.central.admin_token = Some(Secret::new("qM8tX3aL6dF1hK9vB2nC5zR7"));
+    config.central.companions[0].token = config.companion.token.clone();
+    config.check().unwrap();
+    config.abuse.token_secret = Some(Secret::new("CHANGE_ME"));
+    assert!(config.check().unwrap_err().to_string().contains("abuse.token_secret is the sample's placeholder"));
+}
+
+#[test]
+fn roles_are_explicit_a_configuration_without_one_is_refused() {
+    let err = Config::load(None, std::iter::empty()).unwrap().check().unwrap_err().to_string();
+    assert!(err.contains("no role"), "{err}");
 }
 
 #[test]
@@ -181,7 +198,7 @@ fn a_configuration_with_problems_names_each_of_them() {
     let path = dir.path().join("bad.toml");
     std::fs::write(
         &path,
-        "[companion]\ntoken = \"\"\n[central]\nenabled = false\n[[sites]]\nkey = \"Bad Key\"\norigins = [\"nope\"]\n",
+        "[companion]\nenabled = true\ntoken = \"\"\n[central]\nenabled = false\n[[sites]]\nkey = \"Bad Key\"\norigins = [\"nope\"]\n",
     )
     .unwrap();
     let err = Config::from_file(&path).unwrap().check().unwrap_err().to_string();

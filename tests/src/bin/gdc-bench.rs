@@ -226,7 +226,7 @@ fn bench_companion(dir: &Path, central_port: u16) -> Result<ServerProcess> {
         &config,
         format!(
             "addr = \"127.0.0.1:0\"\ndata_dir = \"{data}\"\nassets_dir = \"{dist}\"\nbench_noop_route = true\n\
-             [companion]\ncentral_url = \"http://127.0.0.1:{central_port}\"\ntoken = \"bench-token\"\nmax_backoff = 500\n\
+             [companion]\nenabled = true\ncentral_url = \"http://127.0.0.1:{central_port}\"\ntoken = \"bench-token\"\nmax_backoff = 500\n\
              [central]\nenabled = false\n\
              [limits]\nper_ip_per_minute = 100000000\nper_ip_burst = 100000000\nper_site_per_second = 100000000\n\
              per_site_burst = 100000000\nspool_max_rows = 10000000\nspool_max_bytes = 100000000000\n\
