@@ -11,6 +11,7 @@
 mod assets;
 mod bench;
 mod demo;
+mod schemathesis;
 mod size;
 mod test;
 mod util;

@@ -6,6 +6,7 @@ mod assets;
 mod central;
 mod forwarding;
 mod helpers;
+mod hostile;
 mod limits;
 mod ops;
 mod rules;
