@@ -323,3 +323,41 @@ pub fn http_get(url: &str) -> Result<String> {
     stream.read_to_string(&mut response)?;
     Ok(response.split_once("\r\n\r\n").map_or(response.clone(), |(_, body)| body.to_owned()))
 }
+
+/// The data path under faults (SIGKILL, outages, full spool, full disk):
+/// the driver shared by `tests/tests/crash.rs` and `cargo xtask soak`.
+pub mod soak;
+
+impl ServerProcess {
+    /// Like `spawn`, with the server's log appended to `log` instead of the
+    /// test's stderr (a soak run restarts servers hundreds of times).
+    pub fn spawn_logged(bin: &Path, args: &[std::ffi::OsString], data: PathBuf, log: &Path) -> Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .with_context(|| format!("cannot open {}", log.display()))?;
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(file))
+            .spawn()
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        let url = match wait_for_listening(&mut child, Duration::from_secs(30)) {
+            Ok(url) => url,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e.context(format!("see {}", log.display())));
+            }
+        };
+        Ok(Self { child, url, data })
+    }
+
+    /// SIGKILL, then reaps the process: no shutdown code of the server runs.
+    pub fn kill_hard(&mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
