@@ -13,6 +13,7 @@ mod bench;
 mod demo;
 mod schemathesis;
 mod size;
+mod soak;
 mod test;
 mod util;
 
@@ -29,6 +30,7 @@ fn main() -> Result<()> {
         Some("size") => size::run(&root),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("screenshots") => bench::screenshots(&root),
+        Some("soak") => soak::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -39,7 +41,8 @@ fn main() -> Result<()> {
                  test    run every test: unit, integration and headless-Chromium browser tests\n  \
                  size    raw, gzip and brotli bytes of each widget asset and of a first visit\n  \
                  bench   [all|size|tti|intake|drain] measure and write BENCHMARKS.md\n  \
-                 screenshots  pictures of each step of the form, in docs/screenshots/"
+                 screenshots  pictures of each step of the form, in docs/screenshots/\n  \
+                 soak    [--minutes N] crash cycles, outages, full spool, poisoned row; prints a summary"
             );
             bail!("no task given");
         }
