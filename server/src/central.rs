@@ -135,13 +135,18 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct CentralStore {
     conn: Arc<Mutex<Connection>>,
+    /// A connection of its own for the published feed, which anyone may
+    /// read in a loop: under WAL it reads beside batch intake, never
+    /// waiting on its lock.
+    reader: Arc<Mutex<Connection>>,
 }
 
 impl CentralStore {
     pub fn open(path: &Path) -> rusqlite::Result<Self> {
         let mut conn = open_sqlite(path)?;
         crate::outbox::migrate(&mut conn, MIGRATIONS)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        let reader = open_sqlite(path)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), reader: Arc::new(Mutex::new(reader)) })
     }
 
     /// Opens an existing store for reading only (the export command).
@@ -194,7 +199,7 @@ impl CentralStore {
     /// [`MAX_PAGE`].
     pub fn published(&self, topic: &str, page: usize) -> anyhow::Result<PublishedPage> {
         let page = page.clamp(1, MAX_PAGE);
-        let conn = lock(&self.conn);
+        let conn = lock(&self.reader);
         let mut stmt = conn.prepare_cached(
             "SELECT body, published_at FROM submissions WHERE published_at IS NOT NULL AND flag IS NULL
              ORDER BY published_at DESC, seq DESC",
@@ -445,16 +450,25 @@ pub mod api {
         if !(1..=super::MAX_PAGE).contains(&page) {
             return Err(ApiError::BadRequest(format!("page must be from 1 to {}", super::MAX_PAGE)));
         }
-        let result = match (&state.central, &state.central_url) {
-            (Some(store), _) => {
-                let store = store.clone();
-                let topic = q.topic.clone();
-                tokio::task::spawn_blocking(move || store.published(&topic, page))
-                    .await
-                    .map_err(|_| ApiError::Internal)?
+        let compute = async {
+            match (&state.central, &state.central_url) {
+                (Some(store), _) => {
+                    let store = store.clone();
+                    let topic = q.topic.clone();
+                    tokio::task::spawn_blocking(move || store.published(&topic, page))
+                        .await
+                        .unwrap_or_else(|e| Err(anyhow::anyhow!("published contributions task failed: {e}")))
+                }
+                (None, Some(base)) => fetch_published(&state, base, &q.topic, page).await,
+                (None, None) => Err(anyhow::anyhow!("no central store configured")),
             }
-            (None, Some(base)) => fetch_published(&state, base, &q.topic, page).await,
-            (None, None) => return Err(ApiError::NotFound),
+        };
+        // A companion asks the central store over the network: it keeps the
+        // answer a moment, so a busy page costs the central store little.
+        let result = if state.central.is_some() {
+            compute.await
+        } else {
+            state.published.get_or_try((q.topic.clone(), page), compute).await
         };
         let page = result.map_err(|e| {
             tracing::warn!(error = %e, "published contributions unavailable");

@@ -79,6 +79,10 @@ pub struct LimitsConfig {
     /// Submissions per second for one site key.
     pub per_site_per_second: u32,
     pub per_site_burst: u32,
+    /// Reads per minute from one client IP (published contributions,
+    /// readiness, metrics), and the burst allowed before the rate applies.
+    pub reads_per_ip_per_minute: u32,
+    pub reads_per_ip_burst: u32,
     /// Peers whose `X-Forwarded-For` is believed (the reverse proxies in
     /// front of this server). Anyone else's header is ignored.
     pub trusted_proxies: Vec<IpAddr>,
@@ -88,6 +92,11 @@ pub struct LimitsConfig {
     /// Most time to answer a request, in ms.
     #[serde(with = "millis")]
     pub request_timeout: Duration,
+    /// Most time for a request's line and headers to arrive, in ms.
+    #[serde(with = "millis")]
+    pub header_timeout: Duration,
+    /// Most client connections open at once; more wait to be accepted.
+    pub max_connections: usize,
     /// The outbox refuses new submissions (503) beyond this many rows not
     /// yet forwarded...
     pub spool_max_rows: u64,
@@ -117,9 +126,13 @@ impl Default for LimitsConfig {
             per_ip_burst: 30,
             per_site_per_second: 500,
             per_site_burst: 1_000,
+            reads_per_ip_per_minute: 600,
+            reads_per_ip_burst: 120,
             trusted_proxies: Vec::new(),
             body_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 2_048,
             spool_max_rows: 1_000_000,
             spool_max_bytes: 2 * 1024 * 1024 * 1024,
         }
@@ -138,6 +151,10 @@ pub struct CompanionConfig {
     pub enabled: bool,
     /// Base URL of the central store; `None` means this same server.
     pub central_url: Option<String>,
+    /// This companion's address as browsers see it (`https://consult.example.org`),
+    /// when a reverse proxy in front of it rewrites `Host`: the widget's own
+    /// requests (iframe mode) come from this origin.
+    pub public_url: Option<String>,
     /// Presented to the central store as `Authorization: Bearer …`.
     pub token: Secret,
     /// Most submissions per forwarded batch.
@@ -149,6 +166,11 @@ pub struct CompanionConfig {
     /// store is unreachable.
     #[serde(with = "millis")]
     pub max_backoff: Duration,
+    /// How long a forwarded row stays in the outbox (for an operator's
+    /// questions) before it is deleted, in ms. Visitors' emails are not
+    /// kept on a companion longer than this.
+    #[serde(with = "millis")]
+    pub retention: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -191,10 +213,12 @@ impl Default for CompanionConfig {
             // Roles are explicit: a configuration says what a process is.
             enabled: false,
             central_url: None,
+            public_url: None,
             token: Secret::default(),
             batch_size: 1_000,
             batch_delay: Duration::from_millis(50),
             max_backoff: Duration::from_secs(30),
+            retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -270,9 +294,8 @@ impl Config {
     pub fn check(&self) -> anyhow::Result<()> {
         let mut problems = Vec::new();
         if !self.companion.enabled && !self.central.enabled {
-            problems.push(
-                "no role: set companion.enabled = true, central.enabled = true, or both (all-in-one)".to_owned(),
-            );
+            problems
+                .push("no role: set companion.enabled = true, central.enabled = true, or both (all-in-one)".to_owned());
         }
         let mut secrets: Vec<(String, Option<&Secret>)> = Vec::new();
         if self.companion.enabled {
@@ -296,6 +319,11 @@ impl Config {
         }
         if self.companion.enabled && self.companion.central_url.is_none() && !self.central.enabled {
             problems.push("companion.central_url is required when the central role is off".to_owned());
+        }
+        if let Some(url) = &self.companion.public_url
+            && crate::sites::origin_of(url).is_none()
+        {
+            problems.push(format!("companion.public_url {url:?} is not an http(s) URL"));
         }
         if self.companion.batch_size == 0 {
             problems.push("companion.batch_size must be at least 1".to_owned());

@@ -20,6 +20,12 @@ pub async fn healthz() -> &'static str {
 /// needs); the central store's reachability is reported, not required,
 /// since the outbox holds submissions while it is away.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let report = state.readiness.get_or_try((), async { Ok::<_, ()>(readiness(&state).await) }).await;
+    let (status, report) = report.unwrap_or_else(|()| unreachable!("readiness never fails"));
+    (status, Json(report))
+}
+
+async fn readiness(state: &AppState) -> (StatusCode, Value) {
     let mut ready = true;
     let mut report = serde_json::Map::new();
     if let Some(outbox) = &state.outbox {
@@ -47,7 +53,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         );
     }
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(Value::Object(report)))
+    (status, Value::Object(report))
 }
 
 /// `GET /metrics`: Prometheus (OpenMetrics) text.
@@ -56,7 +62,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     if let Some(outbox) = &state.outbox {
         m.outbox_pending.set(outbox.usage.rows.load(Ordering::Relaxed) as i64);
         m.outbox_pending_bytes.set(outbox.usage.bytes.load(Ordering::Relaxed) as i64);
-        if let Ok(stats) = outbox.stats().await {
+        if let Ok(stats) = state.outbox_stats.get_or_try((), outbox.stats()).await {
             m.dead_letters.set(stats.dead);
             m.outbox_oldest_age.set(stats.oldest_pending_ms.map_or(0, |t| (now_ms() - t).max(0) / 1000));
         }

@@ -5,11 +5,10 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use gdc_core::{ErrorCode, FieldError, Receipt, ReceiptStatus, Rules, Submission, WireSubmission};
 
 use crate::AppState;
@@ -26,21 +25,33 @@ use crate::sites::Site;
 /// text before names and JSON; 1 MiB leaves room for escapes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// The handler: [`accept`], with its answer counted by status.
 pub async fn submit(
     State(state): State<AppState>,
     client: Option<axum::Extension<ClientIp>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let response = accept(&state, client, headers, body).await.into_response();
+    state.metrics.intake.get_or_create(&StatusLabel { status: response.status().as_u16() }).inc();
+    response
+}
+
+async fn accept(
+    state: &AppState,
+    client: Option<axum::Extension<ClientIp>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     if let Some(axum::Extension(ClientIp(ip))) = client {
-        state.limits.check_ip(ip).map_err(|l| limited(&state, l))?;
+        state.limits.check_ip(ip).map_err(|l| limited(state, l))?;
     }
     require_json(&headers)?;
     let body = body.map_err(|rejection| body_error(rejection, MAX_BODY_BYTES))?;
     let wire = parse_json(&body)?;
     let site = state.site(&wire.site)?;
-    check_origin(&headers, site)?;
-    state.limits.check_site(&site.key).map_err(|l| limited(&state, l))?;
+    check_origin(&headers, site, state.public_origin.as_deref())?;
+    state.limits.check_site(&site.key).map_err(|l| limited(state, l))?;
     let submission =
         Submission::parse(wire, Rules { allowed_topics: site.allowed_topics() }).map_err(ApiError::Invalid)?;
     let id = submission.id().to_string();
@@ -100,16 +111,9 @@ pub(crate) fn body_error(rejection: BytesRejection, limit: usize) -> ApiError {
     ApiError::BadRequest(rejection.body_text())
 }
 
-fn limited(state: &AppState, l: Limited) -> ApiError {
+pub(crate) fn limited(state: &AppState, l: Limited) -> ApiError {
     state.metrics.rate_limited.get_or_create(&ScopeLabel { scope: l.scope }).inc();
     ApiError::TooManyRequests { retry_after_secs: l.retry_after.as_secs_f64().ceil().max(1.0) as u64 }
-}
-
-/// Middleware: counts the intake's answers by status.
-pub async fn count_status(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let response = next.run(req).await;
-    state.metrics.intake.get_or_create(&StatusLabel { status: response.status().as_u16() }).inc();
-    response
 }
 
 /// Only `application/json` (with any parameters, such as a charset).
@@ -146,18 +150,23 @@ pub fn malformed_field(field: &str, message: &str) -> FieldError {
 /// (iframe mode: the widget runs on our origin) or one of the site's origins
 /// (inline mode). Clients without an `Origin` are not browsers, and CORS
 /// protects nothing for them; they are let through to validation.
-fn check_origin(headers: &HeaderMap, site: &Site) -> Result<(), ApiError> {
+fn check_origin(headers: &HeaderMap, site: &Site, public_origin: Option<&str>) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
-    if is_same_origin(headers) || site.allows_origin(origin) {
+    if public_origin.is_some_and(|p| p.eq_ignore_ascii_case(origin))
+        || is_same_origin(headers)
+        || site.allows_origin(origin)
+    {
         Ok(())
     } else {
         Err(ApiError::Forbidden(format!("origin {origin} may not post for site {}", site.key)))
     }
 }
 
-/// Whether the request's `Origin` is this server (compared with `Host`).
+/// Whether the request's `Origin` is this server as the request reached it
+/// (compared with `Host`). Behind a proxy that rewrites `Host`, this fails:
+/// `companion.public_url` names the origin browsers see.
 pub fn is_same_origin(headers: &HeaderMap) -> bool {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());

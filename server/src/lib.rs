@@ -8,11 +8,13 @@ pub mod central;
 pub mod config;
 pub mod error;
 pub mod forwarder;
+pub mod fresh;
 pub mod health;
 pub mod intake;
 pub mod limits;
 pub mod metrics;
 pub mod outbox;
+pub mod serve;
 pub mod sites;
 
 use std::collections::HashMap;
@@ -44,7 +46,8 @@ use crate::metrics::Metrics;
 use crate::outbox::{Outbox, SpoolLimit, now_ms};
 use crate::sites::Site;
 
-/// How long the forwarder may keep flushing after shutdown begins.
+/// How long open connections, then the forwarder, may take to finish after
+/// shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// The public API, described for people and tools.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -77,8 +80,16 @@ pub struct Shared {
     pub forward_status: Arc<ForwardStatus>,
     /// The central store's base URL, when it is another process.
     pub central_url: Option<String>,
+    /// This companion's origin as browsers see it, if configured.
+    pub public_origin: Option<String>,
     /// For reading from the central store (published contributions).
     pub http: reqwest::Client,
+    /// Published pages by (topic, page), reused for a few seconds.
+    pub published: fresh::Fresh<(String, usize), central::PublishedPage>,
+    /// The readiness report, reused for a second.
+    pub readiness: fresh::Fresh<(), (StatusCode, serde_json::Value)>,
+    /// The outbox figures `/metrics` reports, reused for a second.
+    pub outbox_stats: fresh::Fresh<(), outbox::Stats>,
 }
 
 impl Shared {
@@ -117,21 +128,54 @@ impl Role {
     }
 }
 
-/// The public API: every path, the role that serves it and its methods, in
-/// one table that the router is built from and that the OpenAPI test
-/// compares with `openapi.json`.
-pub fn api_routes() -> Vec<(&'static str, Role, MethodRouter<AppState>)> {
+/// Who calls a route, which decides the layers it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// Browsers on partner pages (inline mode): CORS.
+    Browser,
+    /// Browsers, for reads anyone may repeat: CORS and the per-IP read limit.
+    BrowserRead,
+    /// Monitoring: the per-IP read limit.
+    Monitor,
+    /// Tools and servers with their own credentials or nothing to protect.
+    Tool,
+}
+
+/// One route of the public API.
+#[derive(Debug)]
+pub struct ApiRoute {
+    pub path: &'static str,
+    pub role: Role,
+    pub caller: Caller,
+    pub route: MethodRouter<AppState>,
+}
+
+/// The public API: every path, the role that serves it, who calls it and
+/// its methods, in one table that the router is built from and that the
+/// OpenAPI test compares with the document.
+pub fn api_routes() -> Vec<ApiRoute> {
     use central::api::MAX_BATCH_BYTES;
+    let r = |path, role, caller, route| ApiRoute { path, role, caller, route };
     vec![
-        ("/healthz", Role::Any, get(health::healthz)),
-        ("/readyz", Role::Any, get(health::readyz)),
-        ("/metrics", Role::Any, get(health::metrics)),
-        ("/v1/openapi.json", Role::Any, get(openapi)),
-        ("/v1/token", Role::Companion, get(issue_token)),
-        ("/v1/submissions", Role::Companion, post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES))),
-        ("/v1/batches", Role::Central, post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES))),
-        ("/v1/export", Role::Central, get(central::api::export)),
-        ("/v1/contributions", Role::Any, get(central::api::contributions)),
+        r("/healthz", Role::Any, Caller::Tool, get(health::healthz)),
+        r("/readyz", Role::Any, Caller::Monitor, get(health::readyz)),
+        r("/metrics", Role::Any, Caller::Monitor, get(health::metrics)),
+        r("/v1/openapi.json", Role::Any, Caller::Tool, get(openapi)),
+        r("/v1/token", Role::Companion, Caller::Browser, get(issue_token)),
+        r(
+            "/v1/submissions",
+            Role::Companion,
+            Caller::Browser,
+            post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES)),
+        ),
+        r(
+            "/v1/batches",
+            Role::Central,
+            Caller::Tool,
+            post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)),
+        ),
+        r("/v1/export", Role::Central, Caller::Tool, get(central::api::export)),
+        r("/v1/contributions", Role::Any, Caller::BrowserRead, get(central::api::contributions)),
     ]
 }
 
@@ -151,20 +195,17 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .max_age(Duration::from_secs(600));
 
     let mut api = Router::new();
-    for (path, role, route) in api_routes() {
+    for ApiRoute { path, role, caller, route } in api_routes() {
         if !role.enabled(config) {
             continue;
         }
-        let route: MethodRouter<AppState> = match path {
-            // Browsers call these from partner pages in inline mode.
-            "/v1/submissions" => route
-                .layer::<_, std::convert::Infallible>(middleware::from_fn_with_state(
-                    state.clone(),
-                    intake::count_status,
-                ))
-                .layer::<_, std::convert::Infallible>(cors.clone()),
-            "/v1/token" | "/v1/contributions" => route.layer::<_, std::convert::Infallible>(cors.clone()),
-            _ => route,
+        let throttled = || middleware::from_fn_with_state(state.clone(), limits::throttle_reads);
+        type Never = std::convert::Infallible;
+        let route: MethodRouter<AppState> = match caller {
+            Caller::Browser => route.layer::<_, Never>(cors.clone()),
+            Caller::BrowserRead => route.layer::<_, Never>(throttled()).layer::<_, Never>(cors.clone()),
+            Caller::Monitor => route.layer::<_, Never>(throttled()),
+            Caller::Tool => route,
         };
         api = api.route(path, route);
     }
@@ -222,6 +263,9 @@ pub struct Application {
     stop: CancellationToken,
     forwarder: Option<Forwarder>,
     limits: Arc<RateLimits>,
+    /// The outbox and how long its forwarded rows stay.
+    retention: Option<(Outbox, Duration)>,
+    connections: serve::ConnectionLimits,
     signals: Signals,
 }
 
@@ -285,13 +329,32 @@ impl Application {
             metrics,
             forward_status,
             central_url: config.companion.central_url.clone(),
+            public_origin: config.companion.public_url.as_deref().and_then(sites::origin_of),
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,
+            published: fresh::Fresh::new(Duration::from_secs(2), 1_024),
+            readiness: fresh::Fresh::new(Duration::from_secs(1), 1),
+            outbox_stats: fresh::Fresh::new(Duration::from_secs(1), 1),
         }));
         let router = router(state, &config);
         // Registered now, before anyone can learn our address: a SIGTERM
         // from then on stops us gracefully, never by the default action.
         let signals = Signals::register()?;
-        Ok(Self { listener, router, stop: CancellationToken::new(), forwarder, limits, signals })
+        let connections = serve::ConnectionLimits {
+            max_connections: config.limits.max_connections,
+            header_timeout: config.limits.header_timeout,
+            shutdown_grace: SHUTDOWN_GRACE,
+        };
+        let retention = forwarder.as_ref().map(|f| (f.outbox.clone(), config.companion.retention));
+        Ok(Self {
+            listener,
+            router,
+            stop: CancellationToken::new(),
+            forwarder,
+            limits,
+            retention,
+            connections,
+            signals,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -324,18 +387,19 @@ impl Application {
                 }
             }
         });
+        if let Some((outbox, retention)) = self.retention {
+            tokio::spawn(prune_forwarded(outbox, retention, stop.clone()));
+        }
         let signal_stop = stop.clone();
         let mut signals = self.signals;
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(async move {
-                tokio::select! {
-                    () = signals.recv() => {}
-                    () = signal_stop.cancelled() => {}
-                }
-                tracing::info!("shutting down: no new connections; finishing requests in flight");
-            })
-            .await?;
+        serve::serve(self.listener, self.router, self.connections, async move {
+            tokio::select! {
+                () = signals.recv() => {}
+                () = signal_stop.cancelled() => {}
+            }
+            tracing::info!("shutting down: no new connections; finishing requests in flight");
+        })
+        .await?;
         stop.cancel();
         if let Some(task) = forwarding
             && tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err()
@@ -343,6 +407,24 @@ impl Application {
             tracing::warn!("forwarder did not finish in time; pending rows stay in the outbox");
         }
         Ok(())
+    }
+}
+
+/// Deletes forwarded rows older than `retention`, looking a few times per
+/// retention period (at most once a minute, at least every 50 ms).
+async fn prune_forwarded(outbox: Outbox, retention: Duration, stop: CancellationToken) {
+    let period = (retention / 4).clamp(Duration::from_millis(50), Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(period) => {}
+            () = stop.cancelled() => return,
+        }
+        let before = now_ms().saturating_sub(retention.as_millis() as i64);
+        match outbox.prune(before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "deleted forwarded rows past their retention"),
+            Err(e) => tracing::warn!(error = %e, "could not prune the outbox"),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
@@ -21,8 +21,11 @@ pub struct ClientIp(pub IpAddr);
 /// Middleware: works out the client's IP and stores it in the request.
 pub async fn client_ip(State(trusted): State<std::sync::Arc<Vec<IpAddr>>>, mut req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    let ip = resolve_client_ip(peer, forwarded, &trusted);
+    // Every line, in order: a proxy may append a line of its own rather
+    // than extend the client's, and the client writes the first.
+    let lines: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let forwarded = (!lines.is_empty()).then(|| lines.join(","));
+    let ip = resolve_client_ip(peer, forwarded.as_deref(), &trusted);
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
 }
@@ -47,8 +50,33 @@ pub fn resolve_client_ip(peer: Option<IpAddr>, forwarded: Option<&str>, trusted:
     last
 }
 
+/// The address a rate limit counts against: IPv4 as is, IPv6 by its /64.
+/// One IPv6 subscriber usually holds a whole /64, so keying by the full
+/// address would give each of them 2^64 budgets.
+pub fn rate_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+    }
+}
+
+/// Middleware: the per-IP limit for reads anyone may repeat (published
+/// contributions, readiness, metrics), answered with 429 and `Retry-After`.
+pub async fn throttle_reads(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
+    if let Some(ClientIp(ip)) = req.extensions().get::<ClientIp>().copied()
+        && let Err(l) = state.limits.check_read(ip)
+    {
+        return crate::intake::limited(&state, l).into_response();
+    }
+    next.run(req).await
+}
+
 #[derive(Debug)]
 pub struct RateLimits {
+    reads: DefaultKeyedRateLimiter<IpAddr>,
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_site: DefaultKeyedRateLimiter<String>,
 }
@@ -69,11 +97,24 @@ impl RateLimits {
         let per_ip = Quota::per_minute(nonzero(config.per_ip_per_minute)).allow_burst(nonzero(config.per_ip_burst));
         let per_site =
             Quota::per_second(nonzero(config.per_site_per_second)).allow_burst(nonzero(config.per_site_burst));
-        Self { per_ip: DefaultKeyedRateLimiter::keyed(per_ip), per_site: DefaultKeyedRateLimiter::keyed(per_site) }
+        let reads =
+            Quota::per_minute(nonzero(config.reads_per_ip_per_minute)).allow_burst(nonzero(config.reads_per_ip_burst));
+        Self {
+            reads: DefaultKeyedRateLimiter::keyed(reads),
+            per_ip: DefaultKeyedRateLimiter::keyed(per_ip),
+            per_site: DefaultKeyedRateLimiter::keyed(per_site),
+        }
+    }
+
+    pub fn check_read(&self, ip: IpAddr) -> Result<(), Limited> {
+        self.reads.check_key(&rate_key(ip)).map_err(|not_until| Limited {
+            scope: "read",
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
     }
 
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), Limited> {
-        self.per_ip.check_key(&ip).map_err(|not_until| Limited {
+        self.per_ip.check_key(&rate_key(ip)).map_err(|not_until| Limited {
             scope: "ip",
             retry_after: not_until.wait_time_from(DefaultClock::default().now()),
         })
@@ -91,7 +132,9 @@ impl RateLimits {
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_site.retain_recent();
+        self.reads.retain_recent();
         self.per_ip.shrink_to_fit();
+        self.reads.shrink_to_fit();
     }
 }
 
@@ -118,6 +161,25 @@ mod tests {
         let header = "6.6.6.6, 198.51.100.7, 10.0.0.2";
         assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), Some(header), &trusted), ip("198.51.100.7"));
         assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), Some("garbage, 10.0.0.2"), &trusted), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_budget_per_64_and_mapped_ipv4_is_ipv4() {
+        let limits = RateLimits::new(&LimitsConfig { per_ip_per_minute: 60, per_ip_burst: 2, ..Default::default() });
+        limits.check_ip(ip("2001:db8:1:2::1")).unwrap();
+        limits.check_ip(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")).unwrap();
+        limits.check_ip(ip("2001:db8:1:2:abcd::9")).expect_err("the same /64");
+        limits.check_ip(ip("2001:db8:1:3::1")).expect("another /64");
+        assert_eq!(rate_key(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+    }
+
+    #[test]
+    fn a_client_line_before_the_proxy_line_is_not_believed() {
+        // The client sent its own X-Forwarded-For; the proxy added a second
+        // line instead of extending the first: both lines count, in order.
+        let trusted = [ip("10.0.0.1")];
+        let joined = ["6.6.6.6", "198.51.100.7"].join(",");
+        assert_eq!(resolve_client_ip(Some(ip("10.0.0.1")), Some(&joined), &trusted), ip("198.51.100.7"));
     }
 
     #[test]

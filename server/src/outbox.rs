@@ -105,6 +105,11 @@ enum Job {
     Ping {
         reply: Reply<()>,
     },
+    /// Deletes up to [`PRUNE_CHUNK`] rows forwarded before `before` (ms).
+    Prune {
+        before: i64,
+        reply: Reply<usize>,
+    },
 }
 
 impl std::fmt::Debug for Job {
@@ -157,7 +162,13 @@ const MIGRATIONS: &[&str] = &[
         CREATE INDEX IF NOT EXISTS outbox_dead ON outbox(seq) WHERE dead_at IS NOT NULL;",
     // 2: submissions a bot heuristic doubted are kept, with the reason.
     "ALTER TABLE outbox ADD COLUMN flag TEXT;",
+    // 3: forwarded rows are deleted after the retention, oldest first.
+    "CREATE INDEX IF NOT EXISTS outbox_forwarded ON outbox(forwarded_at) WHERE forwarded_at IS NOT NULL;",
 ];
+
+/// Most rows one prune deletes in one transaction, so that intake never
+/// waits long behind it.
+const PRUNE_CHUNK: usize = 2_000;
 
 /// Opens the outbox database, bringing its schema up to date.
 fn create(path: &Path) -> rusqlite::Result<Connection> {
@@ -222,6 +233,20 @@ impl Outbox {
     /// Parks a row the central store refused as invalid; it stays visible.
     pub async fn mark_dead(&self, seq: i64, reason: String) -> Result<(), OutboxError> {
         self.call(|reply| Job::MarkDead { seq, reason, reply }).await
+    }
+
+    /// Deletes rows the central store confirmed before `before` (ms), a
+    /// chunk per transaction; returns how many went. Pending rows and dead
+    /// letters are never deleted.
+    pub async fn prune(&self, before: i64) -> Result<usize, OutboxError> {
+        let mut total = 0;
+        loop {
+            let n = self.call(|reply| Job::Prune { before, reply }).await?;
+            total += n;
+            if n < PRUNE_CHUNK {
+                return Ok(total);
+            }
+        }
     }
 
     /// Whether the writer is alive and can take the write lock.
@@ -329,6 +354,7 @@ struct Writer {
 /// What one job did, for its reply and for the spool accounting.
 enum Done {
     Stored(Stored),
+    Count(usize),
     Unit,
 }
 
@@ -388,6 +414,10 @@ impl Writer {
                  RETURNING length(CAST(body AS BLOB))",
             )?;
             let mut dead = tx.prepare_cached("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE seq = ?1")?;
+            let mut prune = tx.prepare_cached(
+                "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox
+                 WHERE forwarded_at IS NOT NULL AND forwarded_at < ?1 ORDER BY forwarded_at LIMIT ?2)",
+            )?;
             for job in group {
                 results.push(match job {
                     Job::Insert { id, site, body, flag, .. } => {
@@ -419,6 +449,7 @@ impl Writer {
                         Done::Unit
                     }
                     Job::Ping { .. } => Done::Unit,
+                    Job::Prune { before, .. } => Done::Count(prune.execute(params![before, PRUNE_CHUNK as i64])?),
                 });
             }
         }
@@ -432,8 +463,11 @@ fn reply(job: Job, result: Result<Done, OutboxError>) {
         (Job::Insert { reply, .. }, Ok(Done::Stored(stored))) => {
             let _ = reply.send(Ok(stored));
         }
-        (Job::Insert { reply, .. }, Ok(Done::Unit)) => {
+        (Job::Insert { reply, .. }, Ok(Done::Unit | Done::Count(_))) => {
             let _ = reply.send(Err(OutboxError::Stopped));
+        }
+        (Job::Prune { reply, .. }, result) => {
+            let _ = reply.send(result.map(|d| if let Done::Count(n) = d { n } else { 0 }));
         }
         (Job::Insert { reply, .. }, Err(e)) => {
             let _ = reply.send(Err(e));

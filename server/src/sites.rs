@@ -66,6 +66,16 @@ impl Site {
     }
 }
 
+/// The origin (`scheme://host[:port]`, lower case) of an absolute http(s)
+/// URL, or `None` when it is not one.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let origin = format!("{scheme}://{authority}").to_ascii_lowercase();
+    OriginPattern::parse(&origin).filter(|p| p.port != Some("*"))?;
+    Some(origin)
+}
+
 /// `scheme://host[:port]` with `*` allowed only as the whole port.
 #[derive(Debug, PartialEq, Eq)]
 struct OriginPattern<'a> {
@@ -134,6 +144,15 @@ mod tests {
         assert!(s.allows_origin("http://localhost"));
         assert!(!s.allows_origin("http://localhost.evil:80"));
         assert!(!s.allows_origin("https://localhost:8080"));
+    }
+
+    #[test]
+    fn a_public_url_gives_its_origin() {
+        assert_eq!(origin_of("https://Consult.Example.org/widget/").as_deref(), Some("https://consult.example.org"));
+        assert_eq!(origin_of("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(origin_of("ftp://x.org"), None);
+        assert_eq!(origin_of("consult.example.org"), None);
+        assert_eq!(origin_of("https://x.org:*"), None);
     }
 
     #[test]

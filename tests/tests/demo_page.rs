@@ -399,7 +399,7 @@ async fn browser_the_widget_offers_only_the_topics_the_site_registry_collects() 
         &config,
         format!(
             "addr = \"127.0.0.1:0\"\ndata_dir = \"{data}\"\nassets_dir = \"{dist}\"\nsite_root = \"{root}\"\n\
-             [companion]\ntoken = \"t\"\n[[central.companions]]\nname = \"c\"\ntoken = \"t\"\n\
+             [companion]\nenabled = true\ntoken = \"t\"\n[central]\nenabled = true\n[[central.companions]]\nname = \"c\"\ntoken = \"t\"\n\
              [[sites]]\nkey = \"demo\"\norigins = [\"http://127.0.0.1:*\"]\ntopics = [\"ai\", \"data\"]\n",
             data = dir.path().join("data").display(),
             dist = gdc_e2e::dist().display(),

@@ -96,7 +96,15 @@ async fn while_the_central_store_is_down_intake_goes_on_and_everything_arrives_o
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 500, "and none twice");
-    let ready: Value = app.get("/readyz").await.json().await.unwrap();
+    // Readiness is computed at most once a second: poll it.
+    let mut ready = Value::Null;
+    for _ in 0..100 {
+        ready = app.get("/readyz").await.json().await.unwrap();
+        if ready["central"]["reachable"] == true && ready["outbox"]["pending"] == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(ready["central"]["reachable"], true, "{ready}");
     assert_eq!(ready["outbox"]["pending"], 0, "{ready}");
     stop.cancel();

@@ -264,3 +264,118 @@ async fn a_huge_or_odd_page_number_gets_400_and_the_store_keeps_working() {
     assert_eq!(app.submit(&submission()).await.status(), 202);
     assert_eq!(app.wait_for_central(1).await.len(), 1, "batches still go through");
 }
+
+// Defect 8: resources without bounds.
+
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|c| c.limits.header_timeout = Duration::from_millis(300)).await;
+    let mut stream = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = Instant::now();
+    let mut buf = Vec::new();
+    // The server answers 408 or closes; either way the read ends.
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the connection was held open");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let app = spawn_app_with(|c| c.limits.max_connections = 2).await;
+    let addr = app.url.trim_start_matches("http://").to_owned();
+    let idle =
+        [tokio::net::TcpStream::connect(&addr).await.unwrap(), tokio::net::TcpStream::connect(&addr).await.unwrap()];
+    // Both slots are taken by connections that send nothing.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let third = head_only(&app.url, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_millis(500)).await;
+    assert_eq!(third, None, "served beyond the cap");
+    drop(idle);
+    let fourth = head_only(&app.url, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(3)).await;
+    assert_eq!(fourth.as_deref(), Some("HTTP/1.1 200 OK"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_client_does_not_hold_up_a_graceful_stop() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(dir.path());
+    config.limits.header_timeout = Duration::from_secs(60);
+    let app = gdc_server::Application::build(config).await.unwrap();
+    let addr = app.address();
+    let stop = app.stop_token();
+    let running = tokio::spawn(app.run_until_stopped());
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    stop.cancel();
+    tokio::time::timeout(Duration::from_secs(20), running).await.expect("stopped").unwrap().unwrap();
+    // The body timeout (10 s by default) or the shutdown grace ends it.
+    assert!(started.elapsed() < Duration::from_secs(12), "{:?}", started.elapsed());
+    drop(slow);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_rows_are_deleted_after_the_retention_and_pending_ones_are_kept() {
+    let app = spawn_app_with(|c| c.companion.retention = Duration::from_millis(100)).await;
+    for _ in 0..3 {
+        assert_eq!(app.submit(&submission()).await.status(), 202);
+    }
+    app.wait_for_central(3).await;
+    wait_until(Duration::from_secs(5), "the outbox to be pruned", || app.outbox_ids().is_empty()).await;
+    assert_eq!(app.central_rows().len(), 3, "the central store keeps them");
+
+    // Rows not yet forwarded are never pruned, however old.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let down = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
+        c.companion.retention = Duration::ZERO;
+    })
+    .await;
+    assert_eq!(down.submit(&submission()).await.status(), 202);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(down.outbox_ids().len(), 1);
+}
+
+#[tokio::test]
+async fn published_contributions_readiness_and_metrics_are_throttled_per_client() {
+    let app = spawn_app_with(|c| {
+        c.limits.reads_per_ip_per_minute = 1;
+        c.limits.reads_per_ip_burst = 3;
+    })
+    .await;
+    for path in ["/v1/contributions?topic=ai", "/readyz", "/metrics"] {
+        let _ = app.get(path).await;
+    }
+    for path in ["/v1/contributions?topic=ai", "/readyz", "/metrics"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 429, "{path}");
+        assert!(response.headers().contains_key("retry-after"), "{path}");
+    }
+    // Intake has budgets of its own.
+    assert_eq!(app.submit(&submission()).await.status(), 202);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn behind_a_proxy_that_rewrites_host_the_public_url_is_our_own_origin() {
+    let app = spawn_app_with(|c| c.companion.public_url = Some("https://consult.example.org/".into())).await;
+    let post = |origin: &'static str| {
+        app.client
+            .post(format!("{}/v1/submissions", app.url))
+            .header("gdc-token", crate::helpers::form_token("ngo", 60_000))
+            .header("origin", origin)
+            .json(&{
+                let mut b = submission();
+                b["site"] = json!("ngo");
+                b
+            })
+            .send()
+    };
+    // Host is 127.0.0.1:port here, as a proxy would leave it.
+    assert_eq!(post("https://consult.example.org").await.unwrap().status(), 202);
+    assert_eq!(post("https://elsewhere.example").await.unwrap().status(), 403);
+}
