@@ -365,9 +365,17 @@ pub fn is_email(s: &str) -> bool {
     };
     !local.is_empty()
         && !domain.contains('@')
-        && !s.chars().any(char::is_whitespace)
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
         && domain.split('.').count() >= 2
         && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// Format characters that change how text shows without showing themselves
+/// (bidirectional overrides and isolates, zero-width characters, the byte
+/// order mark, the soft hyphen): in an address they can only deceive.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// `YYYY-MM-DD` naming a real calendar day.

@@ -4,15 +4,18 @@
 //! that every rule failure comes back addressed to its field.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Version of this contract, also the `/v1/` prefix of every route.
 pub const WIRE_VERSION: u32 = 1;
 
 /// One contribution, as it travels.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireSubmission {
     /// A UUIDv7 made by the widget; the idempotency key end to end.
     pub id: String,
@@ -27,7 +30,7 @@ pub struct WireSubmission {
 
 /// Who contributes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireSubmitter {
     pub kind: String,
     pub stakeholder: String,
@@ -45,7 +48,7 @@ pub struct WireSubmitter {
 
 /// A consultation the contributor organised.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireEvent {
     pub title: String,
     /// `YYYY-MM-DD`.
@@ -54,17 +57,71 @@ pub struct WireEvent {
 }
 
 /// The answers for one topic: question id to free text. For `gdc-2023` the
-/// keys are `principles`, `commitments` and `comments`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// keys are `principles`, `commitments` and `comments`. Read by hand rather
+/// than with `#[serde(flatten)]`, which buffers the object and so reports a
+/// wrong type at `answers[0]` instead of at the question, and lets a
+/// repeated question silently replace the first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WireAnswer {
     pub topic: String,
     #[serde(flatten)]
     pub texts: BTreeMap<String, String>,
 }
 
+impl<'de> Deserialize<'de> for WireAnswer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Answer;
+        impl<'de> Visitor<'de> for Answer {
+            type Value = WireAnswer;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with a topic and a text per question")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireAnswer, A::Error> {
+                let mut topic = None;
+                let mut texts = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "topic" {
+                        if topic.replace(map.next_value::<String>()?).is_some() {
+                            return Err(de::Error::duplicate_field("topic"));
+                        }
+                    } else {
+                        // Refused while the value is read, so that the error
+                        // is addressed to the question, not to the answer.
+                        let text = map.next_value_seed(FirstText { seen: texts.contains_key(&key), key: &key })?;
+                        texts.insert(key, text);
+                    }
+                }
+                let topic = topic.ok_or_else(|| de::Error::missing_field("topic"))?;
+                Ok(WireAnswer { topic, texts })
+            }
+        }
+        d.deserialize_map(Answer)
+    }
+}
+
+/// A question's text, refused if the question was already given.
+struct FirstText<'a> {
+    seen: bool,
+    key: &'a str,
+}
+
+impl<'de> de::DeserializeSeed<'de> for FirstText<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        let text = String::deserialize(d)?;
+        if self.seen {
+            return Err(de::Error::custom(format_args!("duplicate field `{}`", self.key)));
+        }
+        Ok(text)
+    }
+}
+
 /// The contributor's own choices about their data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireConsent {
     #[serde(default)]
     pub publish: bool,
@@ -83,6 +140,41 @@ impl Default for WireConsent {
         Self { publish: false, attribution: anonymous(), contact: false }
     }
 }
+
+/// Objects only: serde's derived structs also take a JSON array, filling
+/// fields by position (`"consent": []` would be the default consent, and
+/// `"submitter": ["individual", "youth", "RW"]` a submitter). Each wire
+/// struct derives its serde code with `remote = "Self"` and is read here
+/// through a visitor that accepts a map and nothing else.
+macro_rules! objects_only {
+    ($($t:ident),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $t::serialize(self, s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Object;
+                impl<'de> Visitor<'de> for Object {
+                    type Value = $t;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("an object")
+                    }
+
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$t, A::Error> {
+                        $t::deserialize(MapAccessDeserializer::new(map))
+                    }
+                }
+                d.deserialize_map(Object)
+            }
+        }
+    )*};
+}
+
+objects_only!(WireSubmission, WireSubmitter, WireEvent, WireConsent);
 
 /// The companion's answer to an accepted or repeated submission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +214,18 @@ mod tests {
         let again: serde_json::Value = serde_json::to_value(&parsed).unwrap();
         let original: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(again, original);
+    }
+
+    #[test]
+    fn arrays_are_not_objects_and_a_question_cannot_be_given_twice() {
+        let err = serde_json::from_str::<WireConsent>("[]").unwrap_err();
+        assert!(err.to_string().contains("expected an object"), "{err}");
+        assert!(serde_json::from_str::<WireSubmitter>(r#"["individual","youth","RW"]"#).is_err());
+        let err =
+            serde_json::from_str::<WireAnswer>(r#"{"topic":"ai","principles":"a","principles":"b"}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate field `principles`"), "{err}");
+        assert!(serde_json::from_str::<WireAnswer>(r#"{"topic":"ai","topic":"data"}"#).is_err());
+        assert!(serde_json::from_str::<WireAnswer>(r#"{"principles":"a"}"#).is_err());
     }
 
     #[test]

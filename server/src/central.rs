@@ -384,7 +384,6 @@ mod tests {
 /// HTTP side of the central store.
 pub mod api {
     use axum::Json;
-    use axum::body::Bytes;
     use axum::extract::rejection::QueryRejection;
     use axum::extract::{Query, State};
     use axum::http::{HeaderMap, header};
@@ -409,16 +408,14 @@ pub mod api {
         State(state): State<AppState>,
         request: axum::extract::Request,
     ) -> Result<Json<BatchResults>, ApiError> {
-        use axum::extract::FromRequest;
         let store = state.central.as_ref().ok_or(ApiError::NotFound)?;
-        let headers = request.headers();
+        let (parts, body) = request.into_parts();
+        let headers = &parts.headers;
         let token = bearer(&headers).ok_or(ApiError::Unauthorized)?;
         let companion =
             state.companions.iter().find(|c| c.token.matches(token)).ok_or(ApiError::Unauthorized)?.name.clone();
         crate::intake::require_json(headers)?;
-        let body = Bytes::from_request(request, &())
-            .await
-            .map_err(|rejection| crate::intake::body_error(rejection, MAX_BATCH_BYTES))?;
+        let body = crate::intake::read_body(headers, body, MAX_BATCH_BYTES, state.body_timeout).await?;
         let batch: Batch = serde_json::from_slice(&body)
             .map_err(|e| ApiError::Malformed { field: "submissions".into(), message: e.to_string() })?;
         let results = store.insert_batch(companion, batch).await.map_err(|e| {

@@ -30,6 +30,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("not found")]
     NotFound,
+    #[error("method not allowed on this path")]
+    MethodNotAllowed,
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("the request body did not arrive in time")]
@@ -61,6 +63,7 @@ impl ApiError {
             Self::TokenInvalid => (StatusCode::FORBIDDEN, "token_invalid"),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),

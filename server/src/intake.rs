@@ -6,7 +6,6 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gdc_core::{ErrorCode, FieldError, Receipt, ReceiptStatus, Rules, Submission, WireSubmission};
@@ -29,10 +28,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub async fn submit(
     State(state): State<AppState>,
     client: Option<axum::Extension<ClientIp>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: axum::extract::Request,
 ) -> Response {
-    let response = accept(&state, client, headers, body).await.into_response();
+    let (parts, body) = request.into_parts();
+    let response = accept(&state, client, parts.headers, body).await.into_response();
     state.metrics.intake.get_or_create(&StatusLabel { status: response.status().as_u16() }).inc();
     response
 }
@@ -41,13 +40,13 @@ async fn accept(
     state: &AppState,
     client: Option<axum::Extension<ClientIp>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     if let Some(axum::Extension(ClientIp(ip))) = client {
         state.limits.check_ip(ip).map_err(|l| limited(state, l))?;
     }
     require_json(&headers)?;
-    let body = body.map_err(|rejection| body_error(rejection, MAX_BODY_BYTES))?;
+    let body = read_body(&headers, body, MAX_BODY_BYTES, state.body_timeout).await?;
     let wire = parse_json(&body)?;
     let site = state.site(&wire.site)?;
     check_origin(&headers, site, state.public_origin.as_deref())?;
@@ -95,20 +94,37 @@ async fn accept(
     }
 }
 
-/// Why the body could not be read: too large (413), too slow (408), or
-/// broken off (400).
-pub(crate) fn body_error(rejection: BytesRejection, limit: usize) -> ApiError {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge { limit };
+/// Reads a request body of at most `limit` bytes within `deadline` in
+/// all: too large is 413 (at once when `Content-Length` says so), too slow
+/// 408 (a client trickling a byte at a time cannot hold a connection open
+/// past the deadline), broken off 400.
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: axum::body::Body,
+    limit: usize,
+    deadline: std::time::Duration,
+) -> Result<Bytes, ApiError> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::PayloadTooLarge { limit });
     }
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+    let read = tokio::time::timeout(deadline, axum::body::to_bytes(body, limit)).await;
+    let error = match read {
+        Err(_) => return Err(ApiError::Timeout),
+        Ok(Ok(bytes)) => return Ok(bytes),
+        Ok(Err(e)) => e.into_inner(),
+    };
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
     while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
         if e.is::<tower_http::timeout::TimeoutError>() {
-            return ApiError::Timeout;
+            return Err(ApiError::Timeout);
         }
         source = e.source();
     }
-    ApiError::BadRequest(rejection.body_text())
+    Err(ApiError::BadRequest(format!("the request body could not be read: {error}")))
 }
 
 pub(crate) fn limited(state: &AppState, l: Limited) -> ApiError {
@@ -133,12 +149,29 @@ fn parse_json(body: &[u8]) -> Result<WireSubmission, ApiError> {
     if let Ok(wire) = serde_json::from_slice(body) {
         return Ok(wire);
     }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let wire = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let field = if matches!(path.as_str(), "." | "?" | "") { "body".to_owned() } else { path };
-        ApiError::Malformed { field, message: e.inner().to_string() }
-    })
+        ApiError::Malformed { field: field_of(&path), message: e.inner().to_string() }
+    })?;
+    // The plain parser failed, the path-tracking one did not: what follows
+    // the value is the problem (trailing characters, a second document),
+    // which only `end` checks.
+    de.end().map_err(|e| ApiError::Malformed { field: "body".to_owned(), message: e.to_string() })?;
+    Ok(wire)
+}
+
+/// The wire field a parser path names: `answers[0].principles` as is; the
+/// body itself for an empty path or one that starts outside any field (the
+/// top level is not an object); a trailing unknown segment (`consent.?`, a
+/// stray comma) dropped.
+fn field_of(path: &str) -> String {
+    let trimmed = path.trim_end_matches(".?");
+    if trimmed.is_empty() || matches!(trimmed, "." | "?") || trimmed.starts_with('[') {
+        "body".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// A field error for JSON that is not of the expected shape.

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get, post};
@@ -82,6 +82,8 @@ pub struct Shared {
     pub central_url: Option<String>,
     /// This companion's origin as browsers see it, if configured.
     pub public_origin: Option<String>,
+    /// Most time to receive a whole request body.
+    pub body_timeout: Duration,
     /// For reading from the central store (published contributions).
     pub http: reqwest::Client,
     /// Published pages by (topic, page), reused for a few seconds.
@@ -154,7 +156,6 @@ pub struct ApiRoute {
 /// its methods, in one table that the router is built from and that the
 /// OpenAPI test compares with the document.
 pub fn api_routes() -> Vec<ApiRoute> {
-    use central::api::MAX_BATCH_BYTES;
     let r = |path, role, caller, route| ApiRoute { path, role, caller, route };
     vec![
         r("/healthz", Role::Any, Caller::Tool, get(health::healthz)),
@@ -162,18 +163,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         r("/metrics", Role::Any, Caller::Monitor, get(health::metrics)),
         r("/v1/openapi.json", Role::Any, Caller::Tool, get(openapi)),
         r("/v1/token", Role::Companion, Caller::Browser, get(issue_token)),
-        r(
-            "/v1/submissions",
-            Role::Companion,
-            Caller::Browser,
-            post(intake::submit).layer(DefaultBodyLimit::max(intake::MAX_BODY_BYTES)),
-        ),
-        r(
-            "/v1/batches",
-            Role::Central,
-            Caller::Tool,
-            post(central::api::receive_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)),
-        ),
+        r("/v1/submissions", Role::Companion, Caller::Browser, post(intake::submit)),
+        r("/v1/batches", Role::Central, Caller::Tool, post(central::api::receive_batch)),
         r("/v1/export", Role::Central, Caller::Tool, get(central::api::export)),
         r("/v1/contributions", Role::Any, Caller::BrowserRead, get(central::api::contributions)),
     ]
@@ -200,6 +191,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             continue;
         }
         let throttled = || middleware::from_fn_with_state(state.clone(), limits::throttle_reads);
+        // Set before the layers, so that CORS still answers preflights.
+        let route = route.fallback(|| async { ApiError::MethodNotAllowed });
         type Never = std::convert::Infallible;
         let route: MethodRouter<AppState> = match caller {
             Caller::Browser => route.layer::<_, Never>(cors.clone()),
@@ -220,7 +213,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         );
     }
     let trusted = Arc::new(config.limits.trusted_proxies.clone());
-    api.with_state(state)
+    // Every refusal is the documented JSON error, unknown paths and methods too.
+    api.fallback(|| async { ApiError::NotFound })
+        .with_state(state)
         .layer(middleware::from_fn_with_state(trusted, limits::client_ip))
         .layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.limits.request_timeout))
@@ -330,6 +325,7 @@ impl Application {
             forward_status,
             central_url: config.companion.central_url.clone(),
             public_origin: config.companion.public_url.as_deref().and_then(sites::origin_of),
+            body_timeout: config.limits.body_timeout,
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,
             published: fresh::Fresh::new(Duration::from_secs(2), 1_024),
             readiness: fresh::Fresh::new(Duration::from_secs(1), 1),

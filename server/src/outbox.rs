@@ -390,6 +390,12 @@ impl Writer {
                     for job in group.drain(..) {
                         reply(job, Err(OutboxError::CommitFailed(e.to_string())));
                     }
+                    // After a full disk, the WAL may hold the space that
+                    // writing needs; SQLite only checkpoints it on its own
+                    // once it has grown, so give it back now.
+                    if let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+                        tracing::debug!(error = %e, "checkpoint after a failed commit failed too");
+                    }
                 }
             }
         }

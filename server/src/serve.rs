@@ -18,6 +18,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+/// Most bytes of a request's line and headers (hyper's read buffer).
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
 /// How the accept loop bounds its clients.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionLimits {
@@ -38,7 +41,14 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        // A request head larger than this is answered 431: no client of ours
+        // sends more than a few kilobytes of headers.
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_headers(64);
     builder.http2().timer(TokioTimer::new());
     let builder = Arc::new(builder);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
