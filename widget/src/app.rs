@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::{self, Outcome, Queued};
+use crate::delivery::{self, Refusal};
 use crate::i18n::{t, t_with};
 use crate::model::{Draft, Step, Variant, WidgetConfig};
 
@@ -22,6 +23,9 @@ enum Phase {
     Sending,
     /// Kept on this device; sent when the connection allows.
     Queued,
+    /// Refused for good by the companion: kept on this device, shown to
+    /// the visitor to copy, sent again only when they ask.
+    Refused(Queued),
     Done(String),
 }
 
@@ -252,36 +256,40 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
     };
 
     // Delivers the queued contribution until the companion acknowledges it:
-    // retried with backoff, and at once when the browser comes back online.
+    // retried with backoff (or after the companion's `Retry-After`), and at
+    // once when the browser comes back online; a stale form token is renewed
+    // and the same contribution sent again; a refusal for good ends the loop.
     // One delivery loop at a time; the id in the body makes repeats harmless.
     let delivering = StoredValue::new(false);
     let lifetime = StoredValue::new_local(life);
-    let deliver = move |q: Queued| {
+    let deliver = move |mut q: Queued| {
         if delivering.get_value() {
             return;
         }
         delivering.set_value(true);
-        let url = ctx.config.with_value(|c| c.url("/v1/submissions"));
+        let config = ctx.config.get_value();
+        let url = config.url("/v1/submissions");
         let life = lifetime.get_value();
         spawn_local(async move {
             let mut attempt: u32 = 0;
+            // Whether `q.token` was fetched just now: a fresh token refused
+            // as well is waited on like any failure, not renewed in a loop.
+            let mut renewed = false;
             // A removed widget stops here: its queue stays on this device
             // and the next widget on this site sends it.
             while !life.ended() {
-                match browser::send(&url, &q.body, &q.token, &honeypot.get_untracked()).await {
+                let (why, retry_after) = match browser::send(&url, &q.body, &q.token, &honeypot.get_untracked()).await {
                     _ if life.ended() => return,
                     Outcome::Arrived => {
-                        ctx.config.with_value(|c| {
-                            browser::clear_queued(c);
-                            browser::clear_draft(c);
-                        });
+                        browser::clear_queued_if(&config, &q.id);
+                        browser::clear_draft(&config);
                         browser::emit(&ctx.host.get_value(), "gdc:submitted", &[("id", &q.id)]);
                         set_phase.set(Phase::Done(q.id.clone()));
                         browser::focus_selector(ctx.host.get_value(), ".gdc-receipt");
                         break;
                     }
                     Outcome::Invalid(errors) => {
-                        ctx.config.with_value(browser::clear_queued);
+                        browser::clear_queued_if(&config, &q.id);
                         set_phase.set(Phase::Editing);
                         let first = errors.first().map_or(Step::Review, |e| Step::of_path(&e.field));
                         ctx.go(first);
@@ -289,28 +297,69 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
                         browser::focus_first_invalid(ctx.host.get_value());
                         break;
                     }
-                    Outcome::Failed(why) => {
-                        browser::log_error(&format!("gdc: not sent yet, will retry: {why}"));
-                        if attempt == 0 {
-                            browser::emit(&ctx.host.get_value(), "gdc:error", &[("code", "queued")]);
-                        }
-                        set_phase.set(Phase::Queued);
-                        attempt = attempt.saturating_add(1);
-                        let wait_ms = 1_000i32.saturating_mul(1 << attempt.min(6)).min(60_000);
-                        life.sleep_or_online(wait_ms).await;
+                    Outcome::Refused { reason, why } => {
+                        // Kept, marked so that no widget sends it by itself
+                        // again: the visitor's text is not lost, and a
+                        // refusal is not hammered on.
+                        browser::log_error(&format!("gdc: refused, not sent again unless asked: {why}"));
+                        q.refused = Some(reason);
+                        browser::update_queued(&config, &q);
+                        browser::emit(&ctx.host.get_value(), "gdc:error", &[("code", "refused")]);
+                        set_phase.set(Phase::Refused(q.clone()));
+                        browser::focus_selector(ctx.host.get_value(), ".gdc-refused-title");
+                        break;
                     }
+                    Outcome::TokenInvalid if !renewed => match browser::fetch_token(&config).await {
+                        _ if life.ended() => return,
+                        Some(fresh) => {
+                            // The same contribution (same id and body) with
+                            // the new token, kept with it for later tries.
+                            q.token.clone_from(&fresh);
+                            browser::update_queued(&config, &q);
+                            token.set(Some(fresh));
+                            renewed = true;
+                            continue;
+                        }
+                        None => ("form token refused; no fresh one yet".to_owned(), None),
+                    },
+                    Outcome::TokenInvalid => ("a fresh form token was refused too".to_owned(), None),
+                    Outcome::Failed { why, retry_after_secs } => (why, retry_after_secs),
+                };
+                renewed = false;
+                browser::log_error(&format!("gdc: not sent yet, will retry: {why}"));
+                if attempt == 0 {
+                    browser::emit(&ctx.host.get_value(), "gdc:error", &[("code", "queued")]);
                 }
+                set_phase.set(Phase::Queued);
+                attempt = attempt.saturating_add(1);
+                let wait_ms = delivery::retry_wait_ms(attempt, retry_after);
+                life.sleep_or_online(i32::try_from(wait_ms).unwrap_or(i32::MAX)).await;
             }
             if !life.ended() {
                 delivering.set_value(false);
             }
         });
     };
-    if let Some(q) = ctx.config.with_value(browser::load_queued) {
+    match ctx.config.with_value(browser::load_queued) {
+        // Refused for good on an earlier visit: shown, not sent by itself.
+        Some(q) if q.refused.is_some() => set_phase.set(Phase::Refused(q)),
         // A contribution from an earlier visit is still waiting: send it.
-        set_phase.set(Phase::Queued);
-        deliver(q);
+        Some(q) => {
+            set_phase.set(Phase::Queued);
+            deliver(q);
+        }
+        None => {}
     }
+    // "Try again" after a refusal: the same contribution sent once more. If
+    // the refusal stands, the loop ends again after that one attempt; if the
+    // network fails meanwhile, it is retried like any queued contribution.
+    let try_again = move || {
+        let Phase::Refused(mut q) = phase.get_untracked() else { return };
+        q.refused = None;
+        ctx.config.with_value(|c| browser::save_queued(c, &q));
+        set_phase.set(Phase::Sending);
+        deliver(q);
+    };
 
     let send = move || {
         if matches!(phase.get_untracked(), Phase::Sending | Phase::Queued) {
@@ -334,7 +383,7 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
             }
         };
         let Ok(body) = serde_json::to_string(&wire) else { return };
-        let q = Queued { id: wire.id, body, token: token.get_untracked().unwrap_or_default() };
+        let q = Queued { id: wire.id, body, token: token.get_untracked().unwrap_or_default(), refused: None };
         ctx.config.with_value(|c| browser::save_queued(c, &q));
         set_phase.set(Phase::Sending);
         deliver(q);
@@ -361,6 +410,10 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
             <p class="gdc-queued" role="status">
                 {move || (phase.get() == Phase::Queued).then(|| ctx.tr("queued"))}
             </p>
+            {move || match phase.get() {
+                Phase::Refused(q) => Some(refused_view(ctx, q, try_again)),
+                _ => None,
+            }}
         }
     };
     let submit_label = move || {
@@ -501,6 +554,32 @@ fn others_view(ctx: Ctx) -> impl IntoView {
                 }}
             </div>
         </details>
+    }
+}
+
+/// A refusal for good, in plain words: what happened, why, the visitor's
+/// text to copy (read-only, so selectable, unlike a disabled field), and a
+/// button to send it once more.
+fn refused_view(ctx: Ctx, q: Queued, try_again: impl Fn() + Copy + 'static) -> impl IntoView {
+    let reason = q.refused.unwrap_or(Refusal::Other);
+    let text = browser::answers_in(&q.body)
+        .into_iter()
+        .map(|(topic, question, text)| {
+            format!("{} — {}\n{text}\n", ctx.tr(&format!("topic.{topic}")), ctx.tr(&format!("question.{question}")))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    view! {
+        <div class="gdc-refused">
+            <div role="alert">
+                <p class="gdc-refused-title" tabindex="-1"><strong>{ctx.tr("refused.title")}</strong></p>
+                <p class="gdc-refused-reason">{ctx.tr(reason.key())}</p>
+            </div>
+            <p>{ctx.tr("refused.keep")}</p>
+            <label for="gdc-refused-text">{ctx.tr("refused.text")}</label>
+            <textarea id="gdc-refused-text" class="gdc-refused-text" readonly rows="6" prop:value=text></textarea>
+            <button type="button" class="gdc-try-again" on:click=move |_| try_again()>{ctx.tr("refused.try_again")}</button>
+        </div>
     }
 }
 

@@ -7,6 +7,8 @@ use std::rc::Rc;
 use gdc_core::{ErrorCode, FieldError};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::delivery::{Answer, Refusal};
+
 /// A fresh UUIDv7 from the clock and the browser's CSPRNG.
 pub fn new_id() -> String {
     let mut random = [0u8; 10];
@@ -66,15 +68,21 @@ pub fn emit(target: &web_sys::HtmlElement, name: &str, detail: &[(&str, &str)]) 
     }
 }
 
-/// How the companion answered.
+/// How the companion answered, as the delivery loop acts on it (see
+/// [`crate::delivery::classify`]).
 #[derive(Debug)]
 pub enum Outcome {
     /// Stored (202) or already stored (200): either way, it has arrived.
     Arrived,
     /// 422: the fields to correct.
     Invalid(Vec<FieldError>),
-    /// Anything else: network down, 5xx, 429.
-    Failed(String),
+    /// 403 `token_invalid`: a fresh form token is needed.
+    TokenInvalid,
+    /// Refused for good: sending the same again cannot succeed.
+    Refused { reason: Refusal, why: String },
+    /// Worth another try later: network down, 408, 425, 429, 5xx; with the
+    /// seconds of the answer's `Retry-After`, if it had one.
+    Failed { why: String, retry_after_secs: Option<u32> },
 }
 
 /// Reads `key` of a parsed JSON object as a string. The browser's own
@@ -113,23 +121,59 @@ pub async fn fetch_token(config: &crate::model::WidgetConfig) -> Option<String> 
 /// Posts a submission (its JSON text) to the companion that served this
 /// widget, with the form token and the honeypot's value (empty for people).
 pub async fn send(url: &str, body: &str, token: &str, honeypot: &str) -> Outcome {
+    let failed = |why: String| Outcome::Failed { why, retry_after_secs: None };
     let request = gloo_net::http::Request::post(url)
         .header("content-type", "application/json")
         .header("gdc-token", token)
         .header("gdc-hp", honeypot);
     let request = match request.body(body) {
         Ok(r) => r,
-        Err(e) => return Outcome::Failed(e.to_string()),
+        Err(e) => return failed(e.to_string()),
     };
-    match request.send().await {
-        Ok(r) if r.status() == 200 || r.status() == 202 => Outcome::Arrived,
-        Ok(r) if r.status() == 422 => match r.text().await.ok().as_deref().and_then(field_errors) {
+    let response = match request.send().await {
+        Ok(r) => r,
+        Err(e) => return failed(e.to_string()),
+    };
+    let status = response.status();
+    // Cross-origin (inline mode), the header is readable only if the
+    // companion exposes it; without it, the loop's own backoff applies.
+    let retry_after_secs = crate::delivery::retry_after_secs(response.headers().get("retry-after").as_deref());
+    let text = if status == 200 || status == 202 { String::new() } else { response.text().await.unwrap_or_default() };
+    let parsed = js_sys::JSON::parse(&text).ok();
+    let error = parsed.as_ref().and_then(|p| string_at(p, "error"));
+    let why = format!("HTTP {status}{}", error.as_deref().map(|e| format!(" {e}")).unwrap_or_default());
+    match crate::delivery::classify(status, error.as_deref()) {
+        Answer::Arrived => Outcome::Arrived,
+        Answer::Invalid => match field_errors(&text) {
             Some(errors) => Outcome::Invalid(errors),
-            None => Outcome::Failed("unreadable 422 answer".to_owned()),
+            None => failed("unreadable 422 answer".to_owned()),
         },
-        Ok(r) => Outcome::Failed(format!("HTTP {}", r.status())),
-        Err(e) => Outcome::Failed(e.to_string()),
+        Answer::TokenInvalid => Outcome::TokenInvalid,
+        Answer::Refused(reason) => Outcome::Refused { reason, why },
+        Answer::Transient => Outcome::Failed { why, retry_after_secs },
     }
+}
+
+/// The answers in a submission's JSON text, as (topic, question, text)
+/// with empty texts left out: what a refused visitor may copy.
+pub fn answers_in(body: &str) -> Vec<(String, String, String)> {
+    let Some(answers) = js_sys::JSON::parse(body)
+        .ok()
+        .and_then(|p| js_sys::Reflect::get(&p, &JsValue::from_str("answers")).ok())
+        .and_then(|a| a.dyn_into::<js_sys::Array>().ok())
+    else {
+        return Vec::new();
+    };
+    let mut texts = Vec::new();
+    for answer in answers.iter() {
+        let topic = string_at(&answer, "topic").unwrap_or_default();
+        for q in gdc_core::GDC_2023.questions {
+            if let Some(text) = string_at(&answer, q.id).filter(|t| !t.trim().is_empty()) {
+                texts.push((topic.clone(), q.id.to_owned(), text));
+            }
+        }
+    }
+    texts
 }
 
 /// A draft read back from `localStorage`, with the id and form token it
@@ -233,6 +277,9 @@ pub struct Queued {
     /// The v1 JSON, exactly as it will be sent (and sent again).
     pub body: String,
     pub token: String,
+    /// Set once the companion refused it for good: it stays on this device
+    /// (the visitor's text is not lost) but is no longer sent by itself.
+    pub refused: Option<Refusal>,
 }
 
 fn queue_key(config: &crate::model::WidgetConfig) -> String {
@@ -263,19 +310,38 @@ pub fn load_queued(config: &crate::model::WidgetConfig) -> Option<Queued> {
     let text = storage()?.get_item(&queue_key(config)).ok()??;
     let pairs = read_params(&text);
     let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-    Some(Queued { id: get("id")?, body: get("body")?, token: get("token").unwrap_or_default() })
+    Some(Queued {
+        id: get("id")?,
+        body: get("body")?,
+        token: get("token").unwrap_or_default(),
+        refused: get("refused").filter(|r| !r.is_empty()).map(|r| Refusal::from_key(&r)),
+    })
 }
 
 /// Keeps the contribution before the first attempt, so neither a lost
 /// connection nor a closed tab loses it.
 pub fn save_queued(config: &crate::model::WidgetConfig, q: &Queued) {
-    if let (Some(s), Some(text)) = (storage(), write_params(&[("id", &q.id), ("body", &q.body), ("token", &q.token)])) {
+    let refused = q.refused.map(Refusal::key).unwrap_or_default();
+    let pairs = [("id", q.id.as_str()), ("body", &q.body), ("token", &q.token), ("refused", refused)];
+    if let (Some(s), Some(text)) = (storage(), write_params(&pairs)) {
         let _ = s.set_item(&queue_key(config), &text);
     }
 }
 
-pub fn clear_queued(config: &crate::model::WidgetConfig) {
-    if let Some(s) = storage() {
+/// Rewrites the queued contribution only if it is still `q`'s: another tab
+/// may have delivered it (and cleared it) or queued a new one meanwhile.
+pub fn update_queued(config: &crate::model::WidgetConfig, q: &Queued) {
+    if load_queued(config).is_some_and(|stored| stored.id == q.id) {
+        save_queued(config, q);
+    }
+}
+
+/// Forgets the queued contribution once it has arrived, unless what is
+/// queued now is another one (queued meanwhile in another tab).
+pub fn clear_queued_if(config: &crate::model::WidgetConfig, id: &str) {
+    if let Some(s) = storage()
+        && load_queued(config).is_none_or(|q| q.id == id)
+    {
         let _ = s.remove_item(&queue_key(config));
     }
 }

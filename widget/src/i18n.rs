@@ -73,6 +73,24 @@ fn en(key: &str) -> Option<&'static str> {
         "queued" => {
             "No connection right now: your contribution is saved on this device and will be sent as soon as the connection returns. You can close this page; it will be sent next time you open it."
         }
+        "refused.title" => "Your contribution could not be sent.",
+        "refused.too_large" => {
+            "It is longer than the consultation's server accepts. Shortening your answers and sending again may help."
+        }
+        "refused.not_allowed" => {
+            "This website is not, or no longer, allowed to send contributions to this consultation. You did nothing wrong; the website's owner can fix it."
+        }
+        "refused.unreadable" => {
+            "The consultation's server could not read what this page sent. You did nothing wrong; the website's owner can fix it."
+        }
+        "refused.other" => {
+            "The consultation's server does not take contributions from this page at the moment. You did nothing wrong."
+        }
+        "refused.keep" => {
+            "Nothing you wrote is lost: it stays saved on this device, and it is shown below so that you can copy it and keep it elsewhere. You can try again later."
+        }
+        "refused.text" => "Your contribution",
+        "refused.try_again" => "Try again",
         "errors.summary" => "Please correct the highlighted fields.",
         "topic.connectivity" => "Connect all people to the internet, including all schools",
         "topic.fragmentation" => "Avoid internet fragmentation",
@@ -141,6 +159,13 @@ mod tests {
             .chain(gdc_core::ErrorCode::ALL.iter().map(|c| format!("error.{}", c.as_str())));
         for key in keys {
             assert!(en(&key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_refusal_has_a_text() {
+        for r in crate::delivery::Refusal::ALL {
+            assert!(en(r.key()).is_some(), "{}", r.key());
         }
     }
 

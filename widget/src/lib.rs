@@ -2,6 +2,7 @@
 //! compiled to Wasm. The host (the iframe's embed page, or the loader in
 //! inline mode) calls [`mount`] with an element and a query string.
 
+pub mod delivery;
 pub mod i18n;
 pub mod model;
 

@@ -1,0 +1,162 @@
+//! What the delivery loop does with each answer of the companion to
+//! `POST /v1/submissions`, as plain Rust tested without a browser: which
+//! answers mean "arrived", which are worth sending again (and when), which
+//! need a fresh form token, and which end the loop for good.
+
+/// The longest wait a `Retry-After` header can impose: past it, a person
+/// has long given up watching, and a later try costs nothing.
+pub const MAX_RETRY_AFTER_MS: u32 = 10 * 60 * 1000;
+
+/// The longest wait between two tries of our own choosing.
+const MAX_BACKOFF_MS: u32 = 60_000;
+
+/// How one answer (or the lack of one) is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// 202 (stored) or 200 (already stored): either way, it has arrived.
+    Arrived,
+    /// 422: fields to correct, shown beside them.
+    Invalid,
+    /// 403 `token_invalid`: the form token is missing, forged, or signed
+    /// with a key the companion no longer has; a fresh one may pass.
+    TokenInvalid,
+    /// Sending the same again cannot succeed: the loop ends and the
+    /// visitor is told, with their text kept.
+    Refused(Refusal),
+    /// Worth sending again later: no network, 408, 409, 425, 429, 5xx, and
+    /// any answer that is neither a success nor a client error.
+    Transient,
+}
+
+/// Why a contribution was refused for good, in the visitor's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// 413: larger than this companion takes.
+    TooLarge,
+    /// 401, or 403 other than `token_invalid`: this website may not send
+    /// to this consultation (site unknown or disabled, origin not allowed).
+    NotAllowed,
+    /// 400, 415: the companion could not read what was sent.
+    Unreadable,
+    /// Any other client error (404, 405, 410…): the address that takes
+    /// contributions does not take them.
+    Other,
+}
+
+impl Refusal {
+    pub const ALL: [Self; 4] = [Self::TooLarge, Self::NotAllowed, Self::Unreadable, Self::Other];
+
+    /// The catalog key of the reason, also how it is kept in storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::TooLarge => "refused.too_large",
+            Self::NotAllowed => "refused.not_allowed",
+            Self::Unreadable => "refused.unreadable",
+            Self::Other => "refused.other",
+        }
+    }
+
+    /// The reason kept under `key`; an unknown key (from another version)
+    /// is still a refusal.
+    pub fn from_key(key: &str) -> Self {
+        Self::ALL.into_iter().find(|r| r.key() == key).unwrap_or(Self::Other)
+    }
+}
+
+/// Classifies an HTTP answer by its status and the `error` code of its
+/// JSON body, if it had one.
+pub fn classify(status: u16, error: Option<&str>) -> Answer {
+    match status {
+        200 | 202 => Answer::Arrived,
+        422 => Answer::Invalid,
+        403 if error == Some("token_invalid") => Answer::TokenInvalid,
+        // 409 is never sent by the companion; from anything in between it
+        // can only mean "not now" (the same id in flight), and the id makes
+        // a later try harmless.
+        408 | 409 | 425 | 429 => Answer::Transient,
+        413 => Answer::Refused(Refusal::TooLarge),
+        401 | 403 => Answer::Refused(Refusal::NotAllowed),
+        400 | 415 => Answer::Refused(Refusal::Unreadable),
+        400..=499 => Answer::Refused(Refusal::Other),
+        _ => Answer::Transient,
+    }
+}
+
+/// The seconds of a `Retry-After` header; its HTTP-date form is ignored
+/// (the companion sends seconds), and so the usual backoff applies.
+pub fn retry_after_secs(header: Option<&str>) -> Option<u32> {
+    header?.trim().parse().ok()
+}
+
+/// How long to wait before try number `attempt + 1` (the first retry has
+/// `attempt` 1): what the companion asked for, capped at ten minutes and
+/// never under a second, or else an exponential backoff from 2 s to 60 s.
+pub fn retry_wait_ms(attempt: u32, retry_after_secs: Option<u32>) -> u32 {
+    match retry_after_secs {
+        Some(secs) => secs.saturating_mul(1000).clamp(1000, MAX_RETRY_AFTER_MS),
+        None => 1_000u32.saturating_mul(1 << attempt.min(6)).min(MAX_BACKOFF_MS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_field_errors_and_a_bad_token_each_have_their_own_path() {
+        assert_eq!(classify(202, None), Answer::Arrived);
+        assert_eq!(classify(200, Some("whatever")), Answer::Arrived);
+        assert_eq!(classify(422, Some("invalid")), Answer::Invalid);
+        assert_eq!(classify(403, Some("token_invalid")), Answer::TokenInvalid);
+    }
+
+    #[test]
+    fn a_client_error_other_than_timing_ends_the_retries() {
+        assert_eq!(classify(413, Some("payload_too_large")), Answer::Refused(Refusal::TooLarge));
+        assert_eq!(classify(413, None), Answer::Refused(Refusal::TooLarge));
+        assert_eq!(classify(403, Some("forbidden")), Answer::Refused(Refusal::NotAllowed));
+        assert_eq!(classify(403, None), Answer::Refused(Refusal::NotAllowed));
+        assert_eq!(classify(401, None), Answer::Refused(Refusal::NotAllowed));
+        assert_eq!(classify(400, Some("bad_request")), Answer::Refused(Refusal::Unreadable));
+        assert_eq!(classify(415, None), Answer::Refused(Refusal::Unreadable));
+        for status in [404, 405, 410, 418, 451] {
+            assert_eq!(classify(status, None), Answer::Refused(Refusal::Other), "{status}");
+        }
+    }
+
+    #[test]
+    fn network_trouble_rate_limits_and_server_errors_are_retried() {
+        for status in [408, 409, 425, 429, 500, 502, 503, 504, 0, 302] {
+            assert_eq!(classify(status, None), Answer::Transient, "{status}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_within_bounds() {
+        assert_eq!(retry_after_secs(Some("30")), Some(30));
+        assert_eq!(retry_after_secs(Some(" 2 ")), Some(2));
+        assert_eq!(retry_after_secs(Some("Wed, 21 Oct 2015 07:28:00 GMT")), None);
+        assert_eq!(retry_after_secs(None), None);
+        assert_eq!(retry_wait_ms(1, Some(30)), 30_000);
+        assert_eq!(retry_wait_ms(1, Some(0)), 1_000, "never a tight loop");
+        assert_eq!(retry_wait_ms(1, Some(86_400)), MAX_RETRY_AFTER_MS);
+        assert_eq!(retry_wait_ms(1, Some(u32::MAX)), MAX_RETRY_AFTER_MS);
+    }
+
+    #[test]
+    fn without_retry_after_the_wait_doubles_up_to_a_minute() {
+        assert_eq!(retry_wait_ms(1, None), 2_000);
+        assert_eq!(retry_wait_ms(2, None), 4_000);
+        assert_eq!(retry_wait_ms(5, None), 32_000);
+        assert_eq!(retry_wait_ms(6, None), 60_000);
+        assert_eq!(retry_wait_ms(u32::MAX, None), 60_000);
+    }
+
+    #[test]
+    fn a_refusal_survives_the_trip_through_storage() {
+        for r in Refusal::ALL {
+            assert_eq!(Refusal::from_key(r.key()), r);
+        }
+        assert_eq!(Refusal::from_key("refused.from_a_newer_version"), Refusal::Other);
+    }
+}
