@@ -23,8 +23,9 @@ const DRAFT_KEY: &str = "gdc-draft:demo:gdc-2023";
 /// reloads and tabs, and answered by the fault named in
 /// `localStorage['gdc-test-fault']` instead of the companion, if any: `network`
 /// (the promise rejects, as fetch does offline) or an HTTP status, with the
-/// JSON error body the companion would send. Also records the host page's
-/// `gdc:error` events in `window.__gdc`.
+/// JSON error body the companion would send and the `Retry-After` in
+/// `localStorage['gdc-test-retry-after']`, if any. Also records the host
+/// page's `gdc:error` events in `window.__gdc`.
 const FAULTS: &str = r#"
 window.__gdc = [];
 document.addEventListener('gdc:error', e => window.__gdc.push(e.detail));
@@ -39,8 +40,11 @@ document.addEventListener('gdc:error', e => window.__gdc.push(e.detail));
       if (fault === 'network') return Promise.reject(new TypeError('Failed to fetch'));
       if (fault) {
         const error = { '403': 'forbidden', '413': 'payload_too_large' }[fault] || 'error';
+        const headers = { 'content-type': 'application/json' };
+        const retryAfter = localStorage.getItem('gdc-test-retry-after');
+        if (retryAfter) headers['retry-after'] = retryAfter;
         return Promise.resolve(new Response(JSON.stringify({ error, message: 'injected by the test' }),
-          { status: +fault, headers: { 'content-type': 'application/json' } }));
+          { status: +fault, headers }));
       }
     }
     return real.apply(this, arguments);
@@ -242,6 +246,37 @@ async fn browser_a_forbidden_site_is_a_refusal_for_good_told_in_plain_words() ->
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     assert_eq!(posts(c).await?, 1, "403 forbidden is not retried, nor a token renewed for it");
     assert!(server.export()?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_a_busy_companion_is_asked_again_after_its_retry_after_and_then_stores_one_row() -> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    browser.on_new_document(FAULTS).await?;
+    let c = &browser.client;
+    let loaded = open_widget(c, &server).await?;
+    let text = "Le serveur est occupé, on patiente ⏳";
+    fill_to_review(c, text, loaded).await?;
+    c.execute("localStorage.setItem('gdc-test-retry-after', '1');", vec![]).await?;
+    set_fault(c, Some("503")).await?;
+    let sent = Instant::now();
+    next(c).await?;
+    // Kept and retried, not refused.
+    assert!(text_of(c, ".gdc-queued").await?.contains("saved on this device"));
+    // Every second, as asked: the widget's own backoff (2 s, then 4 s)
+    // would have made two attempts in these five seconds, not four.
+    poll(c, "return +(localStorage.getItem('gdc-test-posts') || 0) >= 4;").await?;
+    assert!(sent.elapsed() < Duration::from_secs(5), "four attempts took {:?}", sent.elapsed());
+    assert!(c.find_all(Locator::Css(".gdc-refused")).await?.is_empty(), "a 503 is not a refusal");
+    c.enter_parent_frame().await?;
+    assert_eq!(c.execute("return window.__gdc;", vec![]).await?, json!([{ "code": "queued" }]));
+    widget_frame(c, WAIT).await?.enter_frame().await?;
+
+    set_fault(c, None).await?;
+    let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
+    exactly_one_row(&server, &reference, text).await?;
+    assert_eq!(intake_answers(&server, 202)?, 1);
     browser.close().await
 }
 
