@@ -5,6 +5,8 @@
 
 pub mod consultation;
 pub mod countries;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod submission;
 pub mod wire;
 

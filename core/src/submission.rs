@@ -35,6 +35,7 @@ pub const ATTRIBUTIONS: &[&str] = &["anonymous", "name", "organization"];
 /// Why a field was refused. The code is for machines (and for the widget's
 /// message catalog); the message is a plain English fallback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Required,
@@ -92,6 +93,7 @@ impl ErrorCode {
 /// One refused field, addressed by its path in the wire JSON
 /// (`submitter.country`, `answers[0].principles`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: ErrorCode,
@@ -106,6 +108,7 @@ impl FieldError {
 
 /// Every rule a submission broke, in field order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {

@@ -15,31 +15,48 @@ pub const WIRE_VERSION: u32 = 1;
 
 /// One contribution, as it travels.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireSubmission {
     /// A UUIDv7 made by the widget; the idempotency key end to end.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::id))]
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::consultation))]
     pub consultation: String,
     /// The partner's site key.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::site))]
     pub site: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::lang))]
     pub lang: String,
     pub submitter: WireSubmitter,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::answers))]
     pub answers: Vec<WireAnswer>,
     pub consent: WireConsent,
 }
 
 /// Who contributes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireSubmitter {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::kind))]
     pub kind: String,
+    /// Empty (or absent) in the compact variant.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::stakeholder))]
     pub stakeholder: String,
+    /// Empty (or absent) in the compact variant.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::country))]
     pub country: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::name))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::name))]
     pub organization: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::email))]
     pub email: Option<String>,
     /// Only for `kind: "consultation"`: the event whose outcome this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,12 +65,48 @@ pub struct WireSubmitter {
 
 /// A consultation the contributor organised.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireEvent {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::name))]
     pub title: String,
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::event_date))]
     pub date: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::participants))]
+    #[serde(deserialize_with = "whole_number")]
     pub participants: u64,
+}
+
+/// A count: JSON does not tell `40` from `40.0`, and neither does JSON
+/// Schema's `integer`, so a whole number written with a fraction is taken.
+fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct Whole;
+    impl Visitor<'_> for Whole {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<u64, E> {
+            u64::try_from(n).map_err(|_| E::invalid_value(de::Unexpected::Signed(n), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, n: f64) -> Result<u64, E> {
+            // Exact below 2^53; anything larger is out of every range anyway.
+            if n.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(n), &self))
+            }
+        }
+    }
+    d.deserialize_any(Whole)
 }
 
 /// The answers for one topic: question id to free text. For `gdc-2023` the
@@ -101,6 +154,16 @@ impl<'de> Deserialize<'de> for WireAnswer {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WireAnswer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        crate::openapi::answer()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WireAnswer {}
+
 /// A question's text, refused if the question was already given.
 struct FirstText<'a> {
     seen: bool,
@@ -121,11 +184,13 @@ impl<'de> de::DeserializeSeed<'de> for FirstText<'_> {
 
 /// The contributor's own choices about their data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct WireConsent {
     #[serde(default)]
     pub publish: bool,
     #[serde(default = "anonymous")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::attribution))]
     pub attribution: String,
     #[serde(default)]
     pub contact: bool,
@@ -178,6 +243,7 @@ objects_only!(WireSubmission, WireSubmitter, WireEvent, WireConsent);
 
 /// The companion's answer to an accepted or repeated submission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub id: String,
     pub status: ReceiptStatus,
@@ -185,6 +251,7 @@ pub struct Receipt {
 
 /// Whether this request stored the submission or found it already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptStatus {
     Accepted,
@@ -226,6 +293,19 @@ mod tests {
         assert!(err.to_string().contains("duplicate field `principles`"), "{err}");
         assert!(serde_json::from_str::<WireAnswer>(r#"{"topic":"ai","topic":"data"}"#).is_err());
         assert!(serde_json::from_str::<WireAnswer>(r#"{"principles":"a"}"#).is_err());
+    }
+
+    #[test]
+    fn a_count_may_be_written_as_a_whole_float_but_not_a_fraction() {
+        let event = |n: &str| {
+            serde_json::from_str::<WireEvent>(&format!(r#"{{"title":"t","date":"2023-01-01","participants":{n}}}"#))
+        };
+        assert_eq!(event("40").unwrap().participants, 40);
+        assert_eq!(event("40.0").unwrap().participants, 40);
+        assert!(event("40.5").is_err());
+        assert!(event("-1").is_err());
+        assert!(event("1e300").is_err());
+        assert!(event("\"40\"").is_err());
     }
 
     #[test]

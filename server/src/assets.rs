@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use axum::Router;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -72,7 +73,7 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
 /// What a webmaster sees in the frame when the widget cannot be shown for
 /// their site key: the reason as plain text in a page with no script, which
 /// anyone may frame (it says nothing the API would not).
-fn embed_error(reason: &str) -> Response {
+fn embed_error(status: StatusCode, reason: &str) -> Response {
     let escaped = reason.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let html = format!(
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Consultation widget unavailable</title>\
@@ -82,7 +83,7 @@ fn embed_error(reason: &str) -> Response {
          server by the consultation's organisers.</p></body></html>"
     );
     (
-        StatusCode::FORBIDDEN,
+        status,
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
@@ -96,17 +97,58 @@ fn embed_error(reason: &str) -> Response {
         .into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// The embed page's query. The widget itself reads the rest of it (topics,
+/// language, theme, the parent's origin, the frame id); the server needs
+/// only the site.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EmbedQuery {
+    /// The site key.
     #[serde(default)]
     site: String,
 }
 
+/// The loader partners paste (a service; documented here).
+#[utoipa::path(get, path = "/widget/v1/loader.js", tag = "widget", summary = "The loader partners paste; short caching",
+    responses(
+        (status = 200, description = "JavaScript (br or gzip by Accept-Encoding)", content_type = "text/javascript"),
+        (status = 404, description = "The widget is not built on this server"),
+    ))]
+#[allow(dead_code)]
+pub(crate) fn loader() {}
+
+/// Content-hashed widget assets (a service; documented here).
+#[utoipa::path(get, path = "/widget/assets/{file}", tag = "widget",
+    summary = "Content-hashed widget assets; immutable; br or gzip by Accept-Encoding",
+    params(("file" = String, Path, description = "A hashed file name from the build's manifest")),
+    responses(
+        (status = 200, description = "The asset", content_type = "application/octet-stream"),
+        (status = 404, description = "No such asset"),
+    ))]
+#[allow(dead_code)]
+pub(crate) fn asset() {}
+
 /// `GET /embed/v1?site=…`: the page the loader puts in its iframe.
-async fn embed_page(State(state): State<AppState>, Query(q): Query<EmbedQuery>) -> Response {
+#[utoipa::path(get, path = "/embed/v1", tag = "widget",
+    summary = "The iframe page; its CSP frame-ancestors are the site's origins",
+    params(EmbedQuery),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html"),
+        (status = 400, description = "A malformed query: a page saying so", content_type = "text/html"),
+        (status = 403, description = "Unknown or disabled site: a page saying so, for the webmaster",
+            content_type = "text/html"),
+        (status = 503, description = "The widget is not built on this server", body = crate::error::ErrorBody),
+    ))]
+pub(crate) async fn embed_page(
+    State(state): State<AppState>,
+    query: Result<Query<EmbedQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = query else {
+        return embed_error(StatusCode::BAD_REQUEST, "The address of this frame is malformed");
+    };
     let site = match state.site(&q.site) {
         Ok(site) => site,
-        Err(e) => return embed_error(&e.to_string()),
+        Err(e) => return embed_error(StatusCode::FORBIDDEN, &e.to_string()),
     };
     let csp = format!("{EMBED_CSP}; frame-ancestors {}", site.frame_ancestors());
     let Ok(csp) = HeaderValue::from_str(&csp) else {

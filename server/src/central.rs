@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::outbox::{now_ms, open_sqlite};
 
 /// What a companion posts to `POST /v1/batches`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Batch {
     /// Kept as raw JSON so one malformed item is refused alone, and stored
     /// as it came without being written out again.
+    #[schema(value_type = Vec<gdc_core::WireSubmission>)]
     pub submissions: Vec<Box<serde_json::value::RawValue>>,
     /// Submission id to the reason a companion's bot heuristic doubted it:
     /// stored with the row, which stays out of the published feed until an
@@ -24,12 +25,12 @@ pub struct Batch {
 }
 
 /// The central store's answer, one result per submission, in order.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BatchResults {
     pub results: Vec<ItemResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemResult {
     pub id: String,
     pub status: ItemStatus,
@@ -37,7 +38,7 @@ pub struct ItemResult {
     pub errors: Option<ValidationErrors>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     Accepted,
@@ -66,7 +67,7 @@ pub const MAX_PAGE: usize = 100_000;
 
 /// One published contribution on one topic: what the contributor agreed to
 /// show, nothing else (never an email).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Published {
     pub id: String,
     pub topic: String,
@@ -104,7 +105,7 @@ impl Published {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublishedPage {
     pub topic: String,
     pub page: usize,
@@ -389,6 +390,8 @@ pub mod api {
     use axum::http::{HeaderMap, header};
     use axum::response::{IntoResponse, Response};
     use serde::Deserialize;
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 
     use super::{Batch, BatchResults};
     use crate::AppState;
@@ -404,6 +407,24 @@ pub mod api {
     /// `POST /v1/batches`: a companion hands over submissions. The bearer
     /// token is checked before a byte of the body is read: anyone can send
     /// 64 MiB, only companions make us hold it in memory.
+    #[utoipa::path(
+        post,
+        path = "/v1/batches",
+        tag = "central store",
+        summary = "Submissions forwarded by a companion; idempotent by id",
+        security(("bearer" = [])),
+        request_body(content = super::Batch, content_type = "application/json"),
+        responses(
+            (status = 200, description = "One result per submission, in order", body = BatchResults),
+            (status = 400, description = "The body could not be read", body = crate::error::ErrorBody),
+            (status = 401, description = "No or wrong companion token (checked before the body is read)", body = crate::error::ErrorBody),
+            (status = 408, description = "The body did not arrive in time", body = crate::error::ErrorBody),
+            (status = 413, description = "Batch over 64 MiB: send fewer at a time", body = crate::error::ErrorBody),
+            (status = 415, description = "Not `application/json`", body = crate::error::ErrorBody),
+            (status = 422, description = "Not a batch", body = crate::error::ErrorBody),
+            (status = 503, description = "Storage unavailable: nothing was stored", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        )
+    )]
     pub async fn receive_batch(
         State(state): State<AppState>,
         request: axum::extract::Request,
@@ -427,14 +448,52 @@ pub mod api {
 
     #[derive(Debug, Deserialize)]
     pub struct PublishedQuery {
-        #[serde(default)]
         topic: String,
         #[serde(default)]
         page: Option<usize>,
     }
 
+    /// Written out: utoipa's derive leaves a `schema_with` parameter optional.
+    impl utoipa::IntoParams for PublishedQuery {
+        fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+            let page = utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(super::MAX_PAGE as u64));
+            vec![
+                ParameterBuilder::new()
+                    .name("topic")
+                    .parameter_in(ParameterIn::Query)
+                    .required(Required::True)
+                    .description(Some("The topic."))
+                    .schema(Some(gdc_core::openapi::topic()))
+                    .build(),
+                ParameterBuilder::new()
+                    .name("page")
+                    .parameter_in(ParameterIn::Query)
+                    .description(Some("The page, from 1; 20 contributions a page."))
+                    .schema(Some(page))
+                    .build(),
+            ]
+        }
+    }
+
     /// `GET /v1/contributions?topic=…&page=…`: published contributions,
     /// from this process's central store or the companion's central store.
+    #[utoipa::path(
+        get,
+        path = "/v1/contributions",
+        tag = "companion",
+        summary = "Published contributions on a topic, newest first (moderated)",
+        params(PublishedQuery),
+        responses(
+            (status = 200, description = "A page of contributions, texts as typed (escape them)",
+                body = super::PublishedPage),
+            (status = 400, description = "Unknown topic, or a page out of range", body = crate::error::ErrorBody),
+            (status = 429, description = "Too many reads from this client", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+            (status = 503, description = "The central store is unreachable", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        )
+    )]
     pub async fn contributions(
         State(state): State<AppState>,
         query: Result<Query<PublishedQuery>, QueryRejection>,
@@ -485,13 +544,29 @@ pub mod api {
         Ok(response.error_for_status()?.json().await?)
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, Deserialize, utoipa::IntoParams)]
+    #[into_params(parameter_in = Query)]
     pub struct ExportQuery {
+        /// `jsonl` (the default) or `csv`.
         #[serde(default)]
+        #[param(pattern = "^(jsonl|csv)$")]
         format: Option<String>,
     }
 
     /// `GET /v1/export?format=jsonl|csv`, for organisers with the admin token.
+    #[utoipa::path(
+        get,
+        path = "/v1/export",
+        tag = "central store",
+        summary = "Everything stored, for organisers",
+        security(("bearer" = [])),
+        params(ExportQuery),
+        responses(
+            (status = 200, description = "JSON Lines or CSV", content_type = "application/jsonl"),
+            (status = 400, description = "Unknown format", body = crate::error::ErrorBody),
+            (status = 401, description = "No or wrong admin token", body = crate::error::ErrorBody),
+        )
+    )]
     pub async fn export(
         State(state): State<AppState>,
         headers: HeaderMap,

@@ -45,12 +45,41 @@ pub enum ApiError {
     Internal,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a str,
-    message: String,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [FieldError],
+/// Every error answer's body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for machines.
+    #[schema(schema_with = error_codes)]
+    pub error: &'static str,
+    /// What went wrong, in plain English.
+    pub message: String,
+    /// With `invalid` (422): each refused field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every `error` value an answer may carry.
+const ERROR_CODES: &[&str] = &[
+    "invalid",
+    "unsupported_media_type",
+    "payload_too_large",
+    "forbidden",
+    "token_invalid",
+    "unauthorized",
+    "not_found",
+    "method_not_allowed",
+    "bad_request",
+    "timeout",
+    "too_many_requests",
+    "unavailable",
+    "internal",
+];
+
+fn error_codes() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(ERROR_CODES.iter().copied()))
+        .build()
 }
 
 impl ApiError {
@@ -76,20 +105,16 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let malformed;
-        let errors: &[FieldError] = match &self {
-            Self::Invalid(e) => &e.0,
-            Self::Malformed { field, message } => {
-                malformed = [FieldError {
-                    field: field.clone(),
-                    code: gdc_core::ErrorCode::InvalidFormat,
-                    message: message.clone(),
-                }];
-                &malformed
-            }
-            _ => &[],
+        let errors = match &self {
+            Self::Invalid(e) => e.0.clone(),
+            Self::Malformed { field, message } => vec![FieldError {
+                field: field.clone(),
+                code: gdc_core::ErrorCode::InvalidFormat,
+                message: message.clone(),
+            }],
+            _ => Vec::new(),
         };
-        let body = Body { error: code, message: self.to_string(), errors };
+        let body = ErrorBody { error: code, message: self.to_string(), errors };
         let mut response = (status, Json(body)).into_response();
         if let Self::Unavailable { retry_after_secs, .. } | Self::TooManyRequests { retry_after_secs } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -98,5 +123,33 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_documented() {
+        let all = [
+            ApiError::Invalid(Default::default()),
+            ApiError::Malformed { field: String::new(), message: String::new() },
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge { limit: 0 },
+            ApiError::Forbidden(String::new()),
+            ApiError::TokenInvalid,
+            ApiError::Unauthorized,
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::BadRequest(String::new()),
+            ApiError::Timeout,
+            ApiError::TooManyRequests { retry_after_secs: 1 },
+            ApiError::Unavailable { reason: "", retry_after_secs: 1 },
+            ApiError::Internal,
+        ];
+        for e in all {
+            assert!(ERROR_CODES.contains(&e.status_and_code().1), "{e:?}");
+        }
     }
 }

@@ -12,6 +12,8 @@ use crate::AppState;
 use crate::outbox::now_ms;
 
 /// `GET /healthz`: the process serves HTTP.
+#[utoipa::path(get, path = "/healthz", tag = "operations", summary = "Liveness",
+    responses((status = 200, description = "`ok`", content_type = "text/plain")))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
@@ -19,6 +21,13 @@ pub async fn healthz() -> &'static str {
 /// `GET /readyz`: 200 when the outbox takes writes (the one thing intake
 /// needs); the central store's reachability is reported, not required,
 /// since the outbox holds submissions while it is away.
+#[utoipa::path(get, path = "/readyz", tag = "operations", summary = "Readiness (computed at most once a second)",
+    responses(
+        (status = 200, description = "The outbox takes writes; the central store's reachability is reported",
+            body = serde_json::Value),
+        (status = 503, description = "The outbox cannot take writes", body = serde_json::Value),
+        (status = 429, description = "Too many reads from this client", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let report = state.readiness.get_or_try((), async { Ok::<_, ()>(readiness(&state).await) }).await;
     let (status, report) = report.unwrap_or_else(|()| unreachable!("readiness never fails"));
@@ -57,6 +66,11 @@ async fn readiness(state: &AppState) -> (StatusCode, Value) {
 }
 
 /// `GET /metrics`: Prometheus (OpenMetrics) text.
+#[utoipa::path(get, path = "/metrics", tag = "operations", summary = "Prometheus metrics",
+    responses(
+        (status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text"),
+        (status = 429, description = "Too many reads from this client", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let m = &state.metrics;
     if let Some(outbox) = &state.outbox {

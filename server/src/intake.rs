@@ -25,6 +25,30 @@ use crate::sites::Site;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The handler: [`accept`], with its answer counted by status.
+#[utoipa::path(
+    post,
+    path = "/v1/submissions",
+    tag = "companion",
+    summary = "A visitor's contribution, acknowledged once it is durably on disk",
+    params(
+        ("gdc-token" = Option<String>, Header, description = "The form token issued with the widget"),
+        ("gdc-hp" = Option<String>, Header, description = "The honeypot field's value (empty for people)"),
+    ),
+    request_body(content = gdc_core::WireSubmission, content_type = "application/json"),
+    responses(
+        (status = 202, description = "Stored durably; will be forwarded once", body = gdc_core::Receipt),
+        (status = 200, description = "This id is already stored; nothing changed", body = gdc_core::Receipt),
+        (status = 400, description = "The body could not be read", body = crate::error::ErrorBody),
+        (status = 403, description = "`forbidden`: unknown or disabled site, or an origin the site does not \
+            list; `token_invalid`: no valid form token (fetch a fresh one and send again)", body = crate::error::ErrorBody),
+        (status = 408, description = "The body did not arrive in time", body = crate::error::ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = crate::error::ErrorBody),
+        (status = 415, description = "Not `application/json`", body = crate::error::ErrorBody),
+        (status = 422, description = "Not a valid v1 submission: each refused field named", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many from this client or site", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Storage unavailable or spool full: nothing was stored", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 pub async fn submit(
     State(state): State<AppState>,
     client: Option<axum::Extension<ClientIp>>,

@@ -13,6 +13,7 @@ pub mod health;
 pub mod intake;
 pub mod limits;
 pub mod metrics;
+pub mod openapi;
 pub mod outbox;
 pub mod serve;
 pub mod sites;
@@ -49,8 +50,6 @@ use crate::sites::Site;
 /// How long open connections, then the forwarder, may take to finish after
 /// shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-/// The public API, described for people and tools.
-pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Everything handlers share: one `Arc`, so the several clones a request
 /// makes (extractors, middleware) cost one atomic increment each.
@@ -161,7 +160,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         r("/healthz", Role::Any, Caller::Tool, get(health::healthz)),
         r("/readyz", Role::Any, Caller::Monitor, get(health::readyz)),
         r("/metrics", Role::Any, Caller::Monitor, get(health::metrics)),
-        r("/v1/openapi.json", Role::Any, Caller::Tool, get(openapi)),
+        r("/v1/openapi.json", Role::Any, Caller::Tool, get(openapi_document)),
         r("/v1/token", Role::Companion, Caller::Browser, get(issue_token)),
         r("/v1/submissions", Role::Companion, Caller::Browser, post(intake::submit)),
         r("/v1/batches", Role::Central, Caller::Tool, post(central::api::receive_batch)),
@@ -183,6 +182,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             HeaderName::from_static(abuse::TOKEN_HEADER),
             HeaderName::from_static(abuse::HONEYPOT_HEADER),
         ])
+        // The widget in a partner page waits as long as it is asked to.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600));
 
     let mut api = Router::new();
@@ -227,27 +228,56 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+#[utoipa::path(
+    get,
+    path = "/v1/openapi.json",
+    tag = "operations",
+    summary = "This document",
+    responses((status = 200, description = "OpenAPI", content_type = "application/json"))
+)]
+pub(crate) async fn openapi_document() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi::document())
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TokenQuery {
+    /// The site key.
     #[serde(default)]
     site: String,
+}
+
+/// A form token, and the topics the site collects.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct IssuedToken {
+    token: String,
+    /// Topic ids the site collects; empty: every topic.
+    topics: Vec<String>,
 }
 
 /// `GET /v1/token?site=…`: a form token for a widget that was not given
 /// one in its page (inline mode), with the topics the site collects (empty:
 /// all), so the widget offers none the companion would refuse.
-async fn issue_token(
+#[utoipa::path(
+    get,
+    path = "/v1/token",
+    tag = "companion",
+    summary = "A form token for a site",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "A token, and the topics the site collects", body = IssuedToken),
+        (status = 400, description = "A malformed query", body = crate::error::ErrorBody),
+        (status = 403, description = "Unknown or disabled site", body = crate::error::ErrorBody),
+    )
+)]
+pub(crate) async fn issue_token(
     State(state): State<AppState>,
     query: Result<Query<TokenQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let site = state.site(&q.site)?;
     let token = state.tokens.issue(&site.key, now_ms());
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "token": token, "topics": site.topics }))))
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(IssuedToken { token, topics: site.topics.clone() })))
 }
 
 /// A bound, ready server: build it, read its port, run it.

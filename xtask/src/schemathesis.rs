@@ -28,7 +28,6 @@ const DEADLINE: Duration = Duration::from_secs(180);
 /// Installs Schemathesis if needed and runs every check against
 /// `server_url`'s `/v1/openapi.json`; fails with the run's summary when any
 /// check fails.
-#[allow(dead_code, reason = "the test task will call it; remove this then")]
 pub fn run(root: &Path, server_url: &str) -> Result<()> {
     let st = install(root)?;
     let server_url = server_url.trim_end_matches('/');

@@ -36,8 +36,41 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             .env("GDC_CHROMIUM", &chromium)
             .env("GDC_CHROMEDRIVER", &chromedriver),
     )?;
+    // The API as a hostile client sees it: every operation of the OpenAPI
+    // document, valid and invalid requests, every check, against the demo.
+    schemathesis_against_the_demo(root, &server_bin)?;
     eprintln!("all tests passed, browser tests included ({} with {})", chromium.display(), chromedriver.display());
     Ok(())
+}
+
+/// Starts the demo on a free port with fresh data, runs schemathesis
+/// against it, and stops it.
+fn schemathesis_against_the_demo(root: &Path, server_bin: &Path) -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let data = root.join("target/schemathesis-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let mut demo = Command::new(server_bin)
+        .args(["demo", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .arg("--assets-dir")
+        .arg(crate::assets::dist(root))
+        .arg("--site-root")
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let stdout = demo.stdout.take().expect("piped");
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let url = lines.by_ref().find_map(|l| l.strip_prefix("gdc-server listening on ").map(str::to_owned));
+    // Keep its output drained, so a later line never blocks it.
+    std::thread::spawn(move || lines.for_each(drop));
+    let result = match url {
+        Some(url) => crate::schemathesis::run(root, &url),
+        None => Err(anyhow::anyhow!("the demo server did not start")),
+    };
+    let _ = demo.kill();
+    let _ = demo.wait();
+    result
 }
 
 /// Finds Chromium and chromedriver, installing Debian's packages when we

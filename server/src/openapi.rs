@@ -1,0 +1,60 @@
+//! The OpenAPI document, derived with utoipa from the handlers' own
+//! annotations and the wire types of `gdc-core` (whose schemas come from
+//! the same constants the parser checks): it cannot drift from the server
+//! the way a hand-written file did. A test compares its paths with the
+//! route table, and schemathesis runs against it in `cargo xtask test`.
+
+use std::sync::LazyLock;
+
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::{assets, central, error, health, intake};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gdc-server",
+        version = "1",
+        description = "Companion server and central store of the embeddable Global Digital Compact consultation \
+                       widget. The v1 wire contract is described in docs/wire-contract.md. Every refusal is the \
+                       JSON `ErrorBody` unless an operation says otherwise.",
+        license(name = "Apache-2.0"),
+    ),
+    paths(
+        intake::submit,
+        crate::issue_token,
+        central::api::receive_batch,
+        central::api::export,
+        central::api::contributions,
+        crate::openapi_document,
+        health::healthz,
+        health::readyz,
+        health::metrics,
+        assets::loader,
+        assets::asset,
+        assets::embed_page,
+    ),
+    components(schemas(error::ErrorBody, gdc_core::FieldError, gdc_core::ErrorCode)),
+    modifiers(&BearerAuth),
+)]
+struct Api;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document as served at `/v1/openapi.json`, made once.
+pub fn document() -> &'static str {
+    static DOCUMENT: LazyLock<String> =
+        LazyLock::new(|| Api::openapi().to_pretty_json().expect("the OpenAPI document serialises"));
+    &DOCUMENT
+}
