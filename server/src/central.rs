@@ -443,6 +443,14 @@ pub mod api {
             tracing::error!(error = %e, "central store could not write a batch");
             ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
         })?;
+        for item in &results.results {
+            let result = match item.status {
+                super::ItemStatus::Accepted => "accepted",
+                super::ItemStatus::Duplicate => "duplicate",
+                super::ItemStatus::Rejected => "rejected",
+            };
+            state.metrics.central_items.get_or_create(&crate::metrics::ResultLabel { result }).inc();
+        }
         Ok(Json(results))
     }
 

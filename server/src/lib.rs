@@ -300,9 +300,16 @@ impl Application {
     /// as `run_until_stopped` starts.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         config.check()?;
+        let listener = TcpListener::bind(config.addr).await?;
+        Self::build_on(config, listener).await
+    }
+
+    /// As [`Application::build`], on a listener the caller bound (and so
+    /// knew the address of) beforehand; `config.addr` is not used.
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        config.check()?;
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data dir {}: {e}", config.data_dir.display()))?;
-        let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
 
         let spool = SpoolLimit { max_rows: config.limits.spool_max_rows, max_bytes: config.limits.spool_max_bytes };

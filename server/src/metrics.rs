@@ -34,8 +34,11 @@ pub struct Metrics {
     registry: Registry,
     /// `POST /v1/submissions` answers, by HTTP status.
     pub intake: Family<StatusLabel, Counter>,
-    /// Submissions taken for bots and quietly dropped, by reason.
+    /// Submissions a bot heuristic doubted (stored, flagged), by reason.
     pub bots: Family<ReasonLabel, Counter>,
+    /// Central store: batch items by result (`accepted`, `duplicate`,
+    /// `rejected`): deliveries, where the rows count only what is kept.
+    pub central_items: Family<ResultLabel, Counter>,
     /// Requests refused by a rate limit, by scope (`ip`, `site`).
     pub rate_limited: Family<ScopeLabel, Counter>,
     /// Forwarding attempts by result (`ok`, `retry`).
@@ -58,6 +61,7 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("gdc");
         let intake = Family::default();
         let bots = Family::default();
+        let central_items = Family::default();
         let rate_limited = Family::default();
         let forward_batches = Family::default();
         let forwarded = Counter::default();
@@ -65,7 +69,12 @@ impl Default for Metrics {
         let (outbox_pending, outbox_pending_bytes, outbox_oldest_age, dead_letters) =
             (Gauge::default(), Gauge::default(), Gauge::default(), Gauge::default());
         registry.register("intake_requests", "POST /v1/submissions answers by status", intake.clone());
-        registry.register("bot_submissions", "Submissions dropped as bots, by reason", bots.clone());
+        registry.register("bot_submissions", "Submissions flagged by a bot heuristic, by reason", bots.clone());
+        registry.register(
+            "central_batch_items",
+            "Central store: submissions delivered in batches, by result",
+            central_items.clone(),
+        );
         registry.register("rate_limited_requests", "Requests refused by a rate limit", rate_limited.clone());
         registry.register("forward_batches", "Forwarding attempts by result", forward_batches.clone());
         registry.register("forwarded_submissions", "Submissions confirmed by the central store", forwarded.clone());
@@ -86,6 +95,7 @@ impl Default for Metrics {
             registry,
             intake,
             bots,
+            central_items,
             rate_limited,
             forward_batches,
             forwarded,

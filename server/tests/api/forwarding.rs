@@ -11,7 +11,7 @@ use gdc_server::Application;
 use gdc_server::outbox::admin;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_with, submission, test_config};
+use crate::helpers::{TestApp, port_of, reserve_port, spawn_app_with, submission, test_config};
 
 /// A companion whose central store is at `central_url` (maybe not up yet).
 async fn companion(central_url: String) -> TestApp {
@@ -23,19 +23,19 @@ async fn companion(central_url: String) -> TestApp {
     .await
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A central-only server on a given port, sharing the companion's token.
-async fn central_on(port: u16, dir: &std::path::Path) -> (String, tokio_util::sync::CancellationToken) {
+/// A central-only server on a reserved port, sharing the companion's token.
+async fn central_on(
+    socket: tokio::net::TcpSocket,
+    dir: &std::path::Path,
+) -> (String, tokio_util::sync::CancellationToken) {
     let mut config = test_config(dir);
-    config.addr = format!("127.0.0.1:{port}").parse().unwrap();
     config.companion.enabled = false;
-    let app = Application::build(config).await.unwrap();
+    let listener = socket.listen(1024).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = Application::build_on(config, listener).await.unwrap();
     let stop = app.stop_token();
     tokio::spawn(app.run_until_stopped());
-    (format!("http://127.0.0.1:{port}"), stop)
+    (url, stop)
 }
 
 fn central_ids(dir: &std::path::Path) -> Vec<String> {
@@ -64,8 +64,8 @@ async fn five_hundred_concurrent_submissions_all_get_202_and_arrive_exactly_once
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_the_central_store_is_down_intake_goes_on_and_everything_arrives_once_when_it_returns() {
-    let port = free_port();
-    let app = companion(format!("http://127.0.0.1:{port}")).await;
+    let reserved = reserve_port();
+    let app = companion(format!("http://127.0.0.1:{}", port_of(&reserved))).await;
     let central_dir = tempfile::tempdir().unwrap();
 
     // Load while the central store is down: every submission is acknowledged.
@@ -78,7 +78,7 @@ async fn while_the_central_store_is_down_intake_goes_on_and_everything_arrives_o
     assert_eq!(ready["outbox"]["pending"], 300, "{ready}");
 
     // It comes back while more arrive.
-    let (_, stop) = central_on(port, central_dir.path()).await;
+    let (_, stop) = central_on(reserved, central_dir.path()).await;
     let second: Vec<Value> = (0..200).map(|_| submission()).collect();
     let responses = futures::future::join_all(second.iter().map(|b| app.submit(b))).await;
     assert!(responses.iter().all(|r| r.status() == 202));
@@ -112,7 +112,8 @@ async fn while_the_central_store_is_down_intake_goes_on_and_everything_arrives_o
 
 #[tokio::test]
 async fn a_full_spool_answers_503_and_keeps_everything_it_acknowledged() {
-    let port = free_port();
+    let reserved = reserve_port();
+    let port = port_of(&reserved);
     let app = spawn_app_with(move |c| {
         c.central.enabled = false;
         c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
@@ -201,7 +202,8 @@ async fn a_submission_the_central_store_rejects_becomes_a_dead_letter_that_can_b
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_was_acknowledged_before_a_shutdown_is_forwarded_after_the_restart() {
-    let port = free_port();
+    let reserved = reserve_port();
+    let port = port_of(&reserved);
     let central_dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().to_owned();
@@ -221,7 +223,7 @@ async fn what_was_acknowledged_before_a_shutdown_is_forwarded_after_the_restart(
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     // A new process on the same data, with the central store back.
-    let (_, stop) = central_on(port, central_dir.path()).await;
+    let (_, stop) = central_on(reserved, central_dir.path()).await;
     let second = spawn_app_with(companion_config).await;
     let mut ids = Vec::new();
     for _ in 0..200 {

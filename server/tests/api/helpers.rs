@@ -78,6 +78,19 @@ pub fn test_config(dir: &Path) -> Config {
     }
 }
 
+/// A port of our own that nothing answers on yet: bound, not listening, so
+/// connections to it are refused until its listener is made from it. No
+/// other test can take it meanwhile (binding and releasing would race).
+pub fn reserve_port() -> tokio::net::TcpSocket {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    socket
+}
+
+pub fn port_of(socket: &tokio::net::TcpSocket) -> u16 {
+    socket.local_addr().unwrap().port()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }

@@ -141,7 +141,8 @@ async fn the_spool_byte_count_returns_to_zero_after_forwarding_text_in_every_scr
 #[tokio::test]
 async fn the_spool_byte_count_after_a_restart_is_the_bytes_on_disk() {
     // Nothing listens there: rows stay pending.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let reserved = crate::helpers::reserve_port();
+    let port = crate::helpers::port_of(&reserved);
     let app = spawn_app_with(move |c| {
         c.central.enabled = false;
         c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
@@ -235,7 +236,8 @@ async fn a_batch_without_a_valid_token_is_refused_before_its_body_is_read() {
 
 #[tokio::test]
 async fn a_companion_without_the_central_role_serves_no_batch_or_export_route() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let reserved = crate::helpers::reserve_port();
+    let port = crate::helpers::port_of(&reserved);
     let app = spawn_app_with(move |c| {
         c.central.enabled = false;
         c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
@@ -328,7 +330,8 @@ async fn forwarded_rows_are_deleted_after_the_retention_and_pending_ones_are_kep
     assert_eq!(app.central_rows().len(), 3, "the central store keeps them");
 
     // Rows not yet forwarded are never pruned, however old.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let reserved = crate::helpers::reserve_port();
+    let port = crate::helpers::port_of(&reserved);
     let down = spawn_app_with(move |c| {
         c.central.enabled = false;
         c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
@@ -378,4 +381,98 @@ async fn behind_a_proxy_that_rewrites_host_the_public_url_is_our_own_origin() {
     // Host is 127.0.0.1:port here, as a proxy would leave it.
     assert_eq!(post("https://consult.example.org").await.unwrap().status(), 202);
     assert_eq!(post("https://elsewhere.example").await.unwrap().status(), 403);
+}
+
+// The suite itself: a row count cannot see a second delivery (the central
+// store's UNIQUE id hides it), so these count deliveries, and lose an
+// acknowledgement on purpose on each hop.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_whose_acknowledgement_was_lost_resends_and_gets_duplicate_with_one_row() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app().await;
+    let body = submission();
+    let id = body["id"].as_str().unwrap().to_owned();
+    let text = serde_json::to_string(&body).unwrap();
+    // Sent in full, then the connection goes before the answer is read.
+    let mut stream = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\ngdc-token: {}\r\n\
+         Content-Length: {}\r\n\r\n",
+        crate::helpers::form_token("demo", 60_000),
+        text.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(text.as_bytes()).await.unwrap();
+    wait_until(Duration::from_secs(5), "the submission to be stored", || app.outbox_ids() == [id.clone()]).await;
+    drop(stream);
+    // The visitor's widget sends the same contribution again.
+    let again = app.submit(&body).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["status"], "duplicate");
+    assert_eq!(app.wait_for_central(1).await.len(), 1);
+    assert_eq!(app.outbox_ids().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_stored_but_whose_answer_was_lost_is_resent_and_counted_as_a_duplicate_delivery() {
+    // The real central store behind a proxy that loses its first answer.
+    let central_dir = tempfile::tempdir().unwrap();
+    let socket = crate::helpers::reserve_port();
+    let mut config = crate::helpers::test_config(central_dir.path());
+    config.companion.enabled = false;
+    let listener = socket.listen(64).unwrap();
+    let central_url = format!("http://{}", listener.local_addr().unwrap());
+    let central = gdc_server::Application::build_on(config, listener).await.unwrap();
+    let stop = central.stop_token();
+    tokio::spawn(central.run_until_stopped());
+
+    let lost = Arc::new(AtomicUsize::new(0));
+    let (upstream, lost_count) = (central_url.clone(), lost.clone());
+    let router = axum::Router::new().route(
+        "/v1/batches",
+        post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let (upstream, lost) = (upstream.clone(), lost_count.clone());
+            async move {
+                let answer = reqwest::Client::new()
+                    .post(format!("{upstream}/v1/batches"))
+                    .header("authorization", headers["authorization"].clone())
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let text = answer.text().await.unwrap();
+                // Stored upstream; the first answer never reaches the companion.
+                if lost.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return Err(axum::http::StatusCode::BAD_GATEWAY);
+                }
+                Ok(([("content-type", "application/json")], text))
+            }
+        }),
+    );
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(proxy, router).await });
+
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(proxy_url);
+        c.companion.max_backoff = Duration::from_millis(200);
+    })
+    .await;
+    let body = submission();
+    assert_eq!(app.submit(&body).await.status(), 202);
+    let outbox = app.dir.path().join("data/outbox.sqlite");
+    wait_until(Duration::from_secs(10), "the row to be confirmed", || {
+        admin::list(&outbox, false, 10).unwrap().iter().all(|r| r.forwarded_at.is_some())
+    })
+    .await;
+    let store = gdc_server::central::CentralStore::open(&central_dir.path().join("data/central.sqlite")).unwrap();
+    assert_eq!(store.rows().unwrap().len(), 1, "one row");
+    let text = reqwest::get(format!("{central_url}/metrics")).await.unwrap().text().await.unwrap();
+    // Two deliveries: the first stored it, the second was recognised.
+    assert!(text.contains("gdc_central_batch_items_total{result=\"accepted\"} 1"), "{text}");
+    assert!(text.contains("gdc_central_batch_items_total{result=\"duplicate\"} 1"), "{text}");
+    stop.cancel();
 }
