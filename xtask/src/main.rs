@@ -11,6 +11,7 @@
 mod assets;
 mod bench;
 mod demo;
+mod fuzz;
 mod schemathesis;
 mod size;
 mod soak;
@@ -31,6 +32,7 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(&root, &args[1..]),
         Some("screenshots") => bench::screenshots(&root),
         Some("soak") => soak::run(&root, &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -42,7 +44,8 @@ fn main() -> Result<()> {
                  size    raw, gzip and brotli bytes of each widget asset and of a first visit\n  \
                  bench   [all|size|tti|intake|drain] measure and write BENCHMARKS.md\n  \
                  screenshots  pictures of each step of the form, in docs/screenshots/\n  \
-                 soak    [--minutes N] crash cycles, outages, full spool, poisoned row; prints a summary"
+                 soak    [--minutes N] crash cycles, outages, full spool, poisoned row; prints a summary\n  \
+                 fuzz    [--seconds N] [submission|batch] run the cargo-fuzz targets in fuzz/ for N s each"
             );
             bail!("no task given");
         }
