@@ -153,6 +153,30 @@ impl DemoServer {
         Ok(())
     }
 
+    /// Waits until the companion has nothing left to forward (so no
+    /// delivery is still to come), then returns the central store's
+    /// deliveries by result: `(accepted, duplicate)`. A row count cannot see
+    /// a second delivery of the same id; these counts can.
+    pub async fn settled_deliveries(&self, timeout: Duration) -> Result<(u64, u64)> {
+        let start = Instant::now();
+        loop {
+            let ready: serde_json::Value = serde_json::from_str(&http_get(&format!("{}/readyz", self.url))?)?;
+            if ready["outbox"]["pending"] == 0 {
+                break;
+            }
+            if start.elapsed() > timeout {
+                bail!("the outbox never drained: {ready}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let metrics = http_get(&format!("{}/metrics", self.url))?;
+        let count = |result: &str| {
+            let series = format!("gdc_central_batch_items_total{{result=\"{result}\"}} ");
+            metrics.lines().find_map(|l| l.strip_prefix(series.as_str())?.trim().parse().ok()).unwrap_or(0)
+        };
+        Ok((count("accepted"), count("duplicate")))
+    }
+
     /// Polls the export until `done` holds for its rows, or fails.
     pub async fn wait_for_export(
         &self,
@@ -359,5 +383,45 @@ impl ServerProcess {
         self.child.kill()?;
         self.child.wait()?;
         Ok(())
+    }
+}
+
+/// The form token of the widget in the current document: the embed page's
+/// `<meta name="gdc-token">`, a same-origin widget frame's, or the one a
+/// draft kept in `localStorage` (inline mode).
+const FIND_FORM_TOKEN: &str = r#"
+const meta = (doc) => { const m = doc && doc.querySelector('meta[name=gdc-token]'); return m && m.content; };
+let token = meta(document);
+for (const host of document.querySelectorAll('gdc-consultation')) {
+  const frame = host.shadowRoot && host.shadowRoot.querySelector('iframe');
+  try { token = token || meta(frame && frame.contentDocument); } catch (e) {}
+}
+for (let i = 0; !token && i < localStorage.length; i++) {
+  const key = localStorage.key(i);
+  if (key.startsWith('gdc-draft:')) token = new URLSearchParams(localStorage.getItem(key)).get('_token');
+}
+return token && token.startsWith('v1.') ? [token, Date.now()] : null;
+"#;
+
+/// Waits until the widget's form token was issued at least `age` ago, as a
+/// person would take longer than the companion's minimum time to submit: a
+/// condition on the token's own issue time (`v1.<ms>.<signature>`), not on
+/// when the page loaded.
+pub async fn wait_for_form_token_age(c: &Client, age: Duration) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let found = c.execute(FIND_FORM_TOKEN, vec![]).await?;
+        if let (Some(token), Some(now)) = (found[0].as_str(), found[1].as_i64()) {
+            let issued: i64 = token.split('.').nth(1).and_then(|ms| ms.parse().ok()).context("a v1 form token")?;
+            let left = (age.as_millis() as i64) - (now - issued);
+            if left <= 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(left as u64 + 10)).await;
+        } else if start.elapsed() > Duration::from_secs(10) {
+            bail!("no form token in this document after 10 s");
+        } else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }

@@ -9,16 +9,17 @@ use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(30);
+/// The demo companion's `abuse.min_submit_time`.
+const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
 
 /// Opens the demo page and enters the widget's iframe once the form shows.
-async fn open_widget(c: &Client, server: &DemoServer) -> anyhow::Result<Instant> {
+async fn open_widget(c: &Client, server: &DemoServer) -> anyhow::Result<()> {
     c.goto(&format!("{}/", server.url)).await?;
-    let loaded = Instant::now();
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
     frame.enter_frame().await?;
     c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
-    Ok(loaded)
+    Ok(())
 }
 
 /// Sets a field's text as typing would end (an `input` event), which also
@@ -61,7 +62,7 @@ async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
              document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));",
         )
         .await?;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     assert_eq!(step_title(c).await?, "Topics");
 
     click(c, "#gdc-topic-ai").await?;
@@ -124,7 +125,7 @@ async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
     }
 
     // A person takes longer than the companion's minimum time to submit.
-    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
     next(c).await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
     // The embed page's own policy (no inline code, our origin only) held.
@@ -138,10 +139,11 @@ async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
     assert_eq!(submitted[1]["id"], reference.as_str());
 
     server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
-    // Give a duplicate forward the chance to show up before counting.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Delivered once: no second delivery came, not merely no second row.
+    assert_eq!(server.settled_deliveries(WAIT).await?, (1, 0));
     let rows = server.export()?;
     assert_eq!(rows.len(), 1, "exactly one row: {rows:?}");
+    assert!(rows[0].get("flag").is_none(), "a person is not taken for a bot: {rows:?}");
     let expected = json!({
         "id": reference,
         "consultation": "gdc-2023",
@@ -245,7 +247,7 @@ async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_wh
         .on_new_document("window.__gdc = []; document.addEventListener('gdc:error', e => window.__gdc.push(e.detail));")
         .await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     click(c, "#gdc-topic-other").await?;
     next(c).await?;
     set_text(c, "#gdc-a-other-principles", "Hors ligne, mais pas hors jeu 📶").await?;
@@ -255,7 +257,7 @@ async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_wh
     next(c).await?;
     next(c).await?;
     assert_eq!(step_title(c).await?, "Review and send");
-    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
 
     let offline = |off: bool| json!({ "offline": off, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
     browser.cdp("Network.enable", json!({})).await?;
@@ -275,7 +277,7 @@ async fn browser_a_submission_made_offline_is_queued_and_arrives_exactly_once_wh
     browser.cdp("Network.emulateNetworkConditions", offline(false)).await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
     let rows = server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(server.settled_deliveries(WAIT).await?, (1, 0), "delivered once");
     assert_eq!(server.export()?.len(), 1, "exactly one row");
     assert_eq!(rows[0]["submission"]["id"], reference.as_str());
     assert_eq!(rows[0]["submission"]["answers"][0]["principles"], "Hors ligne, mais pas hors jeu 📶");
@@ -294,7 +296,6 @@ async fn browser_the_compact_variant_on_an_article_asks_one_question_fits_a_phon
     let c = &browser.client;
     c.set_window_size(390, 844).await?;
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
-    let loaded = Instant::now();
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Share your view on AI"));
     frame.clone().enter_frame().await?;
@@ -307,7 +308,7 @@ async fn browser_the_compact_variant_on_an_article_asks_one_question_fits_a_phon
     let text = "Human oversight of automated decisions 👁️ — رقابة بشرية";
     set_text(c, "#gdc-a-ai-principles", text).await?;
     click(c, "#gdc-publish").await?;
-    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
     click(c, "button[type=submit]").await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
 
@@ -367,12 +368,11 @@ async fn browser_what_others_said_is_empty_until_published_then_shows_the_text_e
     // A contribution with markup in it, sent from the article page and published.
     c.enter_parent_frame().await?;
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
-    let loaded = Instant::now();
     widget_frame(c, WAIT).await?.enter_frame().await?;
     let text = "Audits for <img src=x onerror=\"window.__pwned=1\"> every model 🔍";
     set_text(c, "#gdc-a-ai-principles", text).await?;
     click(c, "#gdc-publish").await?;
-    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
     click(c, "button[type=submit]").await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
     server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;

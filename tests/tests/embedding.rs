@@ -14,6 +14,8 @@ use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_f
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
+/// The demo companion's `abuse.min_submit_time`.
+const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -395,7 +397,6 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     browser.on_new_document(RECORD_EVENTS).await?;
     let c = &browser.client;
     c.goto(&url).await?;
-    let loaded = Instant::now();
     wait_for_event(c, "gdc:ready").await?;
     let resize = wait_for_event(c, "gdc:resize").await?;
     assert!(resize["detail"]["height"].as_f64().unwrap_or(0.0) > 100.0, "{resize}");
@@ -457,7 +458,14 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     wait_in_widget(c, mode, ".gdc-compact").await?;
     let kept = in_widget(c, mode, "return root.querySelector('#gdc-a-ai-principles').value;", vec![]).await?;
     assert_eq!(kept, json!(text));
-    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    if mode == Mode::Inline {
+        gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
+    } else {
+        // The frame is on the companion's origin: its token is read inside it.
+        widget_frame(c, WAIT).await?.enter_frame().await?;
+        gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
+        c.enter_parent_frame().await?;
+    }
     let offline = |on: bool| json!({ "offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
     if mode == Mode::Inline {
         browser.cdp("Network.enable", json!({})).await?;
