@@ -6,18 +6,9 @@
 
 #![no_main]
 
-use gdc_core::{Rules, Submission, ValidationErrors, WireSubmission};
-use gdc_server::central::{Batch, BatchResults, ItemResult, ItemStatus};
+use gdc_core::WireSubmission;
+use gdc_server::central::{Batch, BatchResults, ItemResult, ItemStatus, parse_item};
 use libfuzzer_sys::fuzz_target;
-use serde::Deserialize;
-
-/// What `central.rs` reads from an item it cannot parse, to name it in the
-/// results (a private type there, repeated here).
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(default)]
-    id: String,
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(batch) = serde_json::from_slice::<Batch>(data) else {
@@ -26,14 +17,8 @@ fuzz_target!(|data: &[u8]| {
     let mut results = Vec::with_capacity(batch.submissions.len());
     for raw in &batch.submissions {
         let text = raw.get();
-        let wire = serde_json::from_str::<WireSubmission>(text);
-        let id = match &wire {
-            Ok(w) => w.id.clone(),
-            Err(_) => serde_json::from_str::<IdOnly>(text).map(|i| i.id).unwrap_or_default(),
-        };
-        let parsed = wire
-            .map_err(|e| ValidationErrors(vec![gdc_server::intake::malformed_field("submission", &e.to_string())]))
-            .and_then(|wire| Submission::parse(wire, Rules::default()));
+        // Exactly as the central store reads it.
+        let (id, parsed) = parse_item(text);
         let result = match parsed {
             Ok(accepted) => {
                 // The store keeps `text` as it came and reads it back for

@@ -255,6 +255,21 @@ struct IdOnly {
     id: String,
 }
 
+/// One batch item as the central store reads it: the id it names (as sent,
+/// to answer about it; empty if there is none) and the valid submission or
+/// why it is not one.
+pub fn parse_item(text: &str) -> (String, Result<Submission, ValidationErrors>) {
+    let wire = serde_json::from_str::<WireSubmission>(text);
+    let id = match &wire {
+        Ok(w) => w.id.clone(),
+        Err(_) => serde_json::from_str::<IdOnly>(text).map(|i| i.id).unwrap_or_default(),
+    };
+    let parsed = wire
+        .map_err(|e| ValidationErrors(vec![crate::intake::malformed_field("submission", &e.to_string())]))
+        .and_then(|wire| Submission::parse(wire, Rules::default()));
+    (id, parsed)
+}
+
 fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow::Result<BatchResults> {
     let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(batch.submissions.len());
@@ -266,14 +281,7 @@ fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> anyhow:
         )?;
         for raw in batch.submissions {
             let text = raw.get();
-            let wire = serde_json::from_str::<WireSubmission>(text);
-            let id = match &wire {
-                Ok(w) => w.id.clone(),
-                Err(_) => serde_json::from_str::<IdOnly>(text).map(|i| i.id).unwrap_or_default(),
-            };
-            let parsed = wire
-                .map_err(|e| ValidationErrors(vec![crate::intake::malformed_field("submission", &e.to_string())]))
-                .and_then(|wire| Submission::parse(wire, Rules::default()));
+            let (id, parsed) = parse_item(text);
             let result = match parsed {
                 Ok(sub) => {
                     let wire = sub.wire();

@@ -8,10 +8,9 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
+use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, next, open_widget, set_text, step_title};
 use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::{Value, json};
-
-const WAIT: Duration = Duration::from_secs(30);
 
 /// Where the demo widget keeps its queued contribution and its draft.
 const QUEUE_KEY: &str = "gdc-queue:demo:gdc-2023";
@@ -52,43 +51,9 @@ document.addEventListener('gdc:error', e => window.__gdc.push(e.detail));
 })();
 "#;
 
-/// Opens the demo page and enters the widget's iframe once the form shows.
-async fn open_widget(c: &Client, server: &DemoServer) -> anyhow::Result<Instant> {
-    c.goto(&format!("{}/", server.url)).await?;
-    let loaded = Instant::now();
-    widget_frame(c, WAIT).await?.enter_frame().await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
-    Ok(loaded)
-}
-
-/// Sets a field's text as typing would end (an `input` event).
-async fn set_text(c: &Client, css: &str, text: &str) -> anyhow::Result<()> {
-    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?;
-    c.execute(
-        "const el = document.querySelector(arguments[0]); el.focus(); el.value = arguments[1];
-         el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
-        vec![json!(css), json!(text)],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
-    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?.click().await?;
-    Ok(())
-}
-
-async fn next(c: &Client) -> anyhow::Result<()> {
-    click(c, "button[type=submit]").await
-}
-
-async fn step_title(c: &Client) -> anyhow::Result<String> {
-    Ok(c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-step-title")).await?.text().await?)
-}
-
 /// Fills the shortest complete contribution with `text` and stops on the
-/// review step; `loaded` is when the page was opened.
-async fn fill_to_review(c: &Client, text: &str, loaded: Instant) -> anyhow::Result<()> {
+/// review step once a person could have sent it.
+async fn fill_to_review(c: &Client, text: &str) -> anyhow::Result<()> {
     click(c, "#gdc-topic-other").await?;
     next(c).await?;
     set_text(c, "#gdc-a-other-principles", text).await?;
@@ -99,7 +64,7 @@ async fn fill_to_review(c: &Client, text: &str, loaded: Instant) -> anyhow::Resu
     next(c).await?;
     assert_eq!(step_title(c).await?, "Review and send");
     // A person takes longer than the companion's minimum time to submit.
-    tokio::time::sleep(Duration::from_millis(3_200).saturating_sub(loaded.elapsed())).await;
+    gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
     Ok(())
 }
 
@@ -168,9 +133,9 @@ async fn browser_a_refusal_for_good_stops_the_retries_keeps_the_text_to_copy_and
     let browser = Browser::start().await?;
     browser.on_new_document(FAULTS).await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Trop long pour ce serveur, dit-il 📏 — طويل جدا";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     set_fault(c, Some("413")).await?;
     next(c).await?;
 
@@ -237,8 +202,8 @@ async fn browser_a_forbidden_site_is_a_refusal_for_good_told_in_plain_words() ->
     let browser = Browser::start().await?;
     browser.on_new_document(FAULTS).await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
-    fill_to_review(c, "Pas sur ce site 🚫", loaded).await?;
+    open_widget(c, &server).await?;
+    fill_to_review(c, "Pas sur ce site 🚫").await?;
     set_fault(c, Some("403")).await?;
     next(c).await?;
     let reason = text_of(c, ".gdc-refused-reason").await?;
@@ -255,9 +220,9 @@ async fn browser_a_busy_companion_is_asked_again_after_its_retry_after_and_then_
     let browser = Browser::start().await?;
     browser.on_new_document(FAULTS).await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Le serveur est occupé, on patiente ⏳";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     c.execute("localStorage.setItem('gdc-test-retry-after', '1');", vec![]).await?;
     set_fault(c, Some("503")).await?;
     let sent = Instant::now();
@@ -286,9 +251,9 @@ async fn browser_a_form_token_the_companion_no_longer_accepts_is_renewed_and_the
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Un jeton périmé ne perd rien 🔑";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     // The draft keeps the form token it was started with: replace it by one
     // this companion never signed (as after a key rotation), then reload.
     poll(c, &format!("return (localStorage.getItem('{DRAFT_KEY}') || '').includes('_token=v1.');")).await?;
@@ -319,9 +284,9 @@ async fn browser_offline_at_submit_then_online_stores_exactly_one_row() -> anyho
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Hors ligne au moment d'envoyer 📶";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     browser.cdp("Network.enable", json!({})).await?;
     browser.cdp("Network.emulateNetworkConditions", offline(true)).await?;
     next(c).await?;
@@ -342,9 +307,9 @@ async fn browser_a_reload_while_queued_stores_exactly_one_row() -> anyhow::Resul
     let browser = Browser::start().await?;
     browser.on_new_document(FAULTS).await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Rechargé pendant l'attente 🔄";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     set_fault(c, Some("network")).await?;
     next(c).await?;
     assert!(text_of(c, ".gdc-queued").await?.contains("saved on this device"));
@@ -369,9 +334,9 @@ async fn browser_two_tabs_with_the_same_queued_contribution_store_exactly_one_ro
     let browser = Browser::start().await?;
     browser.on_new_document(FAULTS).await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Deux onglets, une contribution 🗂️";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     set_fault(c, Some("network")).await?;
     next(c).await?;
     assert!(text_of(c, ".gdc-queued").await?.contains("saved on this device"));
@@ -405,9 +370,9 @@ async fn browser_a_token_that_expired_while_offline_is_renewed_and_stores_exactl
     // moment, long enough for the old page to deliver what it holds.
     browser.on_new_document(FAULTS).await?;
     let c = &browser.client;
-    let loaded = open_widget(c, &server).await?;
+    open_widget(c, &server).await?;
     let text = "Le jeton a expiré pendant la coupure ⌛";
-    fill_to_review(c, text, loaded).await?;
+    fill_to_review(c, text).await?;
     set_fault(c, Some("network")).await?;
     next(c).await?;
     assert!(text_of(c, ".gdc-queued").await?.contains("saved on this device"));

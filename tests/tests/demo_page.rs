@@ -4,49 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
+use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, next, open_widget, set_text, step_title};
 use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::json;
-
-const WAIT: Duration = Duration::from_secs(30);
-/// The demo companion's `abuse.min_submit_time`.
-const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
-
-/// Opens the demo page and enters the widget's iframe once the form shows.
-async fn open_widget(c: &Client, server: &DemoServer) -> anyhow::Result<()> {
-    c.goto(&format!("{}/", server.url)).await?;
-    let frame = widget_frame(c, WAIT).await?;
-    assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
-    frame.enter_frame().await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
-    Ok(())
-}
-
-/// Sets a field's text as typing would end (an `input` event), which also
-/// carries characters chromedriver cannot type, such as emoji.
-async fn set_text(c: &Client, css: &str, text: &str) -> anyhow::Result<()> {
-    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?;
-    c.execute(
-        "const el = document.querySelector(arguments[0]); el.focus(); el.value = arguments[1];
-         el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
-        vec![json!(css), json!(text)],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
-    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?.click().await?;
-    Ok(())
-}
-
-async fn next(c: &Client) -> anyhow::Result<()> {
-    click(c, "button[type=submit]").await
-}
-
-async fn step_title(c: &Client) -> anyhow::Result<String> {
-    Ok(c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-step-title")).await?.text().await?)
-}
 
 /// Fills every step for one kind of contributor, submits, and checks the
 /// one stored row equals what was typed.

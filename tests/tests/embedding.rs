@@ -10,12 +10,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, Locator};
+use gdc_e2e::form::MIN_SUBMIT_TIME;
 use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
-/// The demo companion's `abuse.min_submit_time`.
-const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
