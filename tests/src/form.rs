@@ -1,0 +1,53 @@
+//! Driving the widget's form in a browser test as a visitor does: open the
+//! demo page's widget, type, click, go on, read the step's title.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use crate::{DemoServer, widget_frame};
+
+/// How long a test waits for anything the browser shows.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// The demo companion's `abuse.min_submit_time`: a person is slower.
+pub const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
+
+/// Opens the demo page and enters the widget's iframe once the form shows.
+pub async fn open_widget(c: &Client, server: &DemoServer) -> Result<()> {
+    c.goto(&format!("{}/", server.url)).await?;
+    let frame = widget_frame(c, WAIT).await?;
+    assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
+    frame.enter_frame().await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    Ok(())
+}
+
+/// Sets a field's text as typing would end (an `input` event), which also
+/// carries characters chromedriver cannot type, such as emoji.
+pub async fn set_text(c: &Client, css: &str, text: &str) -> Result<()> {
+    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?;
+    c.execute(
+        "const el = document.querySelector(arguments[0]); el.focus(); el.value = arguments[1];
+         el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
+        vec![json!(css), json!(text)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn click(c: &Client, css: &str) -> Result<()> {
+    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
+/// The form's submit button: "Next", or "Send" on the review step.
+pub async fn next(c: &Client) -> Result<()> {
+    click(c, "button[type=submit]").await
+}
+
+pub async fn step_title(c: &Client) -> Result<String> {
+    Ok(c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-step-title")).await?.text().await?)
+}
