@@ -85,9 +85,33 @@ pub const GDC_2023: Consultation = Consultation {
     limits: Limits { answer_chars: 4_000, name_chars: 200, email_chars: 254, max_participants: 1_000_000 },
 };
 
-/// Every consultation this build knows, looked up by id.
+/// Every consultation this build knows. Another consultation is another
+/// definition here, not a fork: nothing outside this crate names one.
+pub const CONSULTATIONS: &[&Consultation] = &[&GDC_2023];
+
+/// The consultation a widget or a site collects for when none is named.
+pub const DEFAULT: &Consultation = &GDC_2023;
+
+/// A consultation this build knows, looked up by id.
 pub fn consultation(id: &str) -> Option<&'static Consultation> {
-    [&GDC_2023].into_iter().find(|c| c.id == id)
+    CONSULTATIONS.iter().copied().find(|c| c.id == id)
+}
+
+/// Whether any known consultation has this topic.
+pub fn is_topic(id: &str) -> bool {
+    CONSULTATIONS.iter().any(|c| c.topic(id).is_some())
+}
+
+/// Every question of every known consultation, each once, in order: the
+/// export's stable answer columns.
+pub fn all_questions() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = Vec::new();
+    for q in CONSULTATIONS.iter().flat_map(|c| c.questions) {
+        if !ids.contains(&q.id) {
+            ids.push(q.id);
+        }
+    }
+    ids
 }
 
 #[cfg(test)]

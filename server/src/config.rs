@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::sites::Site;
+use crate::companion::sites::Site;
 
 /// A value that must not appear in logs or debug output.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
@@ -173,7 +173,7 @@ pub struct CompanionConfig {
     pub retention: Duration,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CentralConfig {
     pub enabled: bool,
@@ -220,12 +220,6 @@ impl Default for CompanionConfig {
             max_backoff: Duration::from_secs(30),
             retention: Duration::from_secs(7 * 24 * 3600),
         }
-    }
-}
-
-impl Default for CentralConfig {
-    fn default() -> Self {
-        Self { enabled: false, companions: Vec::new(), admin_token: None }
     }
 }
 

@@ -144,9 +144,10 @@ fn run(command: Command) -> anyhow::Result<()> {
             let rows = store.rows()?;
             let mut out = std::io::stdout().lock();
             match format {
-                Format::Jsonl => write_jsonl(&rows, &mut out),
-                Format::Csv => write_csv(&rows, &mut out),
+                Format::Jsonl => write_jsonl(&rows, &mut out)?,
+                Format::Csv => write_csv(&rows, &mut out)?,
             }
+            Ok(())
         }
         Command::Publish { data_dir, withdraw, ids } => {
             let store = CentralStore::open_read_only(&data_dir.join("central.sqlite"))?;

@@ -10,5 +10,6 @@ mod hostile;
 mod limits;
 mod ops;
 mod rules;
+mod storage;
 mod submissions;
 mod trust;

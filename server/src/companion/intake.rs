@@ -4,19 +4,20 @@
 //! checks; stored durably before it is acknowledged.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gdc_core::{ErrorCode, FieldError, Receipt, ReceiptStatus, Rules, Submission, WireSubmission};
+use gdc_core::{Receipt, ReceiptStatus, Rules, Submission, WireSubmission};
 
-use crate::AppState;
-use crate::abuse::{HONEYPOT_HEADER, TOKEN_HEADER, Verdict};
-use crate::error::ApiError;
-use crate::limits::{ClientIp, Limited};
-use crate::metrics::{ReasonLabel, ScopeLabel, StatusLabel};
-use crate::outbox::{Stored, now_ms};
-use crate::sites::Site;
+use super::CompanionState;
+use crate::companion::abuse::{HONEYPOT_HEADER, TOKEN_HEADER, Verdict};
+use crate::companion::outbox::Stored;
+use crate::companion::sites::Site;
+use crate::http::error::ApiError;
+use crate::http::json::{parse_json, read_body, require_json};
+use crate::http::limits::ClientIp;
+use crate::ops::metrics::{ReasonLabel, StatusLabel};
+use crate::storage::now_ms;
 
 /// Largest body accepted, in bytes. It must admit the largest valid
 /// submission in any script: eight topics, three answers of 4,000
@@ -38,19 +39,19 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
     responses(
         (status = 202, description = "Stored durably; will be forwarded once", body = gdc_core::Receipt),
         (status = 200, description = "This id is already stored; nothing changed", body = gdc_core::Receipt),
-        (status = 400, description = "The body could not be read", body = crate::error::ErrorBody),
+        (status = 400, description = "The body could not be read", body = crate::http::error::ErrorBody),
         (status = 403, description = "`forbidden`: unknown or disabled site, or an origin the site does not \
-            list; `token_invalid`: no valid form token (fetch a fresh one and send again)", body = crate::error::ErrorBody),
-        (status = 408, description = "The body did not arrive in time", body = crate::error::ErrorBody),
-        (status = 413, description = "Body over 1 MiB", body = crate::error::ErrorBody),
-        (status = 415, description = "Not `application/json`", body = crate::error::ErrorBody),
-        (status = 422, description = "Not a valid v1 submission: each refused field named", body = crate::error::ErrorBody),
-        (status = 429, description = "Too many from this client or site", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Storage unavailable or spool full: nothing was stored", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+            list; `token_invalid`: no valid form token (fetch a fresh one and send again)", body = crate::http::error::ErrorBody),
+        (status = 408, description = "The body did not arrive in time", body = crate::http::error::ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = crate::http::error::ErrorBody),
+        (status = 415, description = "Not `application/json`", body = crate::http::error::ErrorBody),
+        (status = 422, description = "Not a valid v1 submission: each refused field named", body = crate::http::error::ErrorBody),
+        (status = 429, description = "Too many from this client or site", body = crate::http::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Storage unavailable or spool full: nothing was stored", body = crate::http::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn submit(
-    State(state): State<AppState>,
+    State(state): State<CompanionState>,
     client: Option<axum::Extension<ClientIp>>,
     request: axum::extract::Request,
 ) -> Response {
@@ -61,20 +62,20 @@ pub async fn submit(
 }
 
 async fn accept(
-    state: &AppState,
+    state: &CompanionState,
     client: Option<axum::Extension<ClientIp>>,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     if let Some(axum::Extension(ClientIp(ip))) = client {
-        state.limits.check_ip(ip).map_err(|l| limited(state, l))?;
+        state.limits.check_ip(ip).map_err(|l| crate::http::limits::refuse(&state.metrics, l))?;
     }
     require_json(&headers)?;
     let body = read_body(&headers, body, MAX_BODY_BYTES, state.body_timeout).await?;
-    let wire = parse_json(&body)?;
+    let wire: WireSubmission = parse_json(&body)?;
     let site = state.site(&wire.site)?;
     check_origin(&headers, site, state.public_origin.as_deref())?;
-    state.limits.check_site(&site.key).map_err(|l| limited(state, l))?;
+    state.limits.check_site(&site.key).map_err(|l| crate::http::limits::refuse(&state.metrics, l))?;
     let submission =
         Submission::parse(wire, Rules { allowed_topics: site.allowed_topics() }).map_err(ApiError::Invalid)?;
     let id = submission.id().to_string();
@@ -95,7 +96,7 @@ async fn accept(
         }
     };
 
-    let outbox = state.outbox.as_ref().ok_or(ApiError::NotFound)?;
+    let outbox = &state.outbox;
     let site_key = submission.site().to_owned();
     // What was sent is stored as sent: it parsed as a valid v1 submission
     // (so it is UTF-8 JSON with no unknown field), and writing it again
@@ -116,91 +117,6 @@ async fn accept(
             Err(ApiError::Unavailable { reason: "spool full", retry_after_secs: 30 })
         }
     }
-}
-
-/// Reads a request body of at most `limit` bytes within `deadline` in
-/// all: too large is 413 (at once when `Content-Length` says so), too slow
-/// 408 (a client trickling a byte at a time cannot hold a connection open
-/// past the deadline), broken off 400.
-pub(crate) async fn read_body(
-    headers: &HeaderMap,
-    body: axum::body::Body,
-    limit: usize,
-    deadline: std::time::Duration,
-) -> Result<Bytes, ApiError> {
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
-    let read = tokio::time::timeout(deadline, axum::body::to_bytes(body, limit)).await;
-    let error = match read {
-        Err(_) => return Err(ApiError::Timeout),
-        Ok(Ok(bytes)) => return Ok(bytes),
-        Ok(Err(e)) => e.into_inner(),
-    };
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        if e.is::<tower_http::timeout::TimeoutError>() {
-            return Err(ApiError::Timeout);
-        }
-        source = e.source();
-    }
-    Err(ApiError::BadRequest(format!("the request body could not be read: {error}")))
-}
-
-pub(crate) fn limited(state: &AppState, l: Limited) -> ApiError {
-    state.metrics.rate_limited.get_or_create(&ScopeLabel { scope: l.scope }).inc();
-    ApiError::TooManyRequests { retry_after_secs: l.retry_after.as_secs_f64().ceil().max(1.0) as u64 }
-}
-
-/// Only `application/json` (with any parameters, such as a charset).
-pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-    if is_json { Ok(()) } else { Err(ApiError::UnsupportedMediaType) }
-}
-
-/// Parses the v1 shape, naming the field where the JSON went wrong. The
-/// path-tracking parser runs only when the plain one failed: most bodies
-/// are well formed, and tracking paths costs on every field.
-fn parse_json(body: &[u8]) -> Result<WireSubmission, ApiError> {
-    if let Ok(wire) = serde_json::from_slice(body) {
-        return Ok(wire);
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let wire = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::Malformed { field: field_of(&path), message: e.inner().to_string() }
-    })?;
-    // The plain parser failed, the path-tracking one did not: what follows
-    // the value is the problem (trailing characters, a second document),
-    // which only `end` checks.
-    de.end().map_err(|e| ApiError::Malformed { field: "body".to_owned(), message: e.to_string() })?;
-    Ok(wire)
-}
-
-/// The wire field a parser path names: `answers[0].principles` as is; the
-/// body itself for an empty path or one that starts outside any field (the
-/// top level is not an object); a trailing unknown segment (`consent.?`, a
-/// stray comma) dropped.
-fn field_of(path: &str) -> String {
-    let trimmed = path.trim_end_matches(".?");
-    if trimmed.is_empty() || matches!(trimmed, "." | "?") || trimmed.starts_with('[') {
-        "body".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
-}
-
-/// A field error for JSON that is not of the expected shape.
-pub fn malformed_field(field: &str, message: &str) -> FieldError {
-    FieldError { field: field.to_owned(), code: ErrorCode::InvalidFormat, message: message.to_owned() }
 }
 
 /// A browser always sends `Origin` on a POST. It must be this server itself

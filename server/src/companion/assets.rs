@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::AppState;
+use super::CompanionState;
 
 /// Where the loader lives; partners paste this URL, so it never changes
 /// within a major version.
@@ -32,7 +32,7 @@ pub const DOCUMENTED_PATHS: &[&str] = &[LOADER_PATH, EMBED_PATH, "/widget/assets
 const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
      connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<AppState> {
+pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionState> {
     let immutable = SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -137,10 +137,10 @@ pub(crate) fn asset() {}
         (status = 400, description = "A malformed query: a page saying so", content_type = "text/html"),
         (status = 403, description = "Unknown or disabled site: a page saying so, for the webmaster",
             content_type = "text/html"),
-        (status = 503, description = "The widget is not built on this server", body = crate::error::ErrorBody),
+        (status = 503, description = "The widget is not built on this server", body = crate::http::error::ErrorBody),
     ))]
 pub(crate) async fn embed_page(
-    State(state): State<AppState>,
+    State(state): State<CompanionState>,
     query: Result<Query<EmbedQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
@@ -164,13 +164,14 @@ pub(crate) async fn embed_page(
             // A fresh form token in every page: it dates the form's loading.
             // The site's topics from the registry: the widget offers no topic
             // the companion would refuse, whatever the embedding page asks.
-            html.replace("__GDC_TOKEN__", &state.tokens.issue(&site.key, crate::outbox::now_ms()))
+            html.replace("__GDC_TOKEN__", &state.tokens.issue(&site.key, crate::storage::now_ms()))
                 .replace("__GDC_ALLOWED_TOPICS__", &site.topics.join(",")),
         )
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, dir = %state.assets_dir.display(), "embed page missing: run `cargo xtask build`");
-            crate::error::ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }.into_response()
+            crate::http::error::ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }
+                .into_response()
         }
     }
 }

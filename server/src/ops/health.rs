@@ -1,4 +1,4 @@
-//! Operations endpoints: liveness, readiness and metrics.
+//! Liveness, readiness and metrics: what a process reports of itself.
 
 use std::sync::atomic::Ordering;
 
@@ -8,8 +8,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use crate::AppState;
-use crate::outbox::now_ms;
+use super::{OpsState, Outboxes};
+use crate::storage::now_ms;
 
 /// `GET /healthz`: the process serves HTTP.
 #[utoipa::path(get, path = "/healthz", tag = "operations", summary = "Liveness",
@@ -26,18 +26,18 @@ pub async fn healthz() -> &'static str {
         (status = 200, description = "The outbox takes writes; the central store's reachability is reported",
             body = serde_json::Value),
         (status = 503, description = "The outbox cannot take writes", body = serde_json::Value),
-        (status = 429, description = "Too many reads from this client", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 429, description = "Too many reads from this client", body = crate::http::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<OpsState>) -> (StatusCode, Json<Value>) {
     let report = state.readiness.get_or_try((), async { Ok::<_, ()>(readiness(&state).await) }).await;
     let (status, report) = report.unwrap_or_else(|()| unreachable!("readiness never fails"));
     (status, Json(report))
 }
 
-async fn readiness(state: &AppState) -> (StatusCode, Value) {
+async fn readiness(state: &OpsState) -> (StatusCode, Value) {
     let mut ready = true;
     let mut report = serde_json::Map::new();
-    if let Some(outbox) = &state.outbox {
+    if let Some(Outboxes { outbox, forwarding: f }) = &state.outboxes {
         let writable = outbox.ping().await;
         let stats = outbox.stats().await;
         ready &= writable.is_ok();
@@ -48,7 +48,6 @@ async fn readiness(state: &AppState) -> (StatusCode, Value) {
                 (Err(e), _) | (_, Err(e)) => json!({ "ok": false, "error": e.to_string() }),
             },
         );
-        let f = &state.forward_status;
         let failing_since = f.failing_since_ms.load(Ordering::Relaxed);
         let last_error = f.last_error.lock().ok().and_then(|e| e.clone());
         report.insert(
@@ -69,11 +68,11 @@ async fn readiness(state: &AppState) -> (StatusCode, Value) {
 #[utoipa::path(get, path = "/metrics", tag = "operations", summary = "Prometheus metrics",
     responses(
         (status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text"),
-        (status = 429, description = "Too many reads from this client", body = crate::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 429, description = "Too many reads from this client", body = crate::http::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn metrics(State(state): State<OpsState>) -> impl IntoResponse {
     let m = &state.metrics;
-    if let Some(outbox) = &state.outbox {
+    if let Some(Outboxes { outbox, .. }) = &state.outboxes {
         m.outbox_pending.set(outbox.usage.rows.load(Ordering::Relaxed) as i64);
         m.outbox_pending_bytes.set(outbox.usage.bytes.load(Ordering::Relaxed) as i64);
         if let Ok(stats) = state.outbox_stats.get_or_try((), outbox.stats()).await {

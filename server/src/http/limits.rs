@@ -65,13 +65,28 @@ pub fn rate_key(ip: IpAddr) -> IpAddr {
 
 /// Middleware: the per-IP limit for reads anyone may repeat (published
 /// contributions, readiness, metrics), answered with 429 and `Retry-After`.
-pub async fn throttle_reads(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
+pub async fn throttle_reads(State(reads): State<ReadLimit>, req: Request, next: Next) -> Response {
     if let Some(ClientIp(ip)) = req.extensions().get::<ClientIp>().copied()
-        && let Err(l) = state.limits.check_read(ip)
+        && let Err(l) = reads.limits.check_read(ip)
     {
-        return crate::intake::limited(&state, l).into_response();
+        return refuse(&reads.metrics, l).into_response();
     }
     next.run(req).await
+}
+
+/// The read limit's state: the limits and where refusals are counted.
+#[derive(Debug, Clone)]
+pub struct ReadLimit {
+    pub limits: std::sync::Arc<RateLimits>,
+    pub metrics: std::sync::Arc<crate::ops::metrics::Metrics>,
+}
+
+/// The 429 for a limit a request ran into, counted by scope.
+pub fn refuse(metrics: &crate::ops::metrics::Metrics, l: Limited) -> crate::http::error::ApiError {
+    metrics.rate_limited.get_or_create(&crate::ops::metrics::ScopeLabel { scope: l.scope }).inc();
+    crate::http::error::ApiError::TooManyRequests {
+        retry_after_secs: l.retry_after.as_secs_f64().ceil().max(1.0) as u64,
+    }
 }
 
 #[derive(Debug)]

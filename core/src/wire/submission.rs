@@ -1,5 +1,5 @@
-//! The v1 wire contract: the JSON a widget posts, a companion stores and the
-//! central store receives. These types accept any well-formed JSON of the
+//! A submission as it travels: the JSON a widget posts, a companion stores
+//! and the central store receives. These types accept any well-formed JSON of the
 //! right shape; [`crate::Submission::parse`] decides whether it is valid, so
 //! that every rule failure comes back addressed to its field.
 
@@ -9,9 +9,6 @@ use std::fmt;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// Version of this contract, also the `/v1/` prefix of every route.
-pub const WIRE_VERSION: u32 = 1;
 
 /// One contribution, as it travels.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

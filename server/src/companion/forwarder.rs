@@ -13,10 +13,11 @@ use tokio_util::sync::CancellationToken;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use crate::central::{BatchResults, ItemStatus};
+use crate::companion::outbox::Outbox;
 use crate::config::Secret;
-use crate::metrics::{Metrics, ResultLabel};
-use crate::outbox::{Outbox, now_ms};
+use crate::ops::metrics::{Metrics, ResultLabel};
+use crate::storage::now_ms;
+use gdc_core::{BatchResults, ItemStatus};
 
 /// How forwarding has gone lately, for `/readyz`.
 #[derive(Debug, Default)]
@@ -185,7 +186,7 @@ impl Forwarder {
         delay
     }
 
-    async fn send(&self, pending: &[crate::outbox::Pending]) -> Result<(), Failure> {
+    async fn send(&self, pending: &[crate::companion::outbox::Pending]) -> Result<(), Failure> {
         // Rows hold the canonical JSON the companion wrote; splice them in as is.
         let bodies: Vec<&str> = pending.iter().map(|p| p.body.as_str()).collect();
         let flags: serde_json::Map<String, serde_json::Value> =

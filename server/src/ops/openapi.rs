@@ -9,7 +9,10 @@ use std::sync::LazyLock;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::{assets, central, error, health, intake};
+use crate::companion::{assets, intake, token};
+use crate::http::error;
+use crate::ops::health;
+use crate::{central, feed};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,11 +26,11 @@ use crate::{assets, central, error, health, intake};
     ),
     paths(
         intake::submit,
-        crate::issue_token,
-        central::api::receive_batch,
-        central::api::export,
-        central::api::contributions,
-        crate::openapi_document,
+        token::issue_token,
+        central::batches::receive_batch,
+        central::export::export,
+        feed::contributions,
+        super::openapi_document,
         health::healthz,
         health::readyz,
         health::metrics,

@@ -43,7 +43,7 @@ impl Site {
             }
         }
         let list = self.topics.join(",");
-        let (_, unknown) = gdc_core::GDC_2023.select_topics(&list);
+        let (_, unknown) = gdc_core::consultation::DEFAULT.select_topics(&list);
         if !unknown.is_empty() {
             return Err(format!("site {}: unknown topics {unknown:?}", self.key));
         }

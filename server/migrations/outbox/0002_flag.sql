@@ -1,0 +1,2 @@
+-- Submissions a bot heuristic doubted are kept, with the reason.
+ALTER TABLE outbox ADD COLUMN flag TEXT;

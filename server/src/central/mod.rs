@@ -1,0 +1,68 @@
+//! The central store role: receives batches from companions, keeps each
+//! submission id once, and gives organisers their export. It returns its
+//! own `Router`; the application merges it with the roles it runs.
+//!
+//! `store.rs` is the SQLite storage, `batches.rs` the companions' endpoint,
+//! `export.rs` the organisers' export.
+
+pub mod batches;
+pub mod export;
+pub mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use export::{write_csv, write_jsonl};
+pub use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
+pub use store::{CentralStore, StoredRow, parse_item};
+
+use crate::config::{CompanionToken, Secret};
+use crate::feed::Feed;
+use crate::http::{ApiRoute, Caller};
+use crate::ops::metrics::Metrics;
+
+/// What the central store's handlers share.
+#[derive(Debug)]
+pub struct Central {
+    pub store: CentralStore,
+    /// Companion name to the token it presents.
+    pub companions: Vec<CompanionToken>,
+    /// Grants export over HTTP; without it, export is CLI-only.
+    pub admin_token: Option<Secret>,
+    pub metrics: Arc<Metrics>,
+    /// Most time to receive a whole batch.
+    pub body_timeout: Duration,
+}
+
+/// One `Arc`: the clones a request makes cost an increment each.
+#[derive(Debug, Clone)]
+pub struct CentralState(pub Arc<Central>);
+
+impl std::ops::Deref for CentralState {
+    type Target = Central;
+
+    fn deref(&self) -> &Central {
+        &self.0
+    }
+}
+
+/// The central store's routes.
+pub fn routes() -> Vec<ApiRoute<CentralState>> {
+    vec![
+        ApiRoute::new("/v1/batches", Caller::Tool, post(batches::receive_batch)),
+        ApiRoute::new("/v1/export", Caller::Tool, get(export::export)),
+    ]
+}
+
+/// The central store's `Router`. `feed` is the published feed for
+/// companions elsewhere; `None` when a companion in this process serves it.
+pub fn router(state: CentralState, feed: Option<(Feed, crate::http::Layers)>) -> Router {
+    let mut router = crate::http::mount(routes(), &crate::http::Layers::none()).with_state(state);
+    if let Some((feed, layers)) = feed {
+        router = router.merge(crate::http::mount(vec![crate::feed::route()], &layers).with_state(feed));
+    }
+    router
+}

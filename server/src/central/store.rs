@@ -1,0 +1,196 @@
+//! The central store's SQLite storage: each submission id once, as it
+//! came, with the companion that forwarded it, its bot flag if any, and
+//! whether it is published.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use gdc_core::wire::{MAX_PAGE, PAGE_SIZE};
+use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage, Rules, Submission};
+use gdc_core::{ValidationErrors, WireSubmission};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use crate::storage::{CENTRAL, StorageError, now_ms, open_migrated, open_sqlite};
+
+type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// One stored submission with what the central store knows of its arrival.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredRow {
+    pub seq: i64,
+    pub received_at: String,
+    pub companion: String,
+    /// Why a bot heuristic doubted it, until an organiser reviews it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    pub submission: WireSubmission,
+}
+
+/// SQLite-backed central store.
+#[derive(Debug, Clone)]
+pub struct CentralStore {
+    conn: Arc<Mutex<Connection>>,
+    /// A connection of its own for the published feed, which anyone may
+    /// read in a loop: under WAL it reads beside batch intake, never
+    /// waiting on its lock.
+    reader: Arc<Mutex<Connection>>,
+}
+
+impl CentralStore {
+    pub fn open(path: &Path) -> rusqlite::Result<Self> {
+        let conn = open_migrated(path, CENTRAL)?;
+        let reader = open_sqlite(path)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), reader: Arc::new(Mutex::new(reader)) })
+    }
+
+    /// Opens an existing store for reading only (the export command).
+    pub fn open_read_only(path: &Path) -> anyhow::Result<Self> {
+        if !path.exists() {
+            anyhow::bail!("no central store at {}", path.display());
+        }
+        Ok(Self::open(path)?)
+    }
+
+    /// Validates and stores a batch in one transaction. Each item gets its
+    /// own result; a repeated id changes nothing.
+    pub async fn insert_batch(&self, companion: String, batch: Batch) -> Result<BatchResults> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = lock(&conn);
+            insert_batch(&mut conn, &companion, batch)
+        })
+        .await
+        .map_err(|_| StorageError::Stopped)?
+    }
+
+    /// Publishes (or withdraws) submissions by id. Only a contributor who
+    /// chose `publish` can be published; the others are refused by name.
+    pub fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>> {
+        let conn = lock(&self.conn);
+        let mut refused = Vec::new();
+        for id in ids {
+            let body: Option<String> =
+                conn.query_row("SELECT body FROM submissions WHERE id = ?1", [id], |r| r.get(0)).ok();
+            let Some(body) = body else {
+                refused.push(format!("{id}: no such submission"));
+                continue;
+            };
+            let wire: WireSubmission = serde_json::from_str(&body)?;
+            if publish && !wire.consent.publish {
+                refused.push(format!("{id}: the contributor did not agree to publication"));
+                continue;
+            }
+            let at = publish.then(now_ms);
+            // Publishing is the organiser's review: it clears a bot flag.
+            conn.execute(
+                "UPDATE submissions SET published_at = ?2, flag = CASE WHEN ?2 IS NULL THEN flag END WHERE id = ?1",
+                params![id, at],
+            )?;
+        }
+        Ok(refused)
+    }
+
+    /// Published contributions on `topic`, newest first, `page` from 1 to
+    /// [`MAX_PAGE`].
+    pub fn published(&self, topic: &str, page: usize) -> Result<PublishedPage> {
+        let page = page.clamp(1, MAX_PAGE);
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT body, published_at FROM submissions WHERE published_at IS NOT NULL AND flag IS NULL
+             ORDER BY published_at DESC, seq DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut matching = Vec::new();
+        for row in rows {
+            let (body, at) = row?;
+            let wire: WireSubmission = serde_json::from_str(&body)?;
+            if let Some(answer) = wire.answers.iter().find(|a| a.topic == topic) {
+                matching.push(Published::of(&wire, answer, rfc3339(at)));
+            }
+        }
+        // Within bounds by the clamp above: at most 10^5 * 20.
+        let start = (page - 1) * PAGE_SIZE;
+        let has_more = matching.len() > start + PAGE_SIZE;
+        let items = matching.into_iter().skip(start).take(PAGE_SIZE).collect();
+        Ok(PublishedPage { topic: topic.to_owned(), page, items, has_more })
+    }
+
+    /// Every stored submission in arrival order.
+    pub fn rows(&self) -> Result<Vec<StoredRow>> {
+        let conn = lock(&self.conn);
+        let mut stmt = conn.prepare("SELECT seq, received_at, companion, body, flag FROM submissions ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
+        })?;
+        rows.map(|row| {
+            let (seq, at, companion, body, flag) = row?;
+            Ok(StoredRow { seq, received_at: rfc3339(at), companion, flag, submission: serde_json::from_str(&body)? })
+        })
+        .collect()
+    }
+}
+
+/// The connection, even after a panic elsewhere while it was held: SQLite
+/// rolls back an unfinished transaction, so the data is consistent, and one
+/// panic must not fail every later request (a poisoned lock did).
+fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn rfc3339(ms: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// Just the id of an item that is not a valid submission, to report on it.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: String,
+}
+
+/// One batch item as the central store reads it: the id it names (as sent,
+/// to answer about it; empty if there is none) and the valid submission or
+/// why it is not one.
+pub fn parse_item(text: &str) -> (String, Result<Submission, ValidationErrors>) {
+    let wire = serde_json::from_str::<WireSubmission>(text);
+    let id = match &wire {
+        Ok(w) => w.id.clone(),
+        Err(_) => serde_json::from_str::<IdOnly>(text).map(|i| i.id).unwrap_or_default(),
+    };
+    let parsed = wire
+        .map_err(|e| ValidationErrors(vec![crate::http::json::malformed_field("submission", &e.to_string())]))
+        .and_then(|wire| Submission::parse(wire, Rules::default()));
+    (id, parsed)
+}
+
+fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> Result<BatchResults> {
+    let tx = conn.transaction()?;
+    let mut results = Vec::with_capacity(batch.submissions.len());
+    {
+        let now = now_ms();
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO submissions (id, consultation, site, companion, body, received_at, flag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+        )?;
+        for raw in batch.submissions {
+            let text = raw.get();
+            let (id, parsed) = parse_item(text);
+            let result = match parsed {
+                Ok(sub) => {
+                    let wire = sub.wire();
+                    let flag = batch.flags.get(&wire.id);
+                    let n =
+                        insert.execute(params![wire.id, wire.consultation, wire.site, companion, text, now, flag])?;
+                    let status = if n == 1 { ItemStatus::Accepted } else { ItemStatus::Duplicate };
+                    ItemResult { id, status, errors: None }
+                }
+                Err(errors) => ItemResult { id, status: ItemStatus::Rejected, errors: Some(errors) },
+            };
+            results.push(result);
+        }
+    }
+    tx.commit()?;
+    Ok(BatchResults { results })
+}
