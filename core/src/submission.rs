@@ -1,6 +1,9 @@
 //! Parse, don't validate: a [`Submission`] exists only if every rule of its
 //! consultation holds. The widget and the server both call
 //! [`Submission::parse`], so their rules cannot drift apart.
+//!
+//! It is long on purpose: every rule of a submission lives here, in the one
+//! parser, so that no rule can be checked anywhere else.
 
 use std::fmt;
 

@@ -2,6 +2,9 @@
 //! survives a trip through JSON unchanged, nothing makes it panic, and every
 //! refusal is addressed to a field the wire JSON has. `validation.rs` tests
 //! each rule on its own; these tests cover the space between the rules.
+//!
+//! It is long because the generators of valid submissions (every script,
+//! kind and topic) are most of it; the properties themselves are short.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -1,6 +1,9 @@
 //! Configuration: defaults, then an optional TOML file, then command-line
 //! flags (which clap also reads from `GDC_…` environment variables).
 //! Secrets are wrapped so they never print.
+//!
+//! It is long because every setting is here with its documentation and
+//! default: the one place an operator's key is defined.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};

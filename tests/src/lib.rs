@@ -6,6 +6,9 @@
 //! `GDC_SERVER_BIN`, `GDC_DIST`, `GDC_CHROMIUM` and `GDC_CHROMEDRIVER`.
 //! A missing piece fails the test with the command that provides it: browser
 //! tests are never skipped.
+//!
+//! It is long because it holds every process and browser handle the
+//! end-to-end tests share (servers, chromedriver, frames, tokens).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

@@ -4,6 +4,9 @@
 //!
 //! The partner pages are served from `http://localhost:PORT` and the widget
 //! from `http://127.0.0.1:PORT`: two origins, as on a real partner site.
+//!
+//! It is long because embedding has many faces (two modes, hostile CSS,
+//! strict CSP, live attributes, themes, clean-up), each with its host page.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

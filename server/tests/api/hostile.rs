@@ -10,6 +10,9 @@
 //! never shows a planted secret file, that `/healthz` still answers after it,
 //! and that the outbox holds exactly the rows the case should have added.
 //! All failures of a table are reported together, one line per case.
+//!
+//! It is long because it is a table: one line per hostile request and what
+//! it must get, which is easier to review in one place than split up.
 
 use std::fmt::Write as _;
 use std::fs;

@@ -1,6 +1,9 @@
 //! Regression tests for issue 10 ("Trust in the data path"): each defect
 //! found by trying the companion as a hostile or merely unusual client, with
 //! the test that failed before its fix.
+//!
+//! It is long because it holds one regression test per data-path defect,
+//! each with the fake peers it needs.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -10,6 +10,9 @@
 //!
 //! Comparisons are made within one run, side by side: this machine is
 //! shared, so absolute figures vary from run to run.
+//!
+//! It is long because each measurement (first visit, intake, drain) sets
+//! up its own servers, load and comparison, side by side in one run.
 
 use std::ffi::OsString;
 use std::path::Path;
