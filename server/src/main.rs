@@ -150,7 +150,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Publish { data_dir, withdraw, ids } => {
-            let store = CentralStore::open_read_only(&data_dir.join("central.sqlite"))?;
+            let store = CentralStore::open_existing(&data_dir.join("central.sqlite"))?;
             let refused = store.set_published(&ids, !withdraw)?;
             for r in &refused {
                 eprintln!("{r}");

@@ -44,12 +44,35 @@ impl CentralStore {
         Ok(Self { conn: Arc::new(Mutex::new(conn)), reader: Arc::new(Mutex::new(reader)) })
     }
 
-    /// Opens an existing store for reading only (the export command).
-    pub fn open_read_only(path: &Path) -> anyhow::Result<Self> {
+    /// Opens a store that must already exist (the organiser's commands),
+    /// bringing its schema up to date.
+    pub fn open_existing(path: &Path) -> anyhow::Result<Self> {
         if !path.exists() {
             anyhow::bail!("no central store at {}", path.display());
         }
         Ok(Self::open(path)?)
+    }
+
+    /// Opens an existing store for reading only (the export command): no
+    /// table is created and nothing is written, so a store on read-only
+    /// media or in use by a server of another version is left as it is.
+    pub fn open_read_only(path: &Path) -> anyhow::Result<Self> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            anyhow::bail!("no central store at {}", path.display());
+        }
+        let open =
+            || Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX);
+        let conn = open()?;
+        let (have, want) = (crate::storage::version(&conn)?, CENTRAL.0.len());
+        if have != want {
+            anyhow::bail!(
+                "the central store at {} is at schema version {have}, this gdc-server reads version {want}: \
+                 run `gdc-server publish` or the server once to upgrade it",
+                path.display()
+            );
+        }
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), reader: Arc::new(Mutex::new(open()?)) })
     }
 
     /// Validates and stores a batch in one transaction. Each item gets its

@@ -70,3 +70,16 @@ fn a_central_store_from_the_release_before_versions_upgrades_in_place_with_its_r
     assert_eq!(gdc_server::storage::version(&conn).unwrap(), gdc_server::storage::CENTRAL.0.len());
     CentralStore::open(&path).unwrap();
 }
+
+#[test]
+fn the_export_reads_a_store_without_writing_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("central.sqlite");
+    assert!(CentralStore::open_read_only(&path).is_err(), "no store: an error, not an empty new one");
+    assert!(!path.exists(), "and no file made");
+    CentralStore::open(&path).unwrap();
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let store = CentralStore::open_read_only(&path).unwrap();
+    assert!(store.rows().unwrap().is_empty());
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
+}

@@ -63,16 +63,52 @@ pub(super) struct Writer {
     pub(super) new_rows: Arc<Notify>,
 }
 
-/// What one job did, for its reply and for the spool accounting.
-enum Done {
-    Stored(Stored),
-    Count(usize),
-    Unit,
+/// A job done inside the transaction, with the value its caller gets once
+/// the commit is known: each reply keeps its own type, so no answer can go
+/// to the wrong kind of caller.
+enum Answer {
+    Stored(Reply<Stored>, Stored),
+    Count(Reply<usize>, usize),
+    Unit(Reply<()>),
+}
+
+impl Answer {
+    /// Sends the value, or the commit's failure.
+    fn send(self, committed: Result<(), &StorageError>) {
+        let failed = |e: &StorageError| StorageError::CommitFailed(e.to_string());
+        match self {
+            Self::Stored(reply, stored) => drop(reply.send(committed.map(|()| stored).map_err(failed))),
+            Self::Count(reply, n) => drop(reply.send(committed.map(|()| n).map_err(failed))),
+            Self::Unit(reply) => drop(reply.send(committed.map_err(failed))),
+        }
+    }
+}
+
+impl Job {
+    /// Answers a job that was never done: the transaction failed first.
+    fn fail(self, e: &StorageError) {
+        let e = StorageError::CommitFailed(e.to_string());
+        match self {
+            Self::Insert { reply, .. } => drop(reply.send(Err(e))),
+            Self::Prune { reply, .. } => drop(reply.send(Err(e))),
+            Self::MarkForwarded { reply, .. } | Self::MarkDead { reply, .. } | Self::Ping { reply } => {
+                drop(reply.send(Err(e)));
+            }
+        }
+    }
+}
+
+/// The spool's usage as a group of jobs changes it.
+#[derive(Clone, Copy)]
+struct Usage {
+    rows: u64,
+    bytes: u64,
 }
 
 impl Writer {
     pub(super) fn run(mut self, mut rx: mpsc::Receiver<Job>) {
         let mut group = Vec::with_capacity(MAX_GROUP);
+        let mut answers = Vec::with_capacity(MAX_GROUP);
         while let Some(first) = rx.blocking_recv() {
             group.push(first);
             while group.len() < MAX_GROUP {
@@ -81,15 +117,17 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            let (rows, bytes) = (self.usage.rows.load(Ordering::Relaxed), self.usage.bytes.load(Ordering::Relaxed));
-            match self.write_group(&group, rows, bytes) {
-                Ok((results, rows, bytes)) => {
+            let usage = Usage {
+                rows: self.usage.rows.load(Ordering::Relaxed),
+                bytes: self.usage.bytes.load(Ordering::Relaxed),
+            };
+            match self.write_group(&mut group, &mut answers, usage) {
+                Ok((usage, stored_new)) => {
                     // Published only after the commit: the counts never run ahead of the disk.
-                    self.usage.rows.store(rows, Ordering::Relaxed);
-                    self.usage.bytes.store(bytes, Ordering::Relaxed);
-                    let stored_new = results.iter().any(|r| matches!(r, Done::Stored(Stored::New)));
-                    for (job, done) in group.drain(..).zip(results) {
-                        reply(job, Ok(done));
+                    self.usage.rows.store(usage.rows, Ordering::Relaxed);
+                    self.usage.bytes.store(usage.bytes, Ordering::Relaxed);
+                    for answer in answers.drain(..) {
+                        answer.send(Ok(()));
                     }
                     if stored_new {
                         self.new_rows.notify_one();
@@ -98,9 +136,13 @@ impl Writer {
                 Err(e) => {
                     // Nothing of the group was committed: every caller learns
                     // so, and no one is acknowledged.
+                    let e = StorageError::from(e);
                     tracing::error!(error = %e, "outbox commit failed");
+                    for answer in answers.drain(..) {
+                        answer.send(Err(&e));
+                    }
                     for job in group.drain(..) {
-                        reply(job, Err(StorageError::CommitFailed(e.to_string())));
+                        job.fail(&e);
                     }
                     // After a full disk, the WAL may hold the space that
                     // writing needs; SQLite only checkpoints it on its own
@@ -113,13 +155,19 @@ impl Writer {
         }
     }
 
-    /// Writes every job of the group in one transaction, keeping the spool
-    /// within its bound. Returns each job's result and the new usage.
-    fn write_group(&mut self, group: &[Job], mut rows: u64, mut bytes: u64) -> rusqlite::Result<(Vec<Done>, u64, u64)> {
+    /// Does every job of the group in one transaction, keeping the spool
+    /// within its bound: each job done moves from `group` to `answers`.
+    /// Returns the new usage and whether a new row was stored.
+    fn write_group(
+        &mut self,
+        group: &mut Vec<Job>,
+        answers: &mut Vec<Answer>,
+        mut usage: Usage,
+    ) -> rusqlite::Result<(Usage, bool)> {
         let limit = self.limit;
+        let mut stored_new = false;
         // IMMEDIATE takes the write lock at once, so a ping proves writability.
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut results = Vec::with_capacity(group.len());
         {
             let now = now_ms();
             let mut insert = tx.prepare_cached(
@@ -136,62 +184,50 @@ impl Writer {
                 "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox
                  WHERE forwarded_at IS NOT NULL AND forwarded_at < ?1 ORDER BY forwarded_at LIMIT ?2)",
             )?;
-            for job in group {
-                results.push(match job {
-                    Job::Insert { id, site, body, flag, .. } => {
+            // In arrival order; a failure leaves the rest in `group`, and the
+            // job it failed on drops its reply, which its caller reads as
+            // the writer having stopped: either way, nothing acknowledged.
+            group.reverse();
+            while let Some(job) = group.pop() {
+                answers.push(match job {
+                    Job::Insert { id, site, body, flag, reply } => {
                         let size = body.len() as u64;
-                        if rows + 1 > limit.max_rows || bytes + size > limit.max_bytes {
+                        let stored = if usage.rows + 1 > limit.max_rows || usage.bytes + size > limit.max_bytes {
                             // A repeat of a stored id is still answered as one.
-                            let known = exists.query_row([id], |_| Ok(())).optional()?.is_some();
-                            Done::Stored(if known { Stored::Duplicate } else { Stored::Full })
+                            let known = exists.query_row([&id], |_| Ok(())).optional()?.is_some();
+                            if known { Stored::Duplicate } else { Stored::Full }
                         } else if insert.execute(params![id, site, body, now, flag])? == 1 {
-                            rows += 1;
-                            bytes += size;
-                            Done::Stored(Stored::New)
+                            usage.rows += 1;
+                            usage.bytes += size;
+                            stored_new = true;
+                            Stored::New
                         } else {
-                            Done::Stored(Stored::Duplicate)
-                        }
+                            Stored::Duplicate
+                        };
+                        Answer::Stored(reply, stored)
                     }
-                    Job::MarkForwarded { seqs, .. } => {
+                    Job::MarkForwarded { seqs, reply } => {
                         for seq in seqs {
                             let freed: Option<i64> = forwarded.query_row(params![seq, now], |r| r.get(0)).optional()?;
                             if let Some(size) = freed {
-                                rows = rows.saturating_sub(1);
-                                bytes = bytes.saturating_sub(size as u64);
+                                usage.rows = usage.rows.saturating_sub(1);
+                                usage.bytes = usage.bytes.saturating_sub(size as u64);
                             }
                         }
-                        Done::Unit
+                        Answer::Unit(reply)
                     }
-                    Job::MarkDead { seq, reason, .. } => {
+                    Job::MarkDead { seq, reason, reply } => {
                         dead.execute(params![seq, now, reason])?;
-                        Done::Unit
+                        Answer::Unit(reply)
                     }
-                    Job::Ping { .. } => Done::Unit,
-                    Job::Prune { before, .. } => Done::Count(prune.execute(params![before, PRUNE_CHUNK as i64])?),
+                    Job::Ping { reply } => Answer::Unit(reply),
+                    Job::Prune { before, reply } => {
+                        Answer::Count(reply, prune.execute(params![before, PRUNE_CHUNK as i64])?)
+                    }
                 });
             }
         }
         tx.commit()?;
-        Ok((results, rows, bytes))
-    }
-}
-
-fn reply(job: Job, result: Result<Done, StorageError>) {
-    match (job, result) {
-        (Job::Insert { reply, .. }, Ok(Done::Stored(stored))) => {
-            let _ = reply.send(Ok(stored));
-        }
-        (Job::Insert { reply, .. }, Ok(Done::Unit | Done::Count(_))) => {
-            let _ = reply.send(Err(StorageError::Stopped));
-        }
-        (Job::Prune { reply, .. }, result) => {
-            let _ = reply.send(result.map(|d| if let Done::Count(n) = d { n } else { 0 }));
-        }
-        (Job::Insert { reply, .. }, Err(e)) => {
-            let _ = reply.send(Err(e));
-        }
-        (Job::MarkForwarded { reply, .. } | Job::MarkDead { reply, .. } | Job::Ping { reply }, result) => {
-            let _ = reply.send(result.map(|_| ()));
-        }
+        Ok((usage, stored_new))
     }
 }
