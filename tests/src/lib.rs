@@ -216,7 +216,10 @@ fn wait_for_listening(child: &mut Child, timeout: Duration) -> Result<String> {
     rx.recv_timeout(timeout).map_err(|_| anyhow!("gdc-server did not start within {timeout:?}"))
 }
 
-fn free_port() -> Result<u16> {
+/// A free loopback port, for a program that must be told its port before
+/// it starts (chromedriver's `--port`, a central store a companion is
+/// configured to reach). Everything that can bind port 0 itself does.
+pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 

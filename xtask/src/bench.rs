@@ -1,5 +1,5 @@
 //! `cargo xtask bench [all|size|tti|intake|drain]`: runs the measurements
-//! (the `gdc-bench` binary, release builds) and writes BENCHMARKS.md.
+//! (the `gdc-bench` binary of `bench/`, release builds) and writes BENCHMARKS.md.
 //!
 //! Each measurement is kept in `target/bench/<name>.json` with its date and
 //! command, so running one section rewrites that section and keeps the
@@ -98,7 +98,7 @@ fn build_binaries(release: bool) -> Result<()> {
         "--package",
         "gdc-server",
         "--package",
-        "gdc-e2e",
+        "gdc-bench",
         "--bin",
         "gdc-server",
         "--bin",

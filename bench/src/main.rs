@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use fantoccini::Locator;
-use gdc_e2e::{Browser, DemoServer, ServerProcess, dist, server_bin};
+use gdc_e2e::{Browser, DemoServer, ServerProcess, dist, free_port, server_bin};
 use serde_json::{Value, json};
 
 #[tokio::main]
@@ -80,7 +80,7 @@ fn write_tti_pages(root: &Path) -> Result<()> {
     )?;
     // The widget's first screen as plain server-rendered HTML: the title,
     // the step list and the topic choices, from the same definition.
-    let topics: String = gdc_core::GDC_2023
+    let topics: String = gdc_core::consultation::DEFAULT
         .topics
         .iter()
         .map(|t| {
@@ -257,9 +257,6 @@ fn bench_central(dir: &Path, port: u16) -> Result<ServerProcess> {
     ServerProcess::spawn(&server_bin(), &args, dir.join("central"))
 }
 
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
 
 /// A form token old enough to pass the minimum time to submit.
 fn aged_token(url: &str) -> Result<String> {
