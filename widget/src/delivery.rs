@@ -1,14 +1,8 @@
 //! What the delivery loop does with each answer of the companion to
 //! `POST /v1/submissions`, as plain Rust tested without a browser: which
-//! answers mean "arrived", which are worth sending again (and when), which
-//! need a fresh form token, and which end the loop for good.
-
-/// The longest wait a `Retry-After` header can impose: past it, a person
-/// has long given up watching, and a later try costs nothing.
-pub const MAX_RETRY_AFTER_MS: u32 = 10 * 60 * 1000;
-
-/// The longest wait between two tries of our own choosing.
-const MAX_BACKOFF_MS: u32 = 60_000;
+//! answers mean "arrived", which are worth sending again, which
+//! need a fresh form token, and which end the loop for good. How long to
+//! wait before trying again is [`crate::model::retry`]'s.
 
 /// How one answer (or the lack of one) is handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,22 +76,6 @@ pub fn classify(status: u16, error: Option<&str>) -> Answer {
     }
 }
 
-/// The seconds of a `Retry-After` header; its HTTP-date form is ignored
-/// (the companion sends seconds), and so the usual backoff applies.
-pub fn retry_after_secs(header: Option<&str>) -> Option<u32> {
-    header?.trim().parse().ok()
-}
-
-/// How long to wait before try number `attempt + 1` (the first retry has
-/// `attempt` 1): what the companion asked for, capped at ten minutes and
-/// never under a second, or else an exponential backoff from 2 s to 60 s.
-pub fn retry_wait_ms(attempt: u32, retry_after_secs: Option<u32>) -> u32 {
-    match retry_after_secs {
-        Some(secs) => secs.saturating_mul(1000).clamp(1000, MAX_RETRY_AFTER_MS),
-        None => 1_000u32.saturating_mul(1 << attempt.min(6)).min(MAX_BACKOFF_MS),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,27 +107,6 @@ mod tests {
         for status in [408, 409, 425, 429, 500, 502, 503, 504, 0, 302] {
             assert_eq!(classify(status, None), Answer::Transient, "{status}");
         }
-    }
-
-    #[test]
-    fn retry_after_is_honoured_within_bounds() {
-        assert_eq!(retry_after_secs(Some("30")), Some(30));
-        assert_eq!(retry_after_secs(Some(" 2 ")), Some(2));
-        assert_eq!(retry_after_secs(Some("Wed, 21 Oct 2015 07:28:00 GMT")), None);
-        assert_eq!(retry_after_secs(None), None);
-        assert_eq!(retry_wait_ms(1, Some(30)), 30_000);
-        assert_eq!(retry_wait_ms(1, Some(0)), 1_000, "never a tight loop");
-        assert_eq!(retry_wait_ms(1, Some(86_400)), MAX_RETRY_AFTER_MS);
-        assert_eq!(retry_wait_ms(1, Some(u32::MAX)), MAX_RETRY_AFTER_MS);
-    }
-
-    #[test]
-    fn without_retry_after_the_wait_doubles_up_to_a_minute() {
-        assert_eq!(retry_wait_ms(1, None), 2_000);
-        assert_eq!(retry_wait_ms(2, None), 4_000);
-        assert_eq!(retry_wait_ms(5, None), 32_000);
-        assert_eq!(retry_wait_ms(6, None), 60_000);
-        assert_eq!(retry_wait_ms(u32::MAX, None), 60_000);
     }
 
     #[test]

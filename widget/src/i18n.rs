@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn every_topic_and_stakeholder_has_a_text() {
-        for topic in gdc_core::GDC_2023.topics {
+        for topic in crate::model::config::DEFAULT_CONSULTATION.topics {
             assert!(en(&format!("topic.{}", topic.id)).is_some(), "{}", topic.id);
         }
         for s in gdc_core::submission::STAKEHOLDERS {
@@ -148,7 +148,7 @@ mod tests {
     fn every_step_question_kind_and_attribution_has_a_text() {
         use crate::model::Step;
         let keys = Step::ALL.iter().map(|s| s.key().to_owned()).chain(
-            gdc_core::GDC_2023
+            crate::model::config::DEFAULT_CONSULTATION
                 .questions
                 .iter()
                 .flat_map(|q| [format!("question.{}", q.id), format!("question.{}.hint", q.id)]),

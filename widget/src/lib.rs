@@ -22,7 +22,8 @@ mod wasm {
     use wasm_bindgen::prelude::*;
 
     use crate::app::{Live, Seed, Start};
-    use crate::browser::{Lifetime, emit};
+    use crate::browser::Lifetime;
+    use crate::browser::dom::emit;
     use crate::model::WidgetConfig;
 
     /// The keys a host may pass in the query string.

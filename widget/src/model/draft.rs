@@ -1,131 +1,15 @@
-//! The form's state and rules as plain Rust, testable without a browser:
-//! what the webmaster configured, what the visitor typed, and how that
-//! becomes a v1 submission checked by the shared core.
+//! What the visitor has typed so far, for every step of the form: how it
+//! becomes a v1 submission checked by the shared core, which form control
+//! shows each wire path, and how it is kept as text between visits.
 
 use std::collections::BTreeMap;
 
-use gdc_core::submission::{LANGUAGES, profile_gaps};
+use gdc_core::submission::profile_gaps;
 use gdc_core::{
-    Consultation, FieldError, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireEvent, WireSubmission,
-    WireSubmitter,
+    FieldError, Rules, Submission, ValidationErrors, WireAnswer, WireConsent, WireEvent, WireSubmission, WireSubmitter,
 };
 
-/// What the embedding page asked for, from the iframe URL or attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WidgetConfig {
-    pub consultation: &'static Consultation,
-    pub site: String,
-    /// Topics to offer, in the consultation's order.
-    pub topics: Vec<&'static str>,
-    pub lang: String,
-    pub theme: String,
-    pub variant: Variant,
-    /// The one question the compact variant asks.
-    pub question: &'static str,
-    /// The companion's origin for API calls: empty in iframe mode (the
-    /// embed page is on the companion), the loader's origin in inline mode.
-    pub api: String,
-}
-
-/// The full consultation, or one topic and one question for an article page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    Full,
-    Compact,
-}
-
-impl WidgetConfig {
-    /// Reads `site`, `topics`, `lang` and `theme` from key-value pairs,
-    /// returning warnings for what was ignored (shown in the console).
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, Vec<String>) {
-        let consultation = &gdc_core::GDC_2023;
-        let mut warnings = Vec::new();
-        let (mut site, mut topics, mut lang, mut theme) = (String::new(), Vec::new(), None, "auto".to_owned());
-        let (mut variant, mut question) = (Variant::Full, consultation.questions[0].id);
-        let mut allowed: Option<Vec<&'static str>> = None;
-        let mut api = String::new();
-        for (key, value) in pairs {
-            match key {
-                "site" => site = value.to_owned(),
-                "api" => match value.trim_end_matches('/') {
-                    v if v.starts_with("https://") || v.starts_with("http://") => v.clone_into(&mut api),
-                    _ => warnings.push(format!("gdc: api {value:?} is not an http(s) origin; using this page's")),
-                },
-                "topics" => {
-                    let (known, unknown) = consultation.select_topics(value);
-                    for u in unknown {
-                        warnings.push(format!("gdc: unknown topic {u:?} ignored"));
-                    }
-                    topics = known;
-                }
-                "lang" => lang = Some(negotiate_language(value)),
-                // The site's topics in the companion's registry (empty: all).
-                "allowed" if !value.trim().is_empty() => allowed = Some(consultation.select_topics(value).0),
-                "variant" => match value {
-                    "compact" => variant = Variant::Compact,
-                    "full" | "" => variant = Variant::Full,
-                    other => warnings.push(format!("gdc: unknown variant {other:?}; using full")),
-                },
-                "question" => match consultation.question(value) {
-                    Some(q) => question = q.id,
-                    None => warnings.push(format!("gdc: unknown question {value:?}; using {question:?}")),
-                },
-                "theme" => {
-                    if ["light", "dark", "auto", "high-contrast"].contains(&value) {
-                        value.clone_into(&mut theme);
-                    } else {
-                        warnings.push(format!("gdc: unknown theme {value:?}; using auto"));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if topics.is_empty() {
-            topics = consultation.topics.iter().map(|t| t.id).collect();
-        }
-        if let Some(allowed) = allowed {
-            for t in topics.iter().filter(|t| !allowed.contains(t)) {
-                warnings.push(format!("gdc: topic {t:?} is not collected for this site; not shown"));
-            }
-            topics.retain(|t| allowed.contains(t));
-            if topics.is_empty() {
-                topics = allowed;
-            }
-        }
-        let lang = lang.unwrap_or_else(|| "en".to_owned());
-        if site.is_empty() {
-            warnings.push("gdc: no site key given; the companion will refuse what is sent".to_owned());
-        }
-        if variant == Variant::Compact {
-            // One topic: the webmaster's first.
-            topics.truncate(1);
-        }
-        (Self { consultation, site, topics, lang, theme, variant, question, api }, warnings)
-    }
-
-    /// The URL of a companion API path (`/v1/…`).
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.api)
-    }
-
-    /// Whether a change from `self` to `next` needs the form built again
-    /// (language, topics, variant…), or only restyled (theme).
-    pub fn needs_rebuild(&self, next: &Self) -> bool {
-        Self { theme: next.theme.clone(), ..self.clone() } != *next
-    }
-
-    /// Whether Arabic (or another right-to-left language) is in use.
-    pub fn is_rtl(&self) -> bool {
-        self.lang == "ar"
-    }
-}
-
-/// Picks the UN language a BCP 47 tag asks for (`fr-CA` gives `fr`,
-/// `zh-Hant-TW` gives `zh`), or English.
-pub fn negotiate_language(tag: &str) -> String {
-    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    if LANGUAGES.contains(&primary.as_str()) { primary } else { "en".to_owned() }
-}
+use super::{Step, Variant, WidgetConfig};
 
 /// What the visitor has typed so far, for every step of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,58 +50,6 @@ impl Default for Draft {
             publish: false,
             attribution: "anonymous".into(),
             contact: false,
-        }
-    }
-}
-
-/// The steps of the full form, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Topics,
-    Answers,
-    About,
-    Privacy,
-    Review,
-}
-
-impl Step {
-    pub const ALL: [Self; 5] = [Self::Topics, Self::Answers, Self::About, Self::Privacy, Self::Review];
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> Self {
-        Self::ALL.get(self.index() + 1).copied().unwrap_or(self)
-    }
-
-    pub fn previous(self) -> Self {
-        self.index().checked_sub(1).map_or(self, |i| Self::ALL[i])
-    }
-
-    /// The catalog key of the step's title.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Topics => "step.topics",
-            Self::Answers => "step.answers",
-            Self::About => "step.about",
-            Self::Privacy => "step.privacy",
-            Self::Review => "step.review",
-        }
-    }
-
-    /// The step that shows the field at this wire path.
-    pub fn of_path(path: &str) -> Self {
-        if path == "answers" || (path.starts_with("answers[") && path.ends_with("].topic")) {
-            Self::Topics
-        } else if path.starts_with("answers") {
-            Self::Answers
-        } else if path.starts_with("consent") {
-            Self::Privacy
-        } else if path.starts_with("submitter") {
-            Self::About
-        } else {
-            Self::Review
         }
     }
 }
@@ -409,50 +241,7 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const ID: &str = "0190f6c2-7c4e-7b1a-9f1e-3c2d1a0b9e8f";
-
-    fn config(pairs: &[(&str, &str)]) -> WidgetConfig {
-        WidgetConfig::from_pairs(pairs.iter().copied()).0
-    }
-
-    #[test]
-    fn unknown_topics_are_ignored_with_a_warning() {
-        let (c, warnings) = WidgetConfig::from_pairs([("site", "demo"), ("topics", "ai,space,data")]);
-        assert_eq!(c.topics, ["data", "ai"]);
-        assert_eq!(warnings, ["gdc: unknown topic \"space\" ignored"]);
-    }
-
-    #[test]
-    fn only_the_topics_the_site_collects_are_offered() {
-        let (c, warnings) =
-            WidgetConfig::from_pairs([("site", "demo"), ("topics", "ai,data,commons"), ("allowed", "data,ai")]);
-        assert_eq!(c.topics, ["data", "ai"]);
-        assert_eq!(warnings, ["gdc: topic \"commons\" is not collected for this site; not shown"]);
-        // Nothing asked for, or nothing left: the site's topics.
-        assert_eq!(config(&[("allowed", "data,ai")]).topics, ["data", "ai"]);
-        assert_eq!(config(&[("topics", "commons"), ("allowed", "ai")]).topics, ["ai"]);
-        assert_eq!(config(&[("allowed", "")]).topics.len(), 8, "an empty list means every topic");
-    }
-
-    #[test]
-    fn the_api_origin_must_be_http_and_loses_its_trailing_slash() {
-        assert_eq!(
-            config(&[("api", "https://consult.example.org/")]).url("/v1/token"),
-            "https://consult.example.org/v1/token"
-        );
-        let (c, warnings) = WidgetConfig::from_pairs([("site", "demo"), ("api", "javascript:alert(1)")]);
-        assert_eq!(c.url("/v1/token"), "/v1/token");
-        assert_eq!(warnings.len(), 1);
-    }
-
-    #[test]
-    fn a_theme_change_restyles_and_anything_else_rebuilds() {
-        let c = config(&[("site", "demo"), ("theme", "light")]);
-        assert!(!c.needs_rebuild(&config(&[("site", "demo"), ("theme", "dark")])));
-        assert!(c.needs_rebuild(&config(&[("site", "demo"), ("theme", "dark"), ("lang", "fr")])));
-        assert!(c.needs_rebuild(&config(&[("site", "demo"), ("topics", "ai")])));
-    }
+    use crate::model::testing::{ID, config};
 
     #[test]
     fn a_rebased_draft_keeps_every_text_and_only_offered_topics() {
@@ -462,46 +251,6 @@ mod tests {
         assert_eq!(rebased.topics, ["ai"]);
         assert_eq!(rebased.answers, d.answers, "the connectivity text is kept for when the topic returns");
         assert_eq!(rebased.rebase(&config(&[("site", "demo")])).answers, d.answers);
-    }
-
-    #[test]
-    fn a_missing_site_key_is_warned_about() {
-        let (_, warnings) = WidgetConfig::from_pairs([("topics", "ai")]);
-        assert_eq!(warnings, ["gdc: no site key given; the companion will refuse what is sent"]);
-    }
-
-    #[test]
-    fn no_usable_topic_means_every_topic() {
-        assert_eq!(config(&[("topics", "space")]).topics.len(), 8);
-    }
-
-    #[test]
-    fn the_compact_variant_asks_one_question_on_the_first_topic() {
-        let (c, warnings) = WidgetConfig::from_pairs([
-            ("site", "demo"),
-            ("variant", "compact"),
-            ("topics", "data,ai"),
-            ("question", "commitments"),
-        ]);
-        assert_eq!((c.variant, c.topics.as_slice(), c.question), (Variant::Compact, &["data"][..], "commitments"));
-        assert!(warnings.is_empty());
-        let mut d = Draft::default();
-        d.toggle_topic("data", true, &c);
-        d.set_answer("data", "commitments", "Open registries".into());
-        let wire = d.check(ID, &c).expect("stakeholder and country are optional here");
-        assert_eq!(wire.submitter.country, "");
-        let (_, warnings) = WidgetConfig::from_pairs([("site", "demo"), ("variant", "tiny"), ("question", "wishes")]);
-        assert_eq!(warnings.len(), 2);
-    }
-
-    #[test]
-    fn languages_are_negotiated_to_the_six_un_languages() {
-        assert_eq!(negotiate_language("fr-CA"), "fr");
-        assert_eq!(negotiate_language("zh-Hant-TW"), "zh");
-        assert_eq!(negotiate_language("AR"), "ar");
-        assert_eq!(negotiate_language("de-DE"), "en");
-        assert_eq!(negotiate_language(""), "en");
-        assert!(config(&[("lang", "ar-EG")]).is_rtl());
     }
 
     fn complete() -> Draft {

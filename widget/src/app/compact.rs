@@ -1,0 +1,42 @@
+//! The compact variant, for an article page: one question on the
+//! webmaster's first topic, with stakeholder group and country optional.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use super::ctx::Ctx;
+use super::delivery::Sender;
+use super::fields::{AnswerField, Checkbox, CountryField, StakeholderField};
+use super::footer::FormFooter;
+
+/// The one-question form, sent as it is (no steps).
+#[component(transparent)]
+pub fn CompactForm(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// Sends the contribution (and again after a refusal).
+    sender: Sender,
+    /// Where the honeypot writes what a bot typed into it.
+    set_honeypot: WriteSignal<String>,
+) -> impl IntoView {
+    let (topic, question, max) = ctx
+        .config
+        .with_value(|c| (c.topics.first().copied().unwrap_or("other"), c.question, c.consultation.limits.answer_chars));
+    ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
+    view! {
+        <form class="gdc-form gdc-compact" novalidate on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
+            <h2 class="gdc-title">{ctx.tr(&format!("topic.{topic}"))}</h2>
+            <AnswerField ctx=ctx topic=topic.to_owned() question=question max=max />
+            <div class="gdc-row">
+                <StakeholderField ctx=ctx label="field.stakeholder.optional" />
+                <CountryField ctx=ctx label="field.country.optional" />
+            </div>
+            <Checkbox ctx=ctx dom_id="gdc-publish" label="field.publish.anonymous"
+                get=|d| d.publish set=|d, v| d.publish = v />
+            <FormFooter ctx=ctx sender=sender set_honeypot=set_honeypot />
+            <button type="submit" class="gdc-submit" aria-disabled=move || ctx.sending().to_string()>
+                {move || ctx.submit_label()}
+            </button>
+        </form>
+    }
+}

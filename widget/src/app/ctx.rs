@@ -1,0 +1,153 @@
+//! What every view of one mounted widget shares: the configuration, the
+//! draft, the step, the errors on display, the phase of sending, and the
+//! moves between steps. All of it `Copy`, so views take it by value.
+//! Its signals are `RwSignal`s rather than `(value, set_value)` pairs:
+//! nearly every view both reads and writes them, and one handle per field
+//! keeps the struct half the size.
+
+use std::sync::Arc;
+
+use gdc_core::FieldError;
+use leptos::prelude::*;
+
+use crate::browser::storage::Queued;
+use crate::browser::{self, dom, intl, storage};
+use crate::i18n::t;
+use crate::model::{Draft, Step, WidgetConfig};
+
+/// Where the contribution is between the form and the companion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Editing,
+    Sending,
+    /// Kept on this device; sent when the connection allows.
+    Queued,
+    /// Refused for good by the companion: kept on this device, shown to
+    /// the visitor to copy, sent again only when they ask.
+    Refused(Queued),
+    /// Acknowledged by the companion, with the contribution's id as the
+    /// visitor's reference.
+    Done(String),
+}
+
+/// Everything the views share; all of it `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub config: StoredValue<WidgetConfig>,
+    pub draft: RwSignal<Draft>,
+    pub step: RwSignal<Step>,
+    /// Errors on display, as (element id, catalog text).
+    pub errors: RwSignal<Vec<(String, String)>>,
+    /// Element ids the visitor has left at least once.
+    pub touched: RwSignal<Vec<String>>,
+    pub id: RwSignal<String>,
+    pub phase: RwSignal<Phase>,
+    pub host: StoredValue<web_sys::HtmlElement, LocalStorage>,
+    /// Country codes and names in the visitor's language, sorted; built on
+    /// first use and shared by every view that lists or names countries.
+    pub countries: StoredValue<Option<Countries>>,
+}
+
+pub type Countries = Arc<Vec<(&'static str, String)>>;
+
+impl Ctx {
+    pub fn tr(self, key: &str) -> String {
+        self.config.with_value(|c| t(&c.lang, key))
+    }
+
+    pub fn countries(self) -> Countries {
+        if let Some(list) = self.countries.get_value() {
+            return list;
+        }
+        let list: Countries = Arc::new(self.config.with_value(|c| intl::countries(&c.lang)));
+        self.countries.set_value(Some(list.clone()));
+        list
+    }
+
+    /// The name of the country with this code, or nothing.
+    pub fn country_name(self, code: &str) -> String {
+        self.countries().iter().find(|(c, _)| *c == code).map(|(_, n)| n.clone()).unwrap_or_default()
+    }
+
+    pub fn error(self, dom_id: &str) -> Option<String> {
+        self.errors.with(|es| es.iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone()))
+    }
+
+    pub fn invalid(self, dom_id: impl Into<Arc<str>>) -> impl Fn() -> String + Clone {
+        let dom_id = dom_id.into();
+        move || self.error(&dom_id).is_some().to_string()
+    }
+
+    /// Whether a contribution is on its way (the submit button waits).
+    pub fn sending(self) -> bool {
+        matches!(self.phase.get(), Phase::Sending | Phase::Queued)
+    }
+
+    /// The submit button's text: "Send", or "Sending…" while on the way.
+    pub fn submit_label(self) -> String {
+        if self.sending() { self.tr("sending") } else { self.tr("submit") }
+    }
+
+    /// Shows `errors` (from the core) beside their fields.
+    pub fn show(self, errors: &[FieldError]) {
+        let shown = self.draft.with_untracked(|d| {
+            errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&format!("error.{}", e.code.as_str())))).collect()
+        });
+        self.errors.set(shown);
+    }
+
+    /// Re-checks the current step, showing errors only for fields the
+    /// visitor has already left (so nobody is scolded before typing).
+    pub fn revalidate(self) {
+        let errors = self.step_errors();
+        let touched = self.touched.get_untracked();
+        let visible: Vec<FieldError> = self
+            .draft
+            .with_untracked(|d| errors.into_iter().filter(|e| touched.contains(&d.dom_id(&e.field))).collect());
+        self.show(&visible);
+    }
+
+    pub fn touch(self, dom_id: &str) {
+        if !self.touched.with_untracked(|t| t.iter().any(|x| x == dom_id)) {
+            self.touched.update(|t| t.push(dom_id.to_owned()));
+        }
+        self.revalidate();
+    }
+
+    fn step_errors(self) -> Vec<FieldError> {
+        let step = self.step.get_untracked();
+        let id = self.id.get_untracked();
+        self.config.with_value(|c| self.draft.with_untracked(|d| d.step_errors(step, &id, c)))
+    }
+
+    /// Moves to `step` and puts focus on its heading for screen readers.
+    pub fn go(self, step: Step) {
+        self.errors.set(Vec::new());
+        self.step.set(step);
+        dom::focus_selector(self.host.get_value(), ".gdc-step-title");
+    }
+
+    /// "Next": the step's errors all at once, or the next step.
+    pub fn next(self) {
+        let errors = self.step_errors();
+        if errors.is_empty() {
+            self.go(self.step.get_untracked().next());
+        } else {
+            let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
+            self.touched.update(|t| t.extend(ids));
+            self.show(&errors);
+            dom::focus_first_invalid(self.host.get_value());
+        }
+    }
+
+    /// "Start over": the saved draft forgotten, a new contribution (with a
+    /// new id) begun on the first step.
+    pub fn start_over(self) {
+        self.config.with_value(storage::clear_draft);
+        self.draft.set(Draft::default());
+        self.id.set(browser::new_id());
+        self.touched.set(Vec::new());
+        self.phase.set(Phase::Editing);
+        self.go(Step::Topics);
+    }
+}

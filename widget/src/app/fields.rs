@@ -1,0 +1,244 @@
+//! The form controls the steps and the compact variant are built from, each
+//! bound to one field of the draft, with its label, hint and error line.
+//! They are small and used together, so they share this file; their
+//! arguments are named props, so two texts cannot be swapped unnoticed.
+
+use std::sync::Arc;
+
+use gdc_core::submission::STAKEHOLDERS;
+use leptos::prelude::*;
+
+use super::ctx::Ctx;
+use crate::browser::intl;
+use crate::i18n::t_with;
+use crate::model::{Draft, Step};
+
+/// A step's title, focused when the step opens.
+#[component(transparent)]
+pub fn StepHeading(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The step it names.
+    step: Step,
+) -> impl IntoView {
+    view! { <h3 class="gdc-step-title" tabindex="-1">{ctx.tr(step.key())}</h3> }
+}
+
+/// The error shown under the control with this id, if any.
+#[component(transparent)]
+pub fn ErrorLine(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The element id of the control the error is about.
+    #[prop(into)]
+    dom_id: Arc<str>,
+) -> impl IntoView {
+    let id = format!("{dom_id}-error");
+    view! { <p id=id class="gdc-error">{move || ctx.error(&dom_id)}</p> }
+}
+
+/// A text input bound to one field of the draft.
+#[component(transparent)]
+pub fn TextField(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The input's element id, also how errors find it.
+    dom_id: &'static str,
+    /// The catalog key of its label.
+    label: &'static str,
+    /// The input's `type` (`text`, `email`, `date`, `number`).
+    input_type: &'static str,
+    /// The input's `autocomplete` token.
+    autocomplete: &'static str,
+    /// Reads the field from the draft.
+    get: fn(&Draft) -> String,
+    /// Writes what was typed into the draft.
+    set: fn(&mut Draft, String),
+) -> impl IntoView {
+    view! {
+        <div class="gdc-field">
+            <label for=dom_id>{ctx.tr(label)}</label>
+            <input id=dom_id type=input_type autocomplete=autocomplete aria-invalid=ctx.invalid(dom_id)
+                aria-describedby=format!("{dom_id}-error")
+                prop:value=move || ctx.draft.with(get)
+                on:input=move |ev| {
+                    ctx.draft.update(|d| set(d, event_target_value(&ev)));
+                    if ctx.error(dom_id).is_some() { ctx.revalidate() }
+                }
+                on:blur=move |_| ctx.touch(dom_id) />
+            <ErrorLine ctx=ctx dom_id=dom_id />
+        </div>
+    }
+}
+
+/// One free-text answer, with its hint, character counter and error.
+#[component(transparent)]
+pub fn AnswerField(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The topic answered on.
+    topic: String,
+    /// The question answered.
+    question: &'static str,
+    /// The most characters an answer may have.
+    max: usize,
+) -> impl IntoView {
+    let dom_id: Arc<str> = format!("gdc-a-{topic}-{question}").into();
+    let value = {
+        let topic = topic.clone();
+        move || ctx.draft.with(|d| d.answer(&topic, question))
+    };
+    let count = {
+        let value = value.clone();
+        move || {
+            let n = value().chars().count().to_string();
+            ctx.config.with_value(|c| t_with(&c.lang, "counter", &[("n", &n), ("max", &max.to_string())]))
+        }
+    };
+    view! {
+        <div class="gdc-field">
+            <label for=dom_id.to_string()>{ctx.tr(&format!("question.{question}"))}</label>
+            <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question.{question}.hint"))}</p>
+            <textarea id=dom_id.to_string() rows="4" aria-invalid=ctx.invalid(dom_id.clone())
+                aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
+                prop:value=value
+                on:input={
+                    let dom_id = dom_id.clone();
+                    move |ev| {
+                        ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
+                        if ctx.error(&dom_id).is_some() { ctx.revalidate() }
+                    }
+                }
+                on:blur={
+                    let dom_id = dom_id.clone();
+                    move |_| ctx.touch(&dom_id)
+                }>
+            </textarea>
+            <p id=format!("{dom_id}-count") class="gdc-counter">{count}</p>
+            <ErrorLine ctx=ctx dom_id=dom_id />
+        </div>
+    }
+}
+
+/// The visitor's stakeholder group, chosen from the core's list.
+#[component(transparent)]
+pub fn StakeholderField(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The catalog key of its label (the compact variant's says "optional").
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="gdc-field">
+            <label for="gdc-stakeholder">{ctx.tr(label)}</label>
+            <select id="gdc-stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
+                prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
+                on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
+                <option value="">{ctx.tr("choose")}</option>
+                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder.{s}"))}</option> }).collect_view()}
+            </select>
+            <ErrorLine ctx=ctx dom_id="gdc-stakeholder" />
+        </div>
+    }
+}
+
+/// A text box that filters the country names (in the visitor's language)
+/// as one types; the draft holds the code of the name chosen.
+#[component(transparent)]
+pub fn CountryField(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The catalog key of its label (the compact variant's says "optional").
+    label: &'static str,
+) -> impl IntoView {
+    let countries = ctx.countries();
+    let (country_text, set_country_text) = signal(ctx.draft.with_untracked(|d| ctx.country_name(&d.country)));
+    let lookup = countries.clone();
+    view! {
+        <div class="gdc-field">
+            <label for="gdc-country">{ctx.tr(label)}</label>
+            <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field.country.hint")}</p>
+            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off"
+                aria-invalid=ctx.invalid("gdc-country") aria-describedby="gdc-country-hint gdc-country-error"
+                prop:value=move || country_text.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    let code = intl::find_by_name(&lookup, &text).map(str::to_owned);
+                    set_country_text.set(text);
+                    ctx.draft.update(|d| d.country = code.unwrap_or_default());
+                    if ctx.error("gdc-country").is_some() { ctx.revalidate() }
+                }
+                on:blur=move |_| ctx.touch("gdc-country") />
+            <datalist id="gdc-country-list">
+                {countries.iter().map(|(_, name)| view! { <option value=name.clone()></option> }).collect_view()}
+            </datalist>
+            <ErrorLine ctx=ctx dom_id="gdc-country" />
+        </div>
+    }
+}
+
+/// One choice among a few, as radio buttons labelled from the catalog
+/// (`<name>.<value>`).
+#[component(transparent)]
+pub fn RadioGroup(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The inputs' `name`, the group's id (`gdc-<name>`) and the catalog
+    /// prefix of the choices' labels.
+    name: &'static str,
+    /// The catalog key of the group's legend.
+    legend: &'static str,
+    /// The values to choose from.
+    values: &'static [&'static str],
+    /// Reads the chosen value from the draft.
+    get: fn(&Draft) -> &String,
+    /// Writes the chosen value into the draft.
+    set: fn(&mut Draft, &str),
+) -> impl IntoView {
+    let group_id = format!("gdc-{name}");
+    view! {
+        <fieldset class="gdc-field" id=group_id.clone() aria-describedby=format!("{group_id}-error")>
+            <legend>{ctx.tr(legend)}</legend>
+            {values.iter().map(|value| {
+                let id = format!("gdc-{name}-{value}");
+                view! {
+                    <div class="gdc-check">
+                        <input type="radio" name=name id=id.clone() value=*value
+                            prop:checked=move || ctx.draft.with(|d| get(d) == value)
+                            on:change=move |_| ctx.draft.update(|d| set(d, value)) />
+                        <label for=id>{ctx.tr(&format!("{name}.{value}"))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A yes-or-no choice bound to one field of the draft.
+#[component(transparent)]
+pub fn Checkbox(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// The input's element id.
+    dom_id: &'static str,
+    /// The catalog key of its label.
+    label: &'static str,
+    /// The catalog key of a hint under it, if any.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Reads the field from the draft.
+    get: fn(&Draft) -> bool,
+    /// Writes the choice into the draft.
+    set: fn(&mut Draft, bool),
+) -> impl IntoView {
+    let hint_id = format!("{dom_id}-hint");
+    view! {
+        <div class="gdc-check gdc-field">
+            <input type="checkbox" id=dom_id aria-describedby=hint.map(|_| hint_id.clone())
+                prop:checked=move || ctx.draft.with(get)
+                on:change=move |ev| ctx.draft.update(|d| set(d, event_target_checked(&ev))) />
+            <label for=dom_id>{ctx.tr(label)}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="gdc-hint">{ctx.tr(h)}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,74 @@
+//! The full variant: the five steps with their progress, "Back", "Next"
+//! (then "Send") and "Start over".
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use super::ctx::Ctx;
+use super::delivery::Sender;
+use super::footer::FormFooter;
+use super::steps::{AboutStep, AnswersStep, PrivacyStep, ReviewStep, TopicsStep};
+use crate::i18n::t_with;
+use crate::model::Step;
+
+/// The stepper form; "Next" checks the step, "Send" the whole draft.
+#[component(transparent)]
+pub fn FullForm(
+    /// The widget's shared state.
+    ctx: Ctx,
+    /// Sends the contribution (and again after a refusal).
+    sender: Sender,
+    /// Where the honeypot writes what a bot typed into it.
+    set_honeypot: WriteSignal<String>,
+) -> impl IntoView {
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if ctx.step.get_untracked() == Step::Review { sender.send() } else { ctx.next() }
+    };
+    let progress = move || {
+        let (n, total) = ((ctx.step.get().index() + 1).to_string(), Step::ALL.len().to_string());
+        ctx.config.with_value(|c| t_with(&c.lang, "progress", &[("n", &n), ("total", &total)]))
+    };
+    view! {
+        <form class="gdc-form" novalidate on:submit=on_submit>
+            <h2 class="gdc-title">{ctx.tr("form.title")}</h2>
+            <nav class="gdc-progress" aria-label=move || ctx.tr("progress.label")>
+                <p class="gdc-progress-text">{progress}</p>
+                <ol class="gdc-steps">
+                    {Step::ALL.iter().map(|s| {
+                        let s = *s;
+                        view! {
+                            <li aria-current=move || (ctx.step.get() == s).then_some("step")
+                                class=move || { if ctx.step.get().index() > s.index() { "gdc-done" } else { "" } }>
+                                {ctx.tr(s.key())}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </nav>
+            <p class="gdc-summary" role="alert">
+                {move || (!ctx.errors.with(Vec::is_empty)).then(|| ctx.tr("errors.summary"))}
+            </p>
+            {move || match ctx.step.get() {
+                Step::Topics => view! { <TopicsStep ctx=ctx /> }.into_any(),
+                Step::Answers => view! { <AnswersStep ctx=ctx /> }.into_any(),
+                Step::About => view! { <AboutStep ctx=ctx /> }.into_any(),
+                Step::Privacy => view! { <PrivacyStep ctx=ctx /> }.into_any(),
+                Step::Review => view! { <ReviewStep ctx=ctx /> }.into_any(),
+            }}
+            <FormFooter ctx=ctx sender=sender set_honeypot=set_honeypot />
+            <div class="gdc-nav">
+                <button type="button" class="gdc-back" hidden=move || ctx.step.get() == Step::Topics
+                    on:click=move |_| ctx.go(ctx.step.get_untracked().previous())>
+                    {ctx.tr("back")}
+                </button>
+                <button type="submit" class="gdc-submit" aria-disabled=move || ctx.sending().to_string()>
+                    {move || if ctx.step.get() == Step::Review { ctx.submit_label() } else { ctx.tr("next") }}
+                </button>
+                <button type="button" class="gdc-start-over" on:click=move |_| ctx.start_over()>
+                    {ctx.tr("start_over")}
+                </button>
+            </div>
+        </form>
+    }
+}

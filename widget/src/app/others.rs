@@ -1,0 +1,55 @@
+//! "What others said": the published contributions on a topic.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::ctx::Ctx;
+use crate::browser::net::{self, PublishedItem};
+
+/// Published contributions by topic, loaded when opened, shown as text; an
+/// honest empty state until organisers publish.
+#[component(transparent)]
+pub fn Others(
+    /// The widget's shared state.
+    ctx: Ctx,
+) -> impl IntoView {
+    let topics = ctx.config.with_value(|c| c.topics.clone());
+    let first = topics.first().copied().unwrap_or("other");
+    let (topic, set_topic) = signal(first.to_owned());
+    let (items, set_items) = signal(None::<Result<Vec<PublishedItem>, String>>);
+    let load = move || {
+        set_items.set(None);
+        let t = topic.get_untracked();
+        let config = ctx.config.get_value();
+        spawn_local(async move { set_items.set(Some(net::fetch_published(&config, &t).await)) });
+    };
+    view! {
+        <details class="gdc-others" on:toggle=move |_| load()>
+            <summary>{ctx.tr("others.title")}</summary>
+            <label for="gdc-others-topic">{ctx.tr("field.topic")}</label>
+            <select id="gdc-others-topic" on:change=move |ev| { set_topic.set(event_target_value(&ev)); load() }>
+                {topics.into_iter().map(|t| view! { <option value=t>{ctx.tr(&format!("topic.{t}"))}</option> }).collect_view()}
+            </select>
+            <div class="gdc-others-list" aria-live="polite">
+                {move || match items.get() {
+                    None => view! { <p class="gdc-hint">{ctx.tr("others.loading")}</p> }.into_any(),
+                    Some(Err(_)) => view! { <p class="gdc-hint">{ctx.tr("others.unavailable")}</p> }.into_any(),
+                    Some(Ok(list)) if list.is_empty() => view! { <p class="gdc-hint gdc-others-empty">{ctx.tr("others.empty")}</p> }.into_any(),
+                    Some(Ok(list)) => list.into_iter().map(|item| {
+                        let credit = item.credit.clone().unwrap_or_else(|| ctx.tr("others.anonymous"));
+                        let place = ctx.country_name(&item.country);
+                        view! {
+                            <article class="gdc-other">
+                                {item.texts.into_iter().map(|(q, text)| view! {
+                                    <h4>{ctx.tr(&format!("question.{q}"))}</h4>
+                                    <p class="gdc-review-text">{text}</p>
+                                }).collect_view()}
+                                <p class="gdc-hint">"— "{credit}{(!place.is_empty()).then(|| format!(", {place}"))}</p>
+                            </article>
+                        }
+                    }).collect_view().into_any(),
+                }}
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,39 @@
+//! Step 1: which of the webmaster's topics the visitor answers on.
+
+use leptos::prelude::*;
+
+use crate::app::ctx::Ctx;
+use crate::app::fields::{ErrorLine, StepHeading};
+use crate::model::Step;
+
+/// The topics offered, as checkboxes; at least one is needed.
+#[component(transparent)]
+pub fn TopicsStep(
+    /// The widget's shared state.
+    ctx: Ctx,
+) -> impl IntoView {
+    let topics = ctx.config.with_value(|c| c.topics.clone());
+    view! {
+        <StepHeading ctx=ctx step=Step::Topics />
+        <fieldset id="gdc-topics" class="gdc-field" tabindex="-1" aria-invalid=ctx.invalid("gdc-topics")
+            aria-describedby="gdc-topics-error">
+            <legend>{ctx.tr("topics.legend")}</legend>
+            {topics.into_iter().map(|topic| {
+                let id = format!("gdc-topic-{topic}");
+                view! {
+                    <div class="gdc-check">
+                        <input type="checkbox" id=id.clone() name="topics" value=topic
+                            prop:checked=move || ctx.draft.with(|d| d.topics.iter().any(|t| t == topic))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, on, c)));
+                                ctx.touch("gdc-topics");
+                            } />
+                        <label for=id>{ctx.tr(&format!("topic.{topic}"))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        <ErrorLine ctx=ctx dom_id="gdc-topics" />
+    }
+}
