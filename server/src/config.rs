@@ -1,6 +1,9 @@
-//! Configuration: defaults, then an optional TOML file, then command-line
-//! flags (which clap also reads from `GDC_…` environment variables).
-//! Secrets are wrapped so they never print.
+//! Configuration, in layers: the defaults, then an optional TOML file, then
+//! `GDC_…` environment variables (read by `Config::load`: `GDC_ADDR`,
+//! `GDC_COMPANION__TOKEN`, a double underscore going one table down), then
+//! the command line's flags (`--addr`, `--data-dir`, `--assets-dir`, which
+//! clap also takes from the same variables). Secrets are wrapped so they
+//! never print.
 //!
 //! It is long because every setting is here with its documentation and
 //! default: the one place an operator's key is defined.
