@@ -25,6 +25,22 @@ async fn wait_until(timeout: Duration, what: &str, mut done: impl FnMut() -> boo
     }
 }
 
+/// A companion whose central store never answers (a reserved port nothing
+/// listens on, kept reserved while the returned socket lives).
+async fn companion_with_the_central_store_away(
+    change: impl FnOnce(&mut gdc_server::config::Config) + Send + 'static,
+) -> (TestApp, tokio::net::TcpSocket) {
+    let reserved = crate::helpers::reserve_port();
+    let port = crate::helpers::port_of(&reserved);
+    let app = spawn_app_with(move |c| {
+        c.central.enabled = false;
+        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
+        change(c);
+    })
+    .await;
+    (app, reserved)
+}
+
 /// A metric's value from `/metrics`, by its exact series name.
 async fn metric(app: &TestApp, series: &str) -> Option<f64> {
     let text = app.get("/metrics").await.text().await.unwrap();
@@ -144,13 +160,7 @@ async fn the_spool_byte_count_returns_to_zero_after_forwarding_text_in_every_scr
 #[tokio::test]
 async fn the_spool_byte_count_after_a_restart_is_the_bytes_on_disk() {
     // Nothing listens there: rows stay pending.
-    let reserved = crate::helpers::reserve_port();
-    let port = crate::helpers::port_of(&reserved);
-    let app = spawn_app_with(move |c| {
-        c.central.enabled = false;
-        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
-    })
-    .await;
+    let (app, _away) = companion_with_the_central_store_away(|_| {}).await;
     let mut expected = 0u64;
     for text in SCRIPTS {
         let mut body = submission();
@@ -239,13 +249,7 @@ async fn a_batch_without_a_valid_token_is_refused_before_its_body_is_read() {
 
 #[tokio::test]
 async fn a_companion_without_the_central_role_serves_no_batch_or_export_route() {
-    let reserved = crate::helpers::reserve_port();
-    let port = crate::helpers::port_of(&reserved);
-    let app = spawn_app_with(move |c| {
-        c.central.enabled = false;
-        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
-    })
-    .await;
+    let (app, _away) = companion_with_the_central_store_away(|_| {}).await;
     let head = "POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n";
     assert_eq!(head_only(&app.url, head, Duration::from_secs(2)).await.as_deref(), Some("HTTP/1.1 404 Not Found"));
     assert_eq!(app.get("/v1/export").await.status(), 404);
@@ -333,14 +337,7 @@ async fn forwarded_rows_are_deleted_after_the_retention_and_pending_ones_are_kep
     assert_eq!(app.central_rows().len(), 3, "the central store keeps them");
 
     // Rows not yet forwarded are never pruned, however old.
-    let reserved = crate::helpers::reserve_port();
-    let port = crate::helpers::port_of(&reserved);
-    let down = spawn_app_with(move |c| {
-        c.central.enabled = false;
-        c.companion.central_url = Some(format!("http://127.0.0.1:{port}"));
-        c.companion.retention = Duration::ZERO;
-    })
-    .await;
+    let (down, _away) = companion_with_the_central_store_away(|c| c.companion.retention = Duration::ZERO).await;
     assert_eq!(down.submit(&submission()).await.status(), 202);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(down.outbox_ids().len(), 1);
