@@ -257,7 +257,6 @@ fn bench_central(dir: &Path, port: u16) -> Result<ServerProcess> {
     ServerProcess::spawn(&server_bin(), &args, dir.join("central"))
 }
 
-
 /// A form token old enough to pass the minimum time to submit.
 fn aged_token(url: &str) -> Result<String> {
     let out = Command::new("curl").args(["-sf", &format!("{url}/v1/token?site=demo")]).output()?;
