@@ -5,11 +5,9 @@
 use gdc_core::Consultation;
 use gdc_core::submission::LANGUAGES;
 
-/// The consultation a widget collects for. No attribute chooses another
-/// yet; this is the one place the widget names it, and everything else
-/// reads [`WidgetConfig::consultation`]. (Core does not yet say which of
-/// its consultations is the default; once it does, this takes it from there.)
-pub const DEFAULT_CONSULTATION: &Consultation = &gdc_core::GDC_2023;
+/// The consultation a widget collects for: core's default. No attribute
+/// chooses another yet; everything else reads [`WidgetConfig::consultation`].
+pub const DEFAULT_CONSULTATION: &Consultation = gdc_core::consultation::DEFAULT;
 
 /// What the embedding page asked for, from the iframe URL or attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
