@@ -12,5 +12,7 @@ pub mod wire;
 
 pub use consultation::{Consultation, GDC_2023, consultation};
 pub use submission::{ErrorCode, FieldError, Rules, Submission, ValidationErrors};
-pub use wire::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
+#[cfg(feature = "batch")]
+pub use wire::Batch;
+pub use wire::{BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
 pub use wire::{Receipt, ReceiptStatus, WireAnswer, WireConsent, WireEvent, WireSubmission, WireSubmitter};

@@ -1,13 +1,16 @@
 //! What a companion posts to the central store (`POST /v1/batches`) and
 //! the answer it gets: one result per submission, in order.
 
+#[cfg(feature = "batch")]
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::submission::ValidationErrors;
 
-/// A batch of submissions from one companion.
+/// A batch of submissions from one companion (feature `batch`: the
+/// companion and the central store build it; the widget never sees one).
+#[cfg(feature = "batch")]
 #[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Batch {

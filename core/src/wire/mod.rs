@@ -8,7 +8,9 @@ pub mod batch;
 pub mod published;
 pub mod submission;
 
-pub use batch::{Batch, BatchResults, ItemResult, ItemStatus};
+#[cfg(feature = "batch")]
+pub use batch::Batch;
+pub use batch::{BatchResults, ItemResult, ItemStatus};
 pub use published::{MAX_PAGE, PAGE_SIZE, Published, PublishedPage};
 pub use submission::{Receipt, ReceiptStatus, WireAnswer, WireConsent, WireEvent, WireSubmission, WireSubmitter};
 
