@@ -114,9 +114,11 @@ fn intake_answers(server: &DemoServer, status: u16) -> anyhow::Result<u64> {
 /// forward the time to show up before checking it is still the only one.
 async fn exactly_one_row(server: &DemoServer, id: &str, text: &str) -> anyhow::Result<()> {
     server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(server.settled_deliveries(WAIT).await?, (1, 0), "delivered once");
     let rows = server.export()?;
     assert_eq!(rows.len(), 1, "exactly one row: {rows:?}");
+    // A person, even one whose token was renewed, is not taken for a bot.
+    assert!(rows[0].get("flag").is_none(), "{rows:?}");
     assert_eq!(rows[0]["submission"]["id"], id);
     assert_eq!(rows[0]["submission"]["answers"][0]["principles"], text);
     Ok(())
@@ -211,6 +213,13 @@ async fn browser_a_forbidden_site_is_a_refusal_for_good_told_in_plain_words() ->
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     assert_eq!(posts(c).await?, 1, "403 forbidden is not retried, nor a token renewed for it");
     assert!(server.export()?.is_empty());
+
+    // Starting over forgets the refused contribution: a reload does not
+    // bring its panel back.
+    click(c, ".gdc-start-over").await?;
+    open_widget(c, &server).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    assert_eq!(c.execute("return document.querySelectorAll('.gdc-refused-reason').length;", vec![]).await?, 0);
     browser.close().await
 }
 

@@ -80,6 +80,11 @@ impl FormTokens {
         }
     }
 
+    /// How old a token must be before a submission with it is a person's.
+    pub fn min_age(&self) -> Duration {
+        self.min_age
+    }
+
     /// `v1.<issued ms>.<signature>` for `site`.
     pub fn issue(&self, site: &str, now_ms: i64) -> String {
         format!("v1.{now_ms}.{}", URL_SAFE_NO_PAD.encode(self.sign(site, now_ms)))

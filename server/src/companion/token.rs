@@ -25,6 +25,10 @@ pub struct IssuedToken {
     token: String,
     /// Topic ids the site collects; empty: every topic.
     topics: Vec<String>,
+    /// A submission sent sooner than this after the token was issued is
+    /// doubted as a bot's (stored, flagged): a widget that renews its token
+    /// to resend a contribution waits this long first.
+    min_age_ms: u64,
 }
 
 /// `GET /v1/token?site=…`: a form token for a widget that was not given
@@ -49,5 +53,6 @@ pub async fn issue_token(
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let site = state.site(&q.site)?;
     let token = state.tokens.issue(&site.key, now_ms());
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(IssuedToken { token, topics: site.topics.clone() })))
+    let min_age_ms = u64::try_from(state.tokens.min_age().as_millis()).unwrap_or(u64::MAX);
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(IssuedToken { token, topics: site.topics.clone(), min_age_ms })))
 }

@@ -144,6 +144,12 @@ impl Ctx {
     /// new id) begun on the first step.
     pub fn start_over(self) {
         self.config.with_value(storage::clear_draft);
+        // A contribution the companion refused for good, kept for the
+        // visitor to copy, goes too: they chose to start again (a queued one
+        // still waiting to be sent is never here: the form is locked then).
+        if let Phase::Refused(q) = self.phase.get_untracked() {
+            self.config.with_value(|c| storage::clear_queued_if(c, &q.id));
+        }
         self.draft.set(Draft::default());
         self.id.set(browser::new_id());
         self.touched.set(Vec::new());

@@ -41,7 +41,9 @@ impl Sender {
         spawn_local(async move {
             let fetched = net::fetch_token(&config).await;
             if !life.ended() {
-                token.set(fetched);
+                // Issued now, while the visitor starts to read: they take
+                // longer than its minimum age to fill the form in.
+                token.set(fetched.map(|f| f.token));
             }
         });
     }
@@ -158,11 +160,14 @@ impl Sender {
                         _ if life.ended() => return,
                         Some(fresh) => {
                             // The same contribution (same id and body) with
-                            // the new token, kept with it for later tries.
-                            q.token.clone_from(&fresh);
+                            // the new token, kept with it for later tries,
+                            // sent once the token is old enough for the
+                            // companion to take the sender for a person.
+                            q.token.clone_from(&fresh.token);
                             storage::update_queued(&config, &q);
-                            token.set(Some(fresh));
+                            token.set(Some(fresh.token));
                             renewed = true;
+                            life.sleep_or_online(fresh.min_age_ms).await;
                             continue;
                         }
                         None => ("form token refused; no fresh one yet".to_owned(), None),

@@ -50,15 +50,25 @@ fn field_errors(body: &str) -> Option<Vec<FieldError>> {
     )
 }
 
-/// Asks the companion for a form token (when the page did not carry one).
-pub async fn fetch_token(config: &WidgetConfig) -> Option<String> {
+/// A form token from the companion, and how long to wait before sending
+/// with it so that the companion takes the sender for a person.
+#[derive(Debug)]
+pub struct FreshToken {
+    pub token: String,
+    pub min_age_ms: i32,
+}
+
+/// Asks the companion for a form token (when the page did not carry one,
+/// or the companion no longer accepts the one it had).
+pub async fn fetch_token(config: &WidgetConfig) -> Option<FreshToken> {
     let url = config.url(&format!("/v1/token?site={}", js_sys::encode_uri_component(&config.site)));
     let response = gloo_net::http::Request::get(&url).send().await.ok()?;
     if !response.ok() {
         return None;
     }
-    let body = response.text().await.ok()?;
-    string_at(&js_sys::JSON::parse(&body).ok()?, "token")
+    let body = js_sys::JSON::parse(&response.text().await.ok()?).ok()?;
+    let min_age_ms = js_sys::Reflect::get(&body, &JsValue::from_str("min_age_ms")).ok()?.as_f64().unwrap_or(0.0);
+    Some(FreshToken { token: string_at(&body, "token")?, min_age_ms: min_age_ms.clamp(0.0, 60_000.0) as i32 })
 }
 
 /// Posts a submission (its JSON text) to the companion that served this
