@@ -37,7 +37,9 @@ async fn complete_every_step_as(kind: &str) -> anyhow::Result<()> {
     set_text(c, "#gdc-a-ai-commitments", commitments).await?;
     set_text(c, "#gdc-a-data-comments", comments).await?;
     let counter = c.find(Locator::Id("gdc-a-ai-principles-count")).await?.text().await?;
-    assert_eq!(counter, format!("{} of 4000 characters", principles.chars().count()));
+    // Counting down, the number in the locale's grouping ("3,955").
+    let left = 4000 - principles.chars().count();
+    assert_eq!(counter, format!("{},{:03} characters left", left / 1000, left % 1000));
     next(c).await?;
 
     assert_eq!(step_title(c).await?, "About you");

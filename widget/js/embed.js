@@ -18,6 +18,19 @@ const html = document.documentElement;
 // What the server put in the page: a form token and the site's topics.
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
 const extra = { token: meta("gdc-token"), allowed: meta("gdc-allowed-topics") };
+// The texts: one JSON file per language, hashed and immutable, filled in by
+// `cargo xtask build`; only the visitor's is fetched, as the Wasm loads.
+const I18N = "__I18N__";
+const LANGS = "__LANGS__".split(" ");
+const pick = (tag) => {
+  const primary = String(tag || navigator.language).split(/[-_]/)[0].toLowerCase();
+  return LANGS.includes(primary) ? primary : "en";
+};
+const catalogs = {};
+const texts = (lang) =>
+  (catalogs[lang] ||= fetch(I18N + lang + ".json").then((r) => (r.ok ? r.json() : Promise.reject(r.status))));
+// The language the visitor chose in the widget's menu, over the page's.
+let chosen = "";
 
 function post(type, detail) {
   if (parentOrigin && window.parent !== window) {
@@ -38,10 +51,11 @@ function configure(q) {
     if (name.startsWith("--gdc-") && value) html.style.setProperty(name, value);
   }
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
-  return q.toString();
+  q.set("lang", pick(chosen || q.get("lang")));
+  return q;
 }
 
-for (const type of ["gdc:ready", "gdc:submitted", "gdc:error"]) {
+for (const type of ["gdc:ready", "gdc:submitted", "gdc:error", "gdc:language"]) {
   root.addEventListener(type, (e) => post(type, e.detail || {}));
 }
 let lastHeight = 0;
@@ -53,15 +67,36 @@ new ResizeObserver(() => {
   }
 }).observe(html);
 
+// The page's language and title follow the widget's.
+const localise = (t) => {
+  html.lang = root.lang;
+  html.dir = root.dir;
+  document.title = t["consultation-name"];
+};
+let current = configure(params);
+const first = texts(current.get("lang"));
 try {
   await init({ module_or_path: "__WASM__" });
   performance.mark("gdc-wasm-ready");
-  const widget = mount(root, configure(params));
+  const t = await first;
+  const widget = mount(root, "" + current, t);
+  localise(t);
   performance.mark("gdc-mounted");
+  const update = (q) => {
+    current = configure(q);
+    return texts(current.get("lang")).then((t) => {
+      widget.update("" + current, t);
+      localise(t);
+    });
+  };
+  root.addEventListener("gdc:language", (e) => {
+    chosen = e.detail.lang;
+    update(current);
+  });
   window.addEventListener("message", (e) => {
     const d = e.data;
     if (e.source !== window.parent || e.origin !== parentOrigin || !d || d.gdc !== 1 || d.frame !== frame) return;
-    if (d.type === "gdc:config") widget.update(configure(new URLSearchParams(d.detail)));
+    if (d.type === "gdc:config") update(new URLSearchParams(d.detail));
   });
 } catch (err) {
   console.error("gdc: widget failed to start", err);

@@ -17,6 +17,9 @@
   const GLUE = ["__GLUE__", "__GLUE_SRI__"];
   const WASM = ["__WASM__", "__WASM_SRI__"];
   const CSS = ["__CSS__", "__CSS_SRI__"];
+  // One JSON file of texts per language; a visitor fetches only theirs.
+  const I18N = "__I18N__";
+  const LANGS = "__LANGS__".split(" ");
   // The host element keeps its place in the page (margin, width) but no
   // paint of its own; `.r` (the mount root) cuts every inherited style at
   // the boundary; its `dir` attribute, set by the widget, gives direction.
@@ -30,6 +33,10 @@
   let seq = 0;
   let hostSheet;
   let loaded;
+  const catalogs = {};
+  const pick = (tag) => ((tag = (tag || "").split(/[-_]/)[0].toLowerCase()), LANGS.includes(tag) ? tag : "en");
+  const texts = (lang) =>
+    (catalogs[lang] ||= fetch(base + I18N + lang + ".json").then((r) => (r.ok ? r.json() : Promise.reject(r.status))));
 
   const sheet = (text) => {
     const s = new CSSStyleSheet();
@@ -64,9 +71,10 @@
     const id = "gdc" + ++seq;
     const f = document.createElement("iframe");
     let ready = false;
+    let title = "Global Digital Compact consultation";
     const configure = () => {
       const q = query(el);
-      f.title = el.getAttribute("title") || "Global Digital Compact consultation";
+      f.title = el.getAttribute("title") || title;
       f.style.colorScheme = scheme(q.get("theme"));
       if (ready) f.contentWindow.postMessage({ gdc: 1, frame: id, type: "gdc:config", detail: "" + q }, base);
       else {
@@ -78,7 +86,10 @@
     const onMessage = (e) => {
       const d = e.data;
       if (e.origin !== base || e.source !== f.contentWindow || !d || d.gdc !== 1 || d.frame !== id) return;
-      if (d.type === "gdc:ready") ready = true;
+      if (d.type === "gdc:ready") {
+        ready = true;
+        f.title = el.getAttribute("title") || (title = d.detail.title || title);
+      }
       if (d.type === "gdc:resize") f.style.height = (d.detail.height | 0) + "px";
       fire(el, d.type, d.detail);
     };
@@ -117,9 +128,11 @@
   const inline = (el, root) => {
     const div = document.createElement("div");
     const extra = new URLSearchParams({ api: base });
-    let widget, io, ro, gone;
+    // `chosen`: the language the visitor picked in the widget's menu.
+    let widget, io, ro, gone, chosen;
     const configure = () => {
       const q = query(el);
+      q.set("lang", pick(chosen || q.get("lang")));
       // On the mount root, which is ours: the page's own inline style on
       // the element stays as the page wrote it.
       for (const k of PROPS) {
@@ -128,19 +141,23 @@
         else div.style.removeProperty("--gdc-" + k);
       }
       extra.forEach((v, k) => q.set(k, v));
-      return "" + q;
+      return q;
+    };
+    const update = () => {
+      const q = configure();
+      return texts(q.get("lang")).then((t) => widget.update("" + q, t));
     };
     const start = () => {
       io && io.disconnect();
       const site = encodeURIComponent(el.getAttribute("site") || "");
       const token = fetch(base + "/v1/token?site=" + site).then((r) => (r.ok ? r.json() : {}), () => ({}));
-      Promise.all([load(), token])
-        .then(([[m, css], t]) => {
+      Promise.all([load(), token, texts(configure().get("lang"))])
+        .then(([[m, css], t, words]) => {
           if (gone) return;
           if (t.token) extra.set("token", t.token);
           if (t.topics) extra.set("allowed", t.topics);
           root.adoptedStyleSheets = [hostSheet, css];
-          widget = m.mount(div, configure());
+          widget = m.mount(div, "" + configure(), words);
           ro = new ResizeObserver(() => fire(el, "gdc:resize", { height: Math.ceil(div.offsetHeight) }));
           ro.observe(div);
         })
@@ -150,6 +167,10 @@
         });
     };
     div.className = "r";
+    div.addEventListener("gdc:language", (e) => {
+      chosen = e.detail.lang;
+      update();
+    });
     root.append(div);
     if (el.getAttribute("loading") === "eager") start();
     else {
@@ -160,7 +181,7 @@
       io.observe(el);
     }
     return [
-      () => widget && widget.update(configure()),
+      () => widget && update(),
       () => {
         gone = true;
         io && io.disconnect();

@@ -43,16 +43,18 @@ impl Refusal {
     /// The catalog key of the reason, also how it is kept in storage.
     pub fn key(self) -> &'static str {
         match self {
-            Self::TooLarge => "refused.too_large",
-            Self::NotAllowed => "refused.not_allowed",
-            Self::Unreadable => "refused.unreadable",
-            Self::Other => "refused.other",
+            Self::TooLarge => "refused-too-large",
+            Self::NotAllowed => "refused-not-allowed",
+            Self::Unreadable => "refused-unreadable",
+            Self::Other => "refused-other",
         }
     }
 
     /// The reason kept under `key`; an unknown key (from another version)
-    /// is still a refusal.
+    /// is still a refusal. Versions before the Fluent catalogs kept
+    /// `refused.too_large`: the same reason, spelt with dots.
     pub fn from_key(key: &str) -> Self {
+        let key = key.replace(['.', '_'], "-");
         Self::ALL.into_iter().find(|r| r.key() == key).unwrap_or(Self::Other)
     }
 }
@@ -115,5 +117,6 @@ mod tests {
             assert_eq!(Refusal::from_key(r.key()), r);
         }
         assert_eq!(Refusal::from_key("refused.from_a_newer_version"), Refusal::Other);
+        assert_eq!(Refusal::from_key("refused.too_large"), Refusal::TooLarge, "as kept before version 0.2");
     }
 }

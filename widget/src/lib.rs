@@ -24,6 +24,7 @@ mod wasm {
     use crate::app::{Live, Seed, Start};
     use crate::browser::Lifetime;
     use crate::browser::dom::emit;
+    use crate::i18n::{self, Texts};
     use crate::model::WidgetConfig;
 
     /// The keys a host may pass in the query string.
@@ -37,6 +38,7 @@ mod wasm {
         root: web_sys::HtmlElement,
         config: WidgetConfig,
         token: Option<String>,
+        texts: Texts,
         mounted: Option<Mounted>,
     }
 
@@ -87,7 +89,8 @@ mod wasm {
             root.set_attribute("data-theme", &self.config.theme)?;
             root.class_list().add_1("gdc")?;
             let (live, life) = (Rc::new(Cell::new(None)), Lifetime::default());
-            let start = Start { seed, token: self.token.clone(), life: life.clone(), live: live.clone() };
+            let texts = self.texts.clone();
+            let start = Start { seed, token: self.token.clone(), life: life.clone(), live: live.clone(), texts };
             let (config, host) = (self.config.clone(), root.clone());
             let view = leptos::mount::mount_to(root.clone(), move || crate::app::app(config, host, start));
             self.mounted = Some(Mounted { view: Box::new(view), live, life });
@@ -97,12 +100,14 @@ mod wasm {
 
     #[wasm_bindgen]
     impl Widget {
-        /// Applies a new configuration: a theme is restyled in place; a
-        /// new language, topic list or variant rebuilds the form from what
-        /// the visitor has typed and the step they are on.
-        pub fn update(&mut self, query: &str) -> Result<(), JsValue> {
+        /// Applies a new configuration, with the texts of its language
+        /// (the JSON object the host fetched): a theme is restyled in
+        /// place; a new language, topic list or variant rebuilds the form
+        /// from what the visitor has typed and the step they are on.
+        pub fn update(&mut self, query: &str, texts: JsValue) -> Result<(), JsValue> {
             let (config, token) = configure(query)?;
             self.token = token.or(self.token.take());
+            self.texts = i18n::from_js(&config.lang, &texts);
             let rebuild = self.config.needs_rebuild(&config);
             self.config = config;
             if !rebuild {
@@ -122,15 +127,19 @@ mod wasm {
         }
     }
 
-    /// Renders the widget into `root`, configured by `query`, and fires
-    /// `gdc:ready` on `root`.
+    /// Renders the widget into `root`, configured by `query`, with the
+    /// texts of its language (the JSON object the host fetched), and fires
+    /// `gdc:ready` on `root` with the consultation's name in that language
+    /// (the host's frame title).
     #[wasm_bindgen]
-    pub fn mount(root: web_sys::HtmlElement, query: &str) -> Result<Widget, JsValue> {
+    pub fn mount(root: web_sys::HtmlElement, query: &str, texts: JsValue) -> Result<Widget, JsValue> {
         console_error_panic_hook::set_once();
         let (config, token) = configure(query)?;
-        let mut widget = Widget { root: root.clone(), config, token, mounted: None };
+        let texts = i18n::from_js(&config.lang, &texts);
+        let title = texts.get("consultation-name");
+        let mut widget = Widget { root: root.clone(), config, token, texts, mounted: None };
         widget.render(None)?;
-        emit(&root, "gdc:ready", &[]);
+        emit(&root, "gdc:ready", &[("title", &title)]);
         Ok(widget)
     }
 }

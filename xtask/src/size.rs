@@ -20,29 +20,36 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What a first visit in inline mode fetches: no embed page, no boot script.
+/// What a first visit in inline mode fetches besides its language's texts:
+/// no embed page, no boot script.
 pub const INLINE_MODE: [&str; 4] = ["loader", "glue", "wasm", "css"];
 
-/// A first visit in iframe mode fetches every asset in the manifest once.
+/// A first visit in iframe mode fetches every asset in the manifest once,
+/// except the texts: only its visitor's language (`i18n-<lang>`).
 pub fn print(files: &BTreeMap<String, Asset>) {
-    println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "asset", "path", "raw", "gzip", "brotli");
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    let row = |name: &str, path: &str, (raw, gz, br): (usize, usize, usize)| {
+        println!("{name:<8} {path:<58} {raw:>10} {gz:>10} {br:>10}");
+    };
+    println!("{:<8} {:<58} {:>10} {:>10} {:>10}", "asset", "path", "raw", "gzip", "brotli");
     for (name, a) in files {
-        println!("{:<8} {:<52} {:>10} {:>10} {:>10}", name, a.path, a.bytes, a.gzip, a.brotli);
-        raw += a.bytes;
-        gz += a.gzip;
-        br += a.brotli;
+        row(name, &a.path, (a.bytes, a.gzip, a.brotli));
     }
-    println!("{:<8} {:<52} {:>10} {:>10} {:>10}", "total", "first visit (iframe mode)", raw, gz, br);
+    let sum = |assets: &[&Asset]| {
+        (
+            assets.iter().map(|a| a.bytes).sum(),
+            assets.iter().map(|a| a.gzip).sum(),
+            assets.iter().map(|a| a.brotli).sum(),
+        )
+    };
+    let code: Vec<&Asset> = files.iter().filter(|(n, _)| !n.starts_with("i18n-")).map(|(_, a)| a).collect();
     let inline: Vec<&Asset> = INLINE_MODE.iter().filter_map(|n| files.get(*n)).collect();
-    println!(
-        "{:<8} {:<52} {:>10} {:>10} {:>10}",
-        "total",
-        "first visit (inline mode)",
-        inline.iter().map(|a| a.bytes).sum::<usize>(),
-        inline.iter().map(|a| a.gzip).sum::<usize>(),
-        inline.iter().map(|a| a.brotli).sum::<usize>()
-    );
+    for (name, texts) in files.iter().filter(|(n, _)| n.starts_with("i18n-")) {
+        let lang = name.trim_start_matches("i18n-");
+        row("total", &format!("first visit in {lang} (iframe mode)"), sum(&[code.as_slice(), &[texts]].concat()));
+        row("total", &format!("first visit in {lang} (inline mode)"), sum(&[inline.as_slice(), &[texts]].concat()));
+    }
+    let all: Vec<&Asset> = files.iter().filter(|(n, _)| n.starts_with("i18n-")).map(|(_, a)| a).collect();
+    row("i18n", "every language's texts together, for comparison", sum(&all));
     if let Some(loader) = files.get("loader") {
         println!(
             "loader: {} bytes brotli of its {} budget ({} to spare)",

@@ -13,7 +13,16 @@ use crate::util::{self, cargo};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const APT_INSTALL: &str = "apt-get install -y chromium chromium-driver";
+const APT_INSTALL: &str = "apt-get install -y chromium chromium-driver fonts-noto-core fonts-noto-cjk";
+/// Chromium and its driver, and fonts for every script the widget speaks
+/// (Arabic and Chinese are not in Debian's default fonts): without them the
+/// screenshots show boxes and text measures differently.
+const PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-noto-core", "fonts-noto-cjk"];
+/// A file of each font package, to tell whether they are installed.
+const FONTS: &[&str] = &[
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+];
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let (chromium, chromedriver) = ensure_browser()?;
@@ -78,26 +87,29 @@ fn schemathesis_against_the_demo(root: &Path, server_bin: &Path) -> Result<()> {
 fn ensure_browser() -> Result<(PathBuf, PathBuf)> {
     let chromium = std::env::var_os("GDC_CHROMIUM").map_or_else(|| PathBuf::from(CHROMIUM), PathBuf::from);
     let driver = std::env::var_os("GDC_CHROMEDRIVER").map_or_else(|| PathBuf::from(CHROMEDRIVER), PathBuf::from);
-    if chromium.exists() && driver.exists() {
+    let fonts = || FONTS.iter().all(|f| Path::new(f).exists());
+    if chromium.exists() && driver.exists() && fonts() {
         return Ok((chromium, driver));
     }
     if util::is_root() && util::on_path("apt-get") {
-        eprintln!("Chromium or chromedriver missing: installing Debian's packages");
+        eprintln!("Chromium, chromedriver or fonts missing: installing Debian's packages");
         let install = Command::new("apt-get")
-            .args(["install", "-y", "chromium", "chromium-driver"])
+            .args(["install", "-y"])
+            .args(PACKAGES)
             .env("DEBIAN_FRONTEND", "noninteractive")
             .status();
         if !install.is_ok_and(|s| s.success()) {
             util::run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
             util::run(
-                Command::new("apt-get")
-                    .args(["install", "-y", "chromium", "chromium-driver"])
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
+                Command::new("apt-get").args(["install", "-y"]).args(PACKAGES).env("DEBIAN_FRONTEND", "noninteractive"),
             )?;
         }
-        if chromium.exists() && driver.exists() {
-            return Ok((chromium, driver));
+    }
+    if chromium.exists() && driver.exists() {
+        if !fonts() {
+            eprintln!("warning: Arabic or Chinese fonts missing ({APT_INSTALL}): screenshots will show boxes");
         }
+        return Ok((chromium, driver));
     }
     bail!(
         "browser tests need Chromium and chromedriver at {} and {}; install them with `sudo {APT_INSTALL}` \

@@ -4,6 +4,7 @@
 //! whose `frame-ancestors` are the site's registered origins.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -70,17 +71,40 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
     router
 }
 
-/// What a webmaster sees in the frame when the widget cannot be shown for
-/// their site key: the reason as plain text in a page with no script, which
-/// anyone may frame (it says nothing the API would not).
-fn embed_error(status: StatusCode, reason: &str) -> Response {
-    let escaped = reason.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+/// The widget's texts in every language, compiled once from the catalogs
+/// built into the server (checked by `cargo test -p gdc-i18n`).
+static TEXTS: LazyLock<gdc_i18n::Catalogs> = LazyLock::new(|| {
+    gdc_i18n::Catalogs::load().unwrap_or_else(|e| panic!("the built-in catalogs do not compile: {e:?}"))
+});
+
+/// Compiles the catalogs now, so that a broken build fails at start-up
+/// rather than on the first error page.
+pub fn load_texts() {
+    LazyLock::force(&TEXTS);
+}
+
+/// The language of an embed page: the loader's `lang` (the partner page's,
+/// or the visitor's browser's), reduced to a UN language, else English.
+fn page_lang(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    gdc_i18n::LANGUAGES.iter().copied().find(|l| *l == primary).unwrap_or("en")
+}
+
+/// What a webmaster (and their visitors) see in the frame when the widget
+/// cannot be shown for their site key: the reason in the page's language,
+/// as plain text in a page with no script, which anyone may frame (it says
+/// nothing the API would not).
+fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Response {
+    let lang = page_lang(lang);
+    let t = TEXTS.get(lang);
+    let escape = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let dir = if gdc_i18n::is_rtl(lang) { "rtl" } else { "ltr" };
+    let (title, heading) = (escape(t.get("embed-unavailable-title")), escape(t.get("embed-unavailable-heading")));
+    let (reason, help) = (escape(t.get(reason)), escape(t.get("embed-unavailable-help")));
     let html = format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Consultation widget unavailable</title>\
+        "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><meta charset=\"utf-8\"><title>{title}</title>\
          <body style=\"font:16px/1.5 system-ui,sans-serif;margin:1rem;color:#1b1f24\">\
-         <h1 style=\"font-size:1.125rem\">This consultation widget is not set up for this site</h1>\
-         <p>{escaped}.</p><p>The site key and this page's origin must be registered on the companion \
-         server by the consultation's organisers.</p></body></html>"
+         <h1 style=\"font-size:1.125rem\">{heading}</h1><p>{reason}</p><p>{help}</p></body></html>"
     );
     (
         status,
@@ -106,6 +130,10 @@ pub struct EmbedQuery {
     /// The site key.
     #[serde(default)]
     site: String,
+    /// The widget's language (a BCP 47 tag); also the language of the page
+    /// that says why the widget cannot be shown.
+    #[serde(default)]
+    lang: String,
 }
 
 /// The loader partners paste (a service; documented here).
@@ -144,11 +172,12 @@ pub(crate) async fn embed_page(
     query: Result<Query<EmbedQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
-        return embed_error(StatusCode::BAD_REQUEST, "The address of this frame is malformed");
+        return embed_error(StatusCode::BAD_REQUEST, "", "embed-reason-malformed");
     };
-    let site = match state.site(&q.site) {
-        Ok(site) => site,
-        Err(e) => return embed_error(StatusCode::FORBIDDEN, &e.to_string()),
+    let site = match state.sites.get(&q.site) {
+        Some(site) if site.enabled => site,
+        Some(_) => return embed_error(StatusCode::FORBIDDEN, &q.lang, "embed-reason-disabled"),
+        None => return embed_error(StatusCode::FORBIDDEN, &q.lang, "embed-reason-unknown-site"),
     };
     let csp = format!("{EMBED_CSP}; frame-ancestors {}", site.frame_ancestors());
     let Ok(csp) = HeaderValue::from_str(&csp) else {

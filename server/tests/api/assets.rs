@@ -83,9 +83,35 @@ async fn the_embed_page_may_be_framed_only_by_the_sites_origins() {
     assert!(wrong.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
     let text = wrong.text().await.unwrap();
     assert!(text.contains("not set up for this site"), "{text}");
-    assert!(text.contains("unknown site &quot;&lt;b&gt;nobody&quot;"), "escaped: {text}");
+    assert!(text.contains("This site key is not registered."), "{text}");
+    assert!(!text.contains("nobody"), "the page does not echo what it was given: {text}");
     assert!(!text.contains("<script"), "{text}");
     assert_eq!(get_with(&app, "/embed/v1?site=nobody", "identity").await.status(), 403);
     assert_eq!(get_with(&app, "/embed/v1?site=closed", "identity").await.status(), 403);
     assert_eq!(get_with(&app, "/embed/v1", "identity").await.status(), 403);
+}
+
+#[tokio::test]
+async fn the_page_that_says_why_speaks_the_widgets_language() {
+    let app = app_with_assets().await;
+    let catalogs = gdc_i18n::Catalogs::load().expect("catalogs compile");
+    for (tag, lang, dir) in
+        [("ar-EG", "ar", "rtl"), ("zh-Hant-TW", "zh", "ltr"), ("FR", "fr", "ltr"), ("ru", "ru", "ltr")]
+    {
+        let page = get_with(&app, &format!("/embed/v1?site=closed&lang={tag}"), "identity").await;
+        assert_eq!(page.status(), 403);
+        let html = page.text().await.unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")), "{html}");
+        let t = catalogs.get(lang);
+        for id in ["embed-unavailable-title", "embed-unavailable-heading", "embed-reason-disabled"] {
+            let text = t.get(id).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+            assert!(html.contains(&text), "{lang} {id}: {html}");
+            assert!(!html.contains(&catalogs.get("en").get(id)), "{lang}: English left in {html}");
+        }
+    }
+    // A language the consultation does not speak, or nonsense, gets English.
+    for tag in ["de", "", "%3Cscript%3E", "ar%00"] {
+        let html = get_with(&app, &format!("/embed/v1?site=nobody&lang={tag}"), "identity").await.text().await.unwrap();
+        assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"), "{tag}: {html}");
+    }
 }

@@ -25,13 +25,13 @@ pub fn CompactForm(
     ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
     view! {
         <form class="gdc-form gdc-compact" novalidate on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
-            <h2 class="gdc-title">{ctx.tr(&format!("topic.{topic}"))}</h2>
+            <h2 class="gdc-title">{ctx.tr(&format!("topic-{topic}"))}</h2>
             <AnswerField ctx=ctx topic=topic.to_owned() question=question max=max />
             <div class="gdc-row">
-                <StakeholderField ctx=ctx label="field.stakeholder.optional" />
-                <CountryField ctx=ctx label="field.country.optional" />
+                <StakeholderField ctx=ctx label="field-stakeholder-optional" />
+                <CountryField ctx=ctx label="field-country-optional" />
             </div>
-            <Checkbox ctx=ctx dom_id="gdc-publish" label="field.publish.anonymous"
+            <Checkbox ctx=ctx dom_id="gdc-publish" label="field-publish-anonymous"
                 get=|d| d.publish set=|d, v| d.publish = v />
             <FormFooter ctx=ctx sender=sender set_honeypot=set_honeypot />
             <button type="submit" class="gdc-submit" aria-disabled=move || ctx.sending().to_string()>

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::browser::storage::Queued;
 use crate::browser::{self, dom, intl, storage};
-use crate::i18n::t;
+use crate::i18n::{self, Texts};
 use crate::model::{Draft, Step, WidgetConfig};
 
 /// Where the contribution is between the form and the companion.
@@ -46,13 +46,43 @@ pub struct Ctx {
     /// Country codes and names in the visitor's language, sorted; built on
     /// first use and shared by every view that lists or names countries.
     pub countries: StoredValue<Option<Countries>>,
+    /// Every text, in the visitor's language.
+    pub texts: StoredValue<Texts>,
+    /// Whether the visitor asked for another language: the widget built
+    /// in it puts focus back on the language menu.
+    pub language_asked: StoredValue<bool>,
 }
 
 pub type Countries = Arc<Vec<(&'static str, String)>>;
 
 impl Ctx {
-    pub fn tr(self, key: &str) -> String {
-        self.config.with_value(|c| t(&c.lang, key))
+    /// The text `id` in the visitor's language.
+    pub fn tr(self, id: &str) -> String {
+        self.texts.with_value(|t| t.get(id))
+    }
+
+    /// The text `id` with its variables filled in.
+    pub fn tr_with(self, id: &str, args: &[(&str, &str)]) -> String {
+        self.texts.with_value(|t| t.with(id, args))
+    }
+
+    /// The text `id` for the count `n` (variable `name`): the words of its
+    /// plural category, the number in the locale's digits.
+    pub fn count(self, id: &str, name: &str, n: usize) -> String {
+        let lang = self.lang();
+        let category = intl::plural_category(&lang, n);
+        let number = intl::number(&lang, n);
+        self.texts.with_value(|t| t.plural(id, &category, &[(name, &number)]))
+    }
+
+    /// A number in the locale's digits.
+    pub fn number(self, n: usize) -> String {
+        intl::number(&self.lang(), n)
+    }
+
+    /// The visitor's language.
+    pub fn lang(self) -> String {
+        self.config.with_value(|c| c.lang.clone())
     }
 
     pub fn countries(self) -> Countries {
@@ -91,7 +121,7 @@ impl Ctx {
     /// Shows `errors` (from the core) beside their fields.
     pub fn show(self, errors: &[FieldError]) {
         let shown = self.draft.with_untracked(|d| {
-            errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&format!("error.{}", e.code.as_str())))).collect()
+            errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&i18n::error_key(e.code)))).collect()
         });
         self.errors.set(shown);
     }

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 
 use super::ctx::Ctx;
 use crate::browser::intl;
-use crate::i18n::t_with;
 use crate::model::{Draft, Step};
 
 /// A step's title, focused when the step opens.
@@ -58,7 +57,7 @@ pub fn TextField(
     view! {
         <div class="gdc-field">
             <label for=dom_id>{ctx.tr(label)}</label>
-            <input id=dom_id type=input_type autocomplete=autocomplete aria-invalid=ctx.invalid(dom_id)
+            <input id=dom_id type=input_type autocomplete=autocomplete dir="auto" aria-invalid=ctx.invalid(dom_id)
                 aria-describedby=format!("{dom_id}-error")
                 prop:value=move || ctx.draft.with(get)
                 on:input=move |ev| {
@@ -90,16 +89,13 @@ pub fn AnswerField(
     };
     let count = {
         let value = value.clone();
-        move || {
-            let n = value().chars().count().to_string();
-            ctx.config.with_value(|c| t_with(&c.lang, "counter", &[("n", &n), ("max", &max.to_string())]))
-        }
+        move || ctx.count("characters-left", "left", max.saturating_sub(value().chars().count()))
     };
     view! {
         <div class="gdc-field">
-            <label for=dom_id.to_string()>{ctx.tr(&format!("question.{question}"))}</label>
-            <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question.{question}.hint"))}</p>
-            <textarea id=dom_id.to_string() rows="4" aria-invalid=ctx.invalid(dom_id.clone())
+            <label for=dom_id.to_string()>{ctx.tr(&format!("question-{question}"))}</label>
+            <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question-{question}-hint"))}</p>
+            <textarea id=dom_id.to_string() rows="4" dir="auto" aria-invalid=ctx.invalid(dom_id.clone())
                 aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
                 prop:value=value
                 on:input={
@@ -135,7 +131,7 @@ pub fn StakeholderField(
                 prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
                 on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
                 <option value="">{ctx.tr("choose")}</option>
-                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder.{s}"))}</option> }).collect_view()}
+                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder-{s}"))}</option> }).collect_view()}
             </select>
             <ErrorLine ctx=ctx dom_id="gdc-stakeholder" />
         </div>
@@ -157,13 +153,13 @@ pub fn CountryField(
     view! {
         <div class="gdc-field">
             <label for="gdc-country">{ctx.tr(label)}</label>
-            <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field.country.hint")}</p>
-            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off"
+            <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field-country-hint")}</p>
+            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off" dir="auto"
                 aria-invalid=ctx.invalid("gdc-country") aria-describedby="gdc-country-hint gdc-country-error"
                 prop:value=move || country_text.get()
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
-                    let code = intl::find_by_name(&lookup, &text).map(str::to_owned);
+                    let code = intl::find_by_name(&ctx.lang(), &lookup, &text).map(str::to_owned);
                     set_country_text.set(text);
                     ctx.draft.update(|d| d.country = code.unwrap_or_default());
                     if ctx.error("gdc-country").is_some() { ctx.revalidate() }
@@ -206,7 +202,7 @@ pub fn RadioGroup(
                         <input type="radio" name=name id=id.clone() value=*value
                             prop:checked=move || ctx.draft.with(|d| get(d) == value)
                             on:change=move |_| ctx.draft.update(|d| set(d, value)) />
-                        <label for=id>{ctx.tr(&format!("{name}.{value}"))}</label>
+                        <label for=id>{ctx.tr(&format!("{name}-{value}"))}</label>
                     </div>
                 }
             }).collect_view()}

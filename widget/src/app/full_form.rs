@@ -8,7 +8,6 @@ use super::ctx::Ctx;
 use super::delivery::Sender;
 use super::footer::FormFooter;
 use super::steps::{AboutStep, AnswersStep, PrivacyStep, ReviewStep, TopicsStep};
-use crate::i18n::t_with;
 use crate::model::Step;
 
 /// The stepper form; "Next" checks the step, "Send" the whole draft.
@@ -26,13 +25,13 @@ pub fn FullForm(
         if ctx.step.get_untracked() == Step::Review { sender.send() } else { ctx.next() }
     };
     let progress = move || {
-        let (n, total) = ((ctx.step.get().index() + 1).to_string(), Step::ALL.len().to_string());
-        ctx.config.with_value(|c| t_with(&c.lang, "progress", &[("n", &n), ("total", &total)]))
+        let (n, total) = (ctx.number(ctx.step.get().index() + 1), ctx.number(Step::ALL.len()));
+        ctx.tr_with("progress", &[("n", &n), ("total", &total)])
     };
     view! {
         <form class="gdc-form" novalidate on:submit=on_submit>
-            <h2 class="gdc-title">{ctx.tr("form.title")}</h2>
-            <nav class="gdc-progress" aria-label=move || ctx.tr("progress.label")>
+            <h2 class="gdc-title">{ctx.tr("form-title")}</h2>
+            <nav class="gdc-progress" aria-label=move || ctx.tr("progress-label")>
                 <p class="gdc-progress-text">{progress}</p>
                 <ol class="gdc-steps">
                     {Step::ALL.iter().map(|s| {
@@ -47,7 +46,7 @@ pub fn FullForm(
                 </ol>
             </nav>
             <p class="gdc-summary" role="alert">
-                {move || (!ctx.errors.with(Vec::is_empty)).then(|| ctx.tr("errors.summary"))}
+                {move || (!ctx.errors.with(Vec::is_empty)).then(|| ctx.tr("errors-summary"))}
             </p>
             {move || match ctx.step.get() {
                 Step::Topics => view! { <TopicsStep ctx=ctx /> }.into_any(),
@@ -66,7 +65,7 @@ pub fn FullForm(
                     {move || if ctx.step.get() == Step::Review { ctx.submit_label() } else { ctx.tr("next") }}
                 </button>
                 <button type="button" class="gdc-start-over" on:click=move |_| ctx.start_over()>
-                    {ctx.tr("start_over")}
+                    {ctx.tr("start-over")}
                 </button>
             </div>
         </form>

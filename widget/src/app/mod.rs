@@ -4,7 +4,7 @@
 //! starts a mounted widget ([`app`]) and composes the views, each in a
 //! file of its own: [`ctx`] what they share, [`delivery`] sending,
 //! [`autosave`] the draft kept as typed, [`full_form`] and [`steps`],
-//! [`compact`], [`receipt`], [`others`], and the [`fields`] both forms use.
+//! [`compact`], [`receipt`], [`others`], [`language`], and the [`fields`] both forms use.
 //!
 //! The components are `transparent`: their bodies are not wrapped in
 //! `untrack`, as the plain functions they replaced were not. None reads a
@@ -19,6 +19,7 @@ mod delivery;
 mod fields;
 mod footer;
 mod full_form;
+mod language;
 mod others;
 mod receipt;
 mod steps;
@@ -32,6 +33,7 @@ use self::compact::CompactForm;
 use self::ctx::{Ctx, Phase};
 use self::delivery::Sender;
 use self::full_form::FullForm;
+use self::language::LanguageMenu;
 use self::others::Others;
 use self::receipt::Receipt;
 use crate::browser::{self, Lifetime, storage};
@@ -45,6 +47,8 @@ pub struct Seed {
     id: String,
     token: Option<String>,
     done: Option<String>,
+    /// The visitor asked for another language from the menu: focus it.
+    focus_language: bool,
 }
 
 /// A handle on a mounted widget's state, to take its [`Seed`] before it is
@@ -66,6 +70,7 @@ impl Live {
                 Phase::Done(reference) => Some(reference),
                 _ => None,
             },
+            focus_language: self.ctx.language_asked.get_value(),
         }
     }
 }
@@ -80,16 +85,18 @@ pub struct Start {
     pub life: Lifetime,
     /// Where the app leaves its [`Live`] handle.
     pub live: Rc<Cell<Option<Live>>>,
+    /// Every text, in the configured language.
+    pub texts: crate::i18n::Texts,
 }
 
 /// The whole widget, bound to the element it is mounted in (events go there).
 pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> impl IntoView {
-    let Start { seed, token: page_token, life, live } = start;
-    let (draft, step, id, saved_token, done) = match seed {
-        Some(s) => (s.draft.rebase(&config), s.step, Some(s.id), s.token, s.done),
+    let Start { seed, token: page_token, life, live, texts } = start;
+    let (draft, step, id, saved_token, done, focus_language) = match seed {
+        Some(s) => (s.draft.rebase(&config), s.step, Some(s.id), s.token, s.done, s.focus_language),
         None => {
             let stored = storage::load_draft(&config);
-            (stored.draft, Step::Topics, stored.id, stored.token, None)
+            (stored.draft, Step::Topics, stored.id, stored.token, None, false)
         }
     };
     let token = RwSignal::new(saved_token.or(page_token));
@@ -106,8 +113,13 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
         phase: RwSignal::new(done.map_or(Phase::Editing, Phase::Done)),
         host: StoredValue::new_local(host),
         countries: StoredValue::new(None),
+        texts: StoredValue::new(texts),
+        language_asked: StoredValue::new(false),
     };
     live.set(Some(Live { ctx, token }));
+    if focus_language {
+        browser::dom::focus_selector(ctx.host.get_value(), "#gdc-lang");
+    }
     // Hidden from people and from assistive technology; bots fill it in.
     let (honeypot, set_honeypot) = signal(String::new());
     let sender = Sender::new(ctx, token, honeypot, life);
@@ -122,6 +134,7 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
     let done = move || matches!(ctx.phase.get(), Phase::Done(_));
     let others = (variant == Variant::Full).then(|| view! { <Others ctx=ctx /> });
     view! {
+        <LanguageMenu ctx=ctx />
         <div hidden=done>{form}</div>
         {move || match ctx.phase.get() {
             Phase::Done(reference) => Some(view! { <Receipt ctx=ctx reference=reference /> }),

@@ -19,12 +19,15 @@ pub fn Receipt(
 ) -> impl IntoView {
     view! {
         <section class="gdc-receipt" role="status" tabindex="-1">
-            <h2 class="gdc-title">{ctx.tr("receipt.title")}</h2>
-            <p>{ctx.tr("receipt.reference")}": "<code class="gdc-reference">{reference}</code></p>
-            <p>{ctx.tr("receipt.next")}</p>
-            <p>{ctx.tr("receipt.published")}</p>
+            <h2 class="gdc-title">{ctx.tr("receipt-title")}</h2>
+            <dl class="gdc-reference-line">
+                <dt>{ctx.tr("receipt-reference")}</dt>
+                <dd><code class="gdc-reference" dir="ltr">{reference}</code></dd>
+            </dl>
+            <p>{ctx.tr("receipt-next")}</p>
+            <p>{ctx.tr("receipt-published")}</p>
             <button type="button" class="gdc-start-over" on:click=move |_| ctx.start_over()>
-                {ctx.tr("start_over")}
+                {ctx.tr("start-over")}
             </button>
         </section>
     }
@@ -48,20 +51,20 @@ pub fn Refused(
         .with_value(|c| net::answers_in(&queued.body, c.consultation))
         .into_iter()
         .map(|(topic, question, text)| {
-            format!("{} — {}\n{text}\n", ctx.tr(&format!("topic.{topic}")), ctx.tr(&format!("question.{question}")))
+            format!("{}\n{}\n{text}\n", ctx.tr(&format!("topic-{topic}")), ctx.tr(&format!("question-{question}")))
         })
         .collect::<Vec<_>>()
         .join("\n");
     view! {
         <div class="gdc-refused">
             <div role="alert">
-                <p class="gdc-refused-title" tabindex="-1"><strong>{ctx.tr("refused.title")}</strong></p>
+                <p class="gdc-refused-title" tabindex="-1"><strong>{ctx.tr("refused-title")}</strong></p>
                 <p class="gdc-refused-reason">{ctx.tr(reason.key())}</p>
             </div>
-            <p>{ctx.tr("refused.keep")}</p>
-            <label for="gdc-refused-text">{ctx.tr("refused.text")}</label>
-            <textarea id="gdc-refused-text" class="gdc-refused-text" readonly rows="6" prop:value=text></textarea>
-            <button type="button" class="gdc-try-again" on:click=move |_| sender.try_again()>{ctx.tr("refused.try_again")}</button>
+            <p>{ctx.tr("refused-keep")}</p>
+            <label for="gdc-refused-text">{ctx.tr("refused-text")}</label>
+            <textarea id="gdc-refused-text" class="gdc-refused-text" dir="auto" readonly rows="6" prop:value=text></textarea>
+            <button type="button" class="gdc-try-again" on:click=move |_| sender.try_again()>{ctx.tr("refused-try-again")}</button>
         </div>
     }
 }

@@ -137,6 +137,8 @@ pub struct PublishedItem {
     pub texts: Vec<(String, String)>,
     pub credit: Option<String>,
     pub country: String,
+    /// When it was published (RFC 3339).
+    pub published_at: String,
 }
 
 /// Published contributions on `topic`, read with the browser's JSON parser.
@@ -166,6 +168,7 @@ pub async fn fetch_published(config: &WidgetConfig, topic: &str) -> Result<Vec<P
                 texts,
                 credit: string_at(&item, "credit"),
                 country: string_at(&item, "country").unwrap_or_default(),
+                published_at: string_at(&item, "published_at").unwrap_or_default(),
             }
         })
         .collect())

@@ -115,7 +115,7 @@ impl WidgetConfig {
 
     /// Whether Arabic (or another right-to-left language) is in use.
     pub fn is_rtl(&self) -> bool {
-        self.lang == "ar"
+        gdc_i18n::is_rtl(&self.lang)
     }
 }
 

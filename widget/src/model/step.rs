@@ -29,11 +29,11 @@ impl Step {
     /// The catalog key of the step's title.
     pub fn key(self) -> &'static str {
         match self {
-            Self::Topics => "step.topics",
-            Self::Answers => "step.answers",
-            Self::About => "step.about",
-            Self::Privacy => "step.privacy",
-            Self::Review => "step.review",
+            Self::Topics => "step-topics",
+            Self::Answers => "step-answers",
+            Self::About => "step-about",
+            Self::Privacy => "step-privacy",
+            Self::Review => "step-review",
         }
     }
 

@@ -16,10 +16,10 @@ pub fn AnswersStep(
     let (questions, max) = ctx.config.with_value(|c| (c.consultation.questions, c.consultation.limits.answer_chars));
     view! {
         <StepHeading ctx=ctx step=Step::Answers />
-        <p class="gdc-hint">{ctx.tr("answers.hint")}</p>
+        <p class="gdc-hint">{ctx.tr("answers-hint")}</p>
         {topics.into_iter().map(|topic| view! {
             <fieldset class="gdc-topic-answers">
-                <legend>{ctx.tr(&format!("topic.{topic}"))}</legend>
+                <legend>{ctx.tr(&format!("topic-{topic}"))}</legend>
                 {questions.iter().map(|q| view! {
                     <AnswerField ctx=ctx topic=topic.clone() question=q.id max=max />
                 }).collect_view()}

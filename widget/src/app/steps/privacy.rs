@@ -16,14 +16,14 @@ pub fn PrivacyStep(
 ) -> impl IntoView {
     view! {
         <StepHeading ctx=ctx step=Step::Privacy />
-        <p class="gdc-intro">{ctx.tr("privacy.intro")}</p>
-        <Checkbox ctx=ctx dom_id="gdc-publish" label="field.publish" hint="field.publish.hint"
+        <p class="gdc-intro">{ctx.tr("privacy-intro")}</p>
+        <Checkbox ctx=ctx dom_id="gdc-publish" label="field-publish" hint="field-publish-hint"
             get=|d| d.publish set=|d, v| d.publish = v />
         <div hidden=move || !ctx.draft.with(|d| d.publish)>
-            <RadioGroup ctx=ctx name="attribution" legend="field.attribution" values=ATTRIBUTIONS
+            <RadioGroup ctx=ctx name="attribution" legend="field-attribution" values=ATTRIBUTIONS
                 get=|d| &d.attribution set=|d, v| v.clone_into(&mut d.attribution) />
         </div>
         <ErrorLine ctx=ctx dom_id="gdc-attribution" />
-        <Checkbox ctx=ctx dom_id="gdc-contact" label="field.contact" get=|d| d.contact set=|d, v| d.contact = v />
+        <Checkbox ctx=ctx dom_id="gdc-contact" label="field-contact" get=|d| d.contact set=|d, v| d.contact = v />
     }
 }

@@ -17,19 +17,21 @@ pub fn TopicsStep(
         <StepHeading ctx=ctx step=Step::Topics />
         <fieldset id="gdc-topics" class="gdc-field" tabindex="-1" aria-invalid=ctx.invalid("gdc-topics")
             aria-describedby="gdc-topics-error">
-            <legend>{ctx.tr("topics.legend")}</legend>
+            <legend>{ctx.tr("topics-legend")}</legend>
             {topics.into_iter().map(|topic| {
                 let id = format!("gdc-topic-{topic}");
+                let hint = format!("{id}-hint");
                 view! {
                     <div class="gdc-check">
-                        <input type="checkbox" id=id.clone() name="topics" value=topic
+                        <input type="checkbox" id=id.clone() name="topics" value=topic aria-describedby=hint.clone()
                             prop:checked=move || ctx.draft.with(|d| d.topics.iter().any(|t| t == topic))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, on, c)));
                                 ctx.touch("gdc-topics");
                             } />
-                        <label for=id>{ctx.tr(&format!("topic.{topic}"))}</label>
+                        <label for=id>{ctx.tr(&format!("topic-{topic}"))}</label>
+                        <p id=hint class="gdc-hint">{ctx.tr(&format!("topic-{topic}-description"))}</p>
                     </div>
                 }
             }).collect_view()}

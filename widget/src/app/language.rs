@@ -1,0 +1,36 @@
+//! The language menu: each of the six UN languages named in itself. A
+//! choice is asked of the host (`gdc:language`), which fetches that
+//! language's texts and rebuilds the widget from what the visitor typed.
+
+use leptos::prelude::*;
+
+use super::ctx::Ctx;
+use crate::browser::dom::emit;
+use crate::browser::intl;
+
+/// A small `<select>` of the catalogs' languages, each option in its own
+/// language (`lang`), so a screen reader says "français" in French.
+#[component(transparent)]
+pub fn LanguageMenu(
+    /// The widget's shared state.
+    ctx: Ctx,
+) -> impl IntoView {
+    let current = ctx.lang();
+    let choose = move |ev: leptos::ev::Event| {
+        let lang = event_target_value(&ev);
+        if lang != ctx.lang() {
+            ctx.language_asked.set_value(true);
+            emit(&ctx.host.get_value(), "gdc:language", &[("lang", &lang)]);
+        }
+    };
+    view! {
+        <div class="gdc-lang">
+            <label for="gdc-lang">{ctx.tr("language")}</label>
+            <select id="gdc-lang" on:change=choose>
+                {gdc_i18n::LANGUAGES.iter().map(|code| view! {
+                    <option value=*code lang=*code selected=*code == current>{intl::autonym(code)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
