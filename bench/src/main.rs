@@ -473,68 +473,18 @@ fn central_count(data: &Path) -> Result<u64> {
 // ---------------------------------------------------------------- screenshots
 
 /// Walks the form on the demo page as a visitor on a phone-sized screen,
-/// saving a picture of the widget at each step.
+/// saving a picture of the widget at each step: in English at the top of
+/// `out`, and in Arabic and Chinese in `out/ar` and `out/zh`.
 async fn screenshots(out: &Path) -> Result<Value> {
     std::fs::create_dir_all(out)?;
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    c.set_window_size(430, 2400).await?;
-    c.goto(&format!("{}/", server.url)).await?;
-    let frame = gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
     let mut saved = Vec::new();
-    let shot = |name: &'static str| {
-        let frame = frame.clone();
-        let path = out.join(format!("{name}.png"));
-        async move {
-            // Let the frame follow its content's height first.
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            c.enter_parent_frame().await?;
-            let png = frame.screenshot().await?;
-            std::fs::write(&path, png)?;
-            frame.clone().enter_frame().await?;
-            anyhow::Ok(path.display().to_string())
-        }
-    };
-    frame.clone().enter_frame().await?;
-    let set = |css: &'static str, text: &'static str| async move {
-        c.execute(
-            "const el = document.querySelector(arguments[0]); el.value = arguments[1];
-             el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
-            vec![json!(css), json!(text)],
-        )
-        .await
-    };
-    let click = |css: &'static str| async move { c.find(Locator::Css(css)).await?.click().await };
-    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#gdc-topic-ai")).await?;
-    saved.push(shot("1-topics").await?);
-    click("button[type=submit]").await?;
-    saved.push(shot("1b-topics-error").await?);
-    click("#gdc-topic-ai").await?;
-    click("#gdc-topic-data").await?;
-    click("button[type=submit]").await?;
-    set("#gdc-a-ai-principles", "Algorithms that affect people should be explainable. الشفافية · 透明").await?;
-    set("#gdc-a-data-commitments", "Governments commit to data protection laws 🔐").await?;
-    saved.push(shot("2-answers").await?);
-    click("button[type=submit]").await?;
-    click("#gdc-kind-consultation").await?;
-    set("#gdc-event-title", "Kigali youth forum").await?;
-    set("#gdc-event-date", "2023-03-14").await?;
-    set("#gdc-event-participants", "40").await?;
-    c.find(Locator::Id("gdc-stakeholder")).await?.select_by_value("youth").await?;
-    set("#gdc-country", "Rwanda").await?;
-    set("#gdc-name", "Amina Uwase").await?;
-    saved.push(shot("3-about").await?);
-    click("button[type=submit]").await?;
-    click("#gdc-publish").await?;
-    click("#gdc-attribution-name").await?;
-    saved.push(shot("4-privacy").await?);
-    click("button[type=submit]").await?;
-    saved.push(shot("5-review").await?);
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    click("button[type=submit]").await?;
-    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".gdc-reference")).await?;
-    saved.push(shot("6-receipt").await?);
+    for (lang, dir) in [("en", out.to_path_buf()), ("ar", out.join("ar")), ("zh", out.join("zh"))] {
+        std::fs::create_dir_all(&dir)?;
+        saved.extend(walk_the_form(c, &server, lang, &dir).await?);
+    }
 
     // The compact variant on an article page, as a phone shows it.
     c.enter_parent_frame().await?;
@@ -579,4 +529,101 @@ async fn screenshots(out: &Path) -> Result<Value> {
     }
     browser.close().await?;
     Ok(json!({ "screenshots": saved }))
+}
+
+/// The full form on the demo page in `lang`, step by step, a picture of
+/// each in `dir`. The widget's `lang` attribute is set before it loads.
+async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, dir: &Path) -> Result<Vec<String>> {
+    c.set_window_size(430, 2400).await?;
+    c.goto(&format!("{}/", server.url)).await?;
+    let frame = gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
+    c.execute("document.querySelector('gdc-consultation').setAttribute('lang', arguments[0]);", vec![json!(lang)])
+        .await?;
+    let mut saved = Vec::new();
+    let shot = |name: &'static str| {
+        let frame = frame.clone();
+        let path = dir.join(format!("{name}.png"));
+        async move {
+            // Let the frame follow its content's height first.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            c.enter_parent_frame().await?;
+            let png = frame.screenshot().await?;
+            std::fs::write(&path, png)?;
+            frame.clone().enter_frame().await?;
+            anyhow::Ok(path.display().to_string())
+        }
+    };
+    frame.clone().enter_frame().await?;
+    let set = |css: &'static str, text: String| async move {
+        c.execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('input', { bubbles: true })); el.blur();",
+            vec![json!(css), json!(text)],
+        )
+        .await
+    };
+    let click = |css: &'static str| async move { c.find(Locator::Css(css)).await?.click().await };
+    let start = std::time::Instant::now();
+    while c.execute("return document.documentElement.lang;", vec![]).await? != json!(lang)
+        || c.find(Locator::Css("#gdc-topic-ai")).await.is_err()
+    {
+        if start.elapsed() > Duration::from_secs(30) {
+            bail!("the form never showed in {lang}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    c.execute_async("document.fonts.ready.then(() => arguments[0]());", vec![]).await?;
+    saved.push(shot("1-topics").await?);
+    click("button[type=submit]").await?;
+    saved.push(shot("1b-topics-error").await?);
+    click("#gdc-topic-ai").await?;
+    click("#gdc-topic-data").await?;
+    click("button[type=submit]").await?;
+    let (principles, commitments, event, name) = match lang {
+        "ar" => (
+            "ينبغي أن تكون الخوارزميات التي تمس حياة الناس قابلة للتفسير. Transparency",
+            "تلتزم الحكومات بقوانين لحماية البيانات 🔐",
+            "منتدى كيغالي للشباب",
+            "أمينة أوواسي",
+        ),
+        "zh" => (
+            "影响人们的算法应当可以解释。Transparency · الشفافية",
+            "各国政府承诺制定数据保护法 🔐",
+            "基加利青年论坛",
+            "阿米娜·乌瓦塞",
+        ),
+        _ => (
+            "Algorithms that affect people should be explainable. الشفافية · 透明",
+            "Governments commit to data protection laws 🔐",
+            "Kigali youth forum",
+            "Amina Uwase",
+        ),
+    };
+    set("#gdc-a-ai-principles", principles.into()).await?;
+    set("#gdc-a-data-commitments", commitments.into()).await?;
+    saved.push(shot("2-answers").await?);
+    click("button[type=submit]").await?;
+    click("#gdc-kind-consultation").await?;
+    set("#gdc-event-title", event.into()).await?;
+    set("#gdc-event-date", "2023-03-14".into()).await?;
+    set("#gdc-event-participants", "40".into()).await?;
+    c.find(Locator::Id("gdc-stakeholder")).await?.select_by_value("youth").await?;
+    let rwanda = c
+        .execute("return new Intl.DisplayNames([arguments[0]], { type: 'region' }).of('RW');", vec![json!(lang)])
+        .await?;
+    set("#gdc-country", rwanda.as_str().unwrap_or("Rwanda").to_owned()).await?;
+    set("#gdc-name", name.into()).await?;
+    saved.push(shot("3-about").await?);
+    click("button[type=submit]").await?;
+    click("#gdc-publish").await?;
+    click("#gdc-attribution-name").await?;
+    saved.push(shot("4-privacy").await?);
+    click("button[type=submit]").await?;
+    saved.push(shot("5-review").await?);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    click("button[type=submit]").await?;
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".gdc-reference")).await?;
+    saved.push(shot("6-receipt").await?);
+    c.enter_parent_frame().await?;
+    Ok(saved)
 }

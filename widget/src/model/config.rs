@@ -48,12 +48,12 @@ impl WidgetConfig {
                 "site" => site = value.to_owned(),
                 "api" => match value.trim_end_matches('/') {
                     v if v.starts_with("https://") || v.starts_with("http://") => v.clone_into(&mut api),
-                    _ => warnings.push(format!("gdc: api {value:?} is not an http(s) origin; using this page's")),
+                    _ => warnings.push(format!("gdc: api \"{value}\" is not an http(s) origin; using this page's")),
                 },
                 "topics" => {
                     let (known, unknown) = consultation.select_topics(value);
                     for u in unknown {
-                        warnings.push(format!("gdc: unknown topic {u:?} ignored"));
+                        warnings.push(format!("gdc: unknown topic \"{u}\" ignored"));
                     }
                     topics = known;
                 }
@@ -63,17 +63,17 @@ impl WidgetConfig {
                 "variant" => match value {
                     "compact" => variant = Variant::Compact,
                     "full" | "" => variant = Variant::Full,
-                    other => warnings.push(format!("gdc: unknown variant {other:?}; using full")),
+                    other => warnings.push(format!("gdc: unknown variant \"{other}\"; using full")),
                 },
                 "question" => match consultation.question(value) {
                     Some(q) => question = q.id,
-                    None => warnings.push(format!("gdc: unknown question {value:?}; using {question:?}")),
+                    None => warnings.push(format!("gdc: unknown question \"{value}\"; using \"{question}\"")),
                 },
                 "theme" => {
                     if ["light", "dark", "auto", "high-contrast"].contains(&value) {
                         value.clone_into(&mut theme);
                     } else {
-                        warnings.push(format!("gdc: unknown theme {value:?}; using auto"));
+                        warnings.push(format!("gdc: unknown theme \"{value}\"; using auto"));
                     }
                 }
                 _ => {}
@@ -84,7 +84,7 @@ impl WidgetConfig {
         }
         if let Some(allowed) = allowed {
             for t in topics.iter().filter(|t| !allowed.contains(t)) {
-                warnings.push(format!("gdc: topic {t:?} is not collected for this site; not shown"));
+                warnings.push(format!("gdc: topic \"{t}\" is not collected for this site; not shown"));
             }
             topics.retain(|t| allowed.contains(t));
             if topics.is_empty() {
