@@ -4,6 +4,9 @@
 //! counts in each language's plural forms and digits, the language menu
 //! keeping what was typed, and right-to-left layout with what visitors type
 //! shown in its own direction.
+//!
+//! It is long because each test walks a whole form in a real browser, and
+//! the helpers that reach into the widget's shadow root are shared here.
 
 use std::time::{Duration, Instant};
 
