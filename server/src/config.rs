@@ -187,6 +187,16 @@ pub struct CentralConfig {
     pub companions: Vec<CompanionToken>,
     /// Grants export over HTTP. Without one, export is CLI-only.
     pub admin_token: Option<Secret>,
+    /// A `postgres://` URL: the central store in that PostgreSQL database.
+    /// Without one, in `central.sqlite` in the data directory.
+    pub database_url: Option<String>,
+}
+
+impl CentralConfig {
+    /// Where this configuration keeps the central store.
+    pub fn location(&self, data_dir: &std::path::Path) -> crate::central::StoreLocation {
+        crate::central::StoreLocation::new(self.database_url.as_deref(), data_dir)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -282,6 +292,7 @@ impl Config {
                 enabled: true,
                 companions: vec![CompanionToken { name: "demo".into(), token }],
                 admin_token: None,
+                database_url: None,
             },
             limits: LimitsConfig::default(),
             abuse: AbuseConfig::default(),

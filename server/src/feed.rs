@@ -49,10 +49,7 @@ impl Feed {
 
     async fn page(&self, topic: &str, page: usize) -> anyhow::Result<PublishedPage> {
         match &self.0.source {
-            FeedSource::Local(store) => {
-                let (store, topic) = (store.clone(), topic.to_owned());
-                tokio::task::spawn_blocking(move || store.published(&topic, page)).await?.map_err(Into::into)
-            }
+            FeedSource::Local(store) => Ok(store.published(topic, page).await?),
             FeedSource::Remote { base, http } => {
                 // A busy partner page costs the central store one request
                 // per page and topic every two seconds.

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use gdc_server::Application;
-use gdc_server::central::{CentralStore, write_csv, write_jsonl};
+use gdc_server::central::{Access, StoreLocation, storage, write_csv, write_jsonl};
 use gdc_server::config::Config;
 use gdc_server::outbox;
 
@@ -59,6 +59,10 @@ enum Command {
     Export {
         #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
         data_dir: PathBuf,
+        /// The central store's PostgreSQL database, instead of
+        /// `central.sqlite` in the data directory.
+        #[arg(long, env = "GDC_DATABASE_URL")]
+        database_url: Option<String>,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
     },
@@ -66,6 +70,10 @@ enum Command {
     Publish {
         #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
         data_dir: PathBuf,
+        /// The central store's PostgreSQL database, instead of
+        /// `central.sqlite` in the data directory.
+        #[arg(long, env = "GDC_DATABASE_URL")]
+        database_url: Option<String>,
         /// Withdraw instead of publishing.
         #[arg(long)]
         withdraw: bool,
@@ -139,9 +147,12 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Demo { addr, data_dir, assets_dir, site_root } => {
             serve(Config::demo(addr, data_dir, assets_dir, site_root))
         }
-        Command::Export { data_dir, format } => {
-            let store = CentralStore::open_read_only(&data_dir.join("central.sqlite"))?;
-            let rows = store.rows()?;
+        Command::Export { data_dir, database_url, format } => {
+            let location = StoreLocation::new(database_url.as_deref(), &data_dir);
+            let rows = tokio::runtime::Runtime::new()?.block_on(async {
+                let store = storage::open(&location, Access::ReadOnly).await?;
+                anyhow::Ok(storage::all_rows(&store).await?)
+            })?;
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Jsonl => write_jsonl(&rows, &mut out)?,
@@ -149,9 +160,12 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Publish { data_dir, withdraw, ids } => {
-            let store = CentralStore::open_existing(&data_dir.join("central.sqlite"))?;
-            let refused = store.set_published(&ids, !withdraw)?;
+        Command::Publish { data_dir, database_url, withdraw, ids } => {
+            let location = StoreLocation::new(database_url.as_deref(), &data_dir);
+            let refused = tokio::runtime::Runtime::new()?.block_on(async {
+                let store = storage::open(&location, Access::Existing).await?;
+                anyhow::Ok(store.set_published(&ids, !withdraw).await?)
+            })?;
             for r in &refused {
                 eprintln!("{r}");
             }

@@ -14,7 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::central::{self, Central, CentralState, CentralStore};
+use crate::central::{self, Access, Central, CentralState};
 use crate::companion::abuse::FormTokens;
 use crate::companion::forwarder::{ForwardStatus, Forwarder};
 use crate::companion::outbox::{Outbox, SpoolLimit};
@@ -69,7 +69,7 @@ impl Application {
         let reads = ReadLimit { limits: limits.clone(), metrics: metrics.clone() };
 
         let central = match config.central.enabled {
-            true => Some(CentralStore::open(&config.data_dir.join("central.sqlite"))?),
+            true => Some(central::storage::open(&config.central.location(&config.data_dir), Access::Serve).await?),
             false => None,
         };
         // The published feed: from the store in this process, else from the

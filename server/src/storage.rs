@@ -13,6 +13,8 @@ use rusqlite::Connection;
 pub enum StorageError {
     #[error("storage failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL failed: {0}")]
+    Postgres(String),
     #[error("storage commit failed: {0}")]
     CommitFailed(String),
     #[error("a stored row cannot be read: {0}")]

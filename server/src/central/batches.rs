@@ -48,7 +48,7 @@ pub async fn receive_batch(
     let body = read_body(headers, body, MAX_BATCH_BYTES, central.body_timeout).await?;
     let batch: Batch = serde_json::from_slice(&body)
         .map_err(|e| ApiError::Malformed { field: "submissions".into(), message: e.to_string() })?;
-    let results = central.store.insert_batch(companion, batch).await.map_err(|e| {
+    let results = central.store.insert_batch(&companion, batch).await.map_err(|e| {
         tracing::error!(error = %e, "central store could not write a batch");
         ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
     })?;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::CentralState;
-use super::store::StoredRow;
+use super::sqlite::StoredRow;
 use crate::http::bearer;
 use crate::http::error::ApiError;
 
@@ -137,9 +137,7 @@ pub async fn export(
     }
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let format = q.format.as_deref().unwrap_or("jsonl");
-    let store = store.clone();
-    let rows = tokio::task::spawn_blocking(move || store.rows()).await.map_err(|_| ApiError::Internal)?;
-    let rows = rows.map_err(|e| {
+    let rows = super::storage::all_rows(store).await.map_err(|e| {
         tracing::error!(error = %e, "export failed");
         ApiError::Internal
     })?;

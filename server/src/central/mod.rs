@@ -2,12 +2,15 @@
 //! submission id once, and gives organisers their export. It returns its
 //! own `Router`; the application merges it with the roles it runs.
 //!
-//! `store.rs` is the SQLite storage, `batches.rs` the companions' endpoint,
-//! `export.rs` the organisers' export.
+//! `storage.rs` is the storage trait and how a store is opened, with its
+//! two engines in `sqlite.rs` and `postgres.rs`; `batches.rs` the
+//! companions' endpoint, `export.rs` the organisers' export.
 
 pub mod batches;
 pub mod export;
-pub mod store;
+pub mod postgres;
+pub mod sqlite;
+pub mod storage;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +20,8 @@ use axum::routing::{get, post};
 
 pub use export::{write_csv, write_jsonl};
 pub use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
-pub use store::{CentralStore, StoredRow, parse_item};
+pub use sqlite::{SqliteStore, StoredRow, parse_item};
+pub use storage::{Access, CentralStorage, CentralStore, StoreLocation};
 
 use crate::config::{CompanionToken, Secret};
 use crate::feed::Feed;

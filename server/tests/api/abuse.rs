@@ -83,7 +83,7 @@ async fn a_flagged_contribution_stays_out_of_the_published_feed_until_an_organis
     let id = body["id"].as_str().unwrap().to_owned();
     assert_eq!(post(&app, &body, Some(form_token("demo", 500)), None).await.status(), 202);
     app.wait_for_central(1).await;
-    let store = gdc_server::central::CentralStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
+    let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
     // Publishing is the review: afterwards it is shown, and no longer flagged.
     assert!(store.published("ai", 1).unwrap().items.is_empty());
     assert!(store.set_published(std::slice::from_ref(&id), true).unwrap().is_empty());

@@ -91,7 +91,7 @@ async fn only_contributions_whose_authors_agreed_are_published_with_the_credit_t
     let empty: Value = app.get("/v1/contributions?topic=ai").await.json().await.unwrap();
     assert_eq!(empty["items"], json!([]), "nothing is published until the organisers publish");
 
-    let store = gdc_server::central::CentralStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
+    let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
     let ids = [public["id"].as_str().unwrap().to_owned(), private["id"].as_str().unwrap().to_owned()];
     let refused = store.set_published(&ids, true).unwrap();
     assert_eq!(refused.len(), 1, "the private one is refused: {refused:?}");

@@ -39,7 +39,7 @@ async fn central_on(
 }
 
 fn central_ids(dir: &std::path::Path) -> Vec<String> {
-    let store = gdc_server::central::CentralStore::open(&dir.join("data/central.sqlite")).unwrap();
+    let store = gdc_server::central::SqliteStore::open(&dir.join("data/central.sqlite")).unwrap();
     store.rows().unwrap().into_iter().map(|r| r.submission.id).collect()
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use gdc_server::Application;
 use gdc_server::abuse::FormTokens;
-use gdc_server::central::{CentralStore, StoredRow};
+use gdc_server::central::{SqliteStore, StoredRow};
 use gdc_server::config::{AbuseConfig, CompanionToken, Config, LimitsConfig, Secret};
 use gdc_server::outbox::now_ms;
 use gdc_server::sites::Site;
@@ -46,6 +46,7 @@ pub fn test_config(dir: &Path) -> Config {
             ..Default::default()
         },
         central: gdc_server::config::CentralConfig {
+            database_url: None,
             enabled: true,
             companions: vec![CompanionToken { name: "test".into(), token: Secret::new(COMPANION_TOKEN) }],
             admin_token: Some(Secret::new(ADMIN_TOKEN)),
@@ -144,7 +145,7 @@ impl TestApp {
     }
 
     pub fn central_rows(&self) -> Vec<StoredRow> {
-        CentralStore::open(&self.dir.path().join("data/central.sqlite")).unwrap().rows().unwrap()
+        SqliteStore::open(&self.dir.path().join("data/central.sqlite")).unwrap().rows().unwrap()
     }
 
     /// Waits until the central store holds `n` rows, and fails after 10 s.

@@ -1117,7 +1117,7 @@ async fn markup_is_stored_as_text_and_never_rendered() {
     check_all(&app, cases).await;
 
     app.wait_for_central(1).await;
-    let store = gdc_server::central::CentralStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
+    let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
     assert!(store.set_published(&[id], true).unwrap().is_empty());
     let page = app.get("/v1/contributions?topic=ai").await;
     assert_eq!(page.headers()["content-type"], "application/json");
@@ -1129,7 +1129,6 @@ async fn markup_is_stored_as_text_and_never_rendered() {
     }
     assert_eq!(item["credit"], "\"><svg onload=alert(1)>");
 
-    let escaped = "&lt;script&gt;";
     let cases = vec![
         case("the embed page for a site key with markup", get("/embed/v1?site=%3Cscript%3Ealert(1)%3C/script%3E"), 403)
             .lacks("<script"),
@@ -1145,7 +1144,7 @@ async fn markup_is_stored_as_text_and_never_rendered() {
     check_all(&app, cases).await;
     let embed = app.get("/embed/v1?site=%3Cscript%3Ealert(1)%3C/script%3E").await;
     assert!(embed.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
-    assert!(embed.text().await.unwrap().contains(escaped), "the key is shown escaped");
+    assert!(!embed.text().await.unwrap().contains("alert(1)"), "the page does not echo the key at all");
     for path in ["/v1/token?site=%3Cscript%3E", "/v1/contributions?topic=%3Cimg%20src=x%3E"] {
         let response = app.get(path).await;
         let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();

@@ -4,6 +4,7 @@
 mod abuse;
 mod assets;
 mod central;
+mod central_storage;
 mod forwarding;
 mod helpers;
 mod hostile;

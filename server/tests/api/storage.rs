@@ -1,7 +1,7 @@
 //! Schemas are applied by version at open: a data directory made by an
 //! earlier release upgrades in place, its rows intact.
 
-use gdc_server::central::CentralStore;
+use gdc_server::central::SqliteStore;
 use gdc_server::outbox::{Outbox, SpoolLimit};
 use rusqlite::Connection;
 
@@ -61,25 +61,25 @@ fn a_central_store_from_the_release_before_versions_upgrades_in_place_with_its_r
         )
         .unwrap();
     }
-    let store = CentralStore::open(&path).unwrap();
+    let store = SqliteStore::open(&path).unwrap();
     let rows = store.rows().unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].submission.id, submission["id"].as_str().unwrap());
     assert_eq!(rows[0].flag, None);
     let conn = Connection::open(&path).unwrap();
     assert_eq!(gdc_server::storage::version(&conn).unwrap(), gdc_server::storage::CENTRAL.0.len());
-    CentralStore::open(&path).unwrap();
+    SqliteStore::open(&path).unwrap();
 }
 
 #[test]
 fn the_export_reads_a_store_without_writing_to_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("central.sqlite");
-    assert!(CentralStore::open_read_only(&path).is_err(), "no store: an error, not an empty new one");
+    assert!(SqliteStore::open_read_only(&path).is_err(), "no store: an error, not an empty new one");
     assert!(!path.exists(), "and no file made");
-    CentralStore::open(&path).unwrap();
+    SqliteStore::open(&path).unwrap();
     let before = std::fs::metadata(&path).unwrap().modified().unwrap();
-    let store = CentralStore::open_read_only(&path).unwrap();
+    let store = SqliteStore::open_read_only(&path).unwrap();
     assert!(store.rows().unwrap().is_empty());
     assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
 }

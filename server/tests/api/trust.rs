@@ -468,7 +468,7 @@ async fn a_batch_stored_but_whose_answer_was_lost_is_resent_and_counted_as_a_dup
         admin::list(&outbox, false, 10).unwrap().iter().all(|r| r.forwarded_at.is_some())
     })
     .await;
-    let store = gdc_server::central::CentralStore::open(&central_dir.path().join("data/central.sqlite")).unwrap();
+    let store = gdc_server::central::SqliteStore::open(&central_dir.path().join("data/central.sqlite")).unwrap();
     assert_eq!(store.rows().unwrap().len(), 1, "one row");
     let text = reqwest::get(format!("{central_url}/metrics")).await.unwrap().text().await.unwrap();
     // Two deliveries: the first stored it, the second was recognised.

@@ -1,9 +1,11 @@
-//! The central store's SQLite storage: each submission id once, as it
-//! came, with the companion that forwarded it, its bot flag if any, and
-//! whether it is published.
+//! The central store on SQLite, the embedded default: each submission id
+//! once, as it came, with the companion that forwarded it, its bot flag if
+//! any, and whether it is published. Calls run on tokio's blocking pool.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
 
 use gdc_core::wire::{MAX_PAGE, PAGE_SIZE};
 use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage, Rules, Submission};
@@ -11,6 +13,7 @@ use gdc_core::{ValidationErrors, WireSubmission};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
+use super::storage::{Access, CentralStorage};
 use crate::storage::{CENTRAL, StorageError, now_ms, open_migrated, open_sqlite};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -29,7 +32,7 @@ pub struct StoredRow {
 
 /// SQLite-backed central store.
 #[derive(Debug, Clone)]
-pub struct CentralStore {
+pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     /// A connection of its own for the published feed, which anyone may
     /// read in a loop: under WAL it reads beside batch intake, never
@@ -37,7 +40,16 @@ pub struct CentralStore {
     reader: Arc<Mutex<Connection>>,
 }
 
-impl CentralStore {
+impl SqliteStore {
+    /// Opens the store at `path` as `access` allows.
+    pub fn open_with(path: &Path, access: Access) -> anyhow::Result<Self> {
+        match access {
+            Access::Serve => Ok(Self::open(path)?),
+            Access::Existing => Self::open_existing(path),
+            Access::ReadOnly => Self::open_read_only(path),
+        }
+    }
+
     pub fn open(path: &Path) -> rusqlite::Result<Self> {
         let conn = open_migrated(path, CENTRAL)?;
         let reader = open_sqlite(path)?;
@@ -75,20 +87,15 @@ impl CentralStore {
         Ok(Self { conn: Arc::new(Mutex::new(conn)), reader: Arc::new(Mutex::new(open()?)) })
     }
 
-    /// Validates and stores a batch in one transaction. Each item gets its
-    /// own result; a repeated id changes nothing.
-    pub async fn insert_batch(&self, companion: String, batch: Batch) -> Result<BatchResults> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = lock(&conn);
-            insert_batch(&mut conn, &companion, batch)
-        })
-        .await
-        .map_err(|_| StorageError::Stopped)?
+    /// Runs `f` with the store on tokio's blocking pool.
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&Self) -> Result<T> + Send + 'static) -> Result<T> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || f(&this)).await.map_err(|_| StorageError::Stopped)?
     }
 
-    /// Publishes (or withdraws) submissions by id. Only a contributor who
-    /// chose `publish` can be published; the others are refused by name.
+    /// [`CentralStorage::set_published`], here and now (for tests and
+    /// tools that hold an SQLite store; the trait's runs on the blocking
+    /// pool).
     pub fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>> {
         let conn = lock(&self.conn);
         let mut refused = Vec::new();
@@ -114,8 +121,7 @@ impl CentralStore {
         Ok(refused)
     }
 
-    /// Published contributions on `topic`, newest first, `page` from 1 to
-    /// [`MAX_PAGE`].
+    /// [`CentralStorage::published`], here and now.
     pub fn published(&self, topic: &str, page: usize) -> Result<PublishedPage> {
         let page = page.clamp(1, MAX_PAGE);
         let conn = lock(&self.reader);
@@ -139,11 +145,17 @@ impl CentralStore {
         Ok(PublishedPage { topic: topic.to_owned(), page, items, has_more })
     }
 
-    /// Every stored submission in arrival order.
+    /// Every stored row in arrival order, here and now.
     pub fn rows(&self) -> Result<Vec<StoredRow>> {
-        let conn = lock(&self.conn);
-        let mut stmt = conn.prepare("SELECT seq, received_at, companion, body, flag FROM submissions ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| {
+        self.rows_after_now(0, i64::MAX as usize)
+    }
+
+    fn rows_after_now(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, received_at, companion, body, flag FROM submissions WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after, limit as i64], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
         })?;
         rows.map(|row| {
@@ -154,6 +166,28 @@ impl CentralStore {
     }
 }
 
+#[async_trait]
+impl CentralStorage for SqliteStore {
+    async fn insert_batch(&self, companion: &str, batch: Batch) -> Result<BatchResults> {
+        let companion = companion.to_owned();
+        self.blocking(move |s| insert_batch(&mut lock(&s.conn), &companion, batch)).await
+    }
+
+    async fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>> {
+        let ids = ids.to_vec();
+        self.blocking(move |s| SqliteStore::set_published(s, &ids, publish)).await
+    }
+
+    async fn published(&self, topic: &str, page: usize) -> Result<PublishedPage> {
+        let topic = topic.to_owned();
+        self.blocking(move |s| SqliteStore::published(s, &topic, page)).await
+    }
+
+    async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {
+        self.blocking(move |s| s.rows_after_now(after, limit)).await
+    }
+}
+
 /// The connection, even after a panic elsewhere while it was held: SQLite
 /// rolls back an unfinished transaction, so the data is consistent, and one
 /// panic must not fail every later request (a poisoned lock did).
@@ -161,7 +195,7 @@ fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
     humantime::format_rfc3339_millis(t).to_string()
 }

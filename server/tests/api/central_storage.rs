@@ -1,0 +1,381 @@
+//! One suite for the central store's storage, run against both engines:
+//! SQLite in a fresh file, and PostgreSQL on 127.0.0.1:5432 (or
+//! `GDC_TEST_POSTGRES`) in a fresh database per test, dropped afterwards.
+//! When no PostgreSQL answers, the PostgreSQL tests fail and say so: they
+//! never skip.
+
+use std::collections::BTreeMap;
+
+use gdc_core::{Batch, ItemStatus};
+use gdc_server::central::{Access, CentralStore, StoreLocation, storage};
+use serde_json::{Value, json};
+
+use crate::helpers::submission;
+
+/// The server the PostgreSQL tests create their databases on.
+fn postgres_admin_url() -> String {
+    std::env::var("GDC_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The URL of database `name` on the server of `admin` (whose URL names
+/// a database: `postgres://user@host:port/postgres`).
+fn database_url(admin: &str, name: &str) -> String {
+    format!("{}/{name}", admin.rsplit_once('/').expect("the URL names a database").0)
+}
+
+/// A store under test and what to clean up after it.
+struct Engine {
+    store: CentralStore,
+    location: StoreLocation,
+    _dir: Option<tempfile::TempDir>,
+    database: Option<String>,
+}
+
+impl Engine {
+    async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let location = StoreLocation::Sqlite(dir.path().join("central.sqlite"));
+        let store = storage::open(&location, Access::Serve).await.unwrap();
+        Self { store, location, _dir: Some(dir), database: None }
+    }
+
+    async fn postgres() -> Self {
+        let admin = postgres_admin_url();
+        let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap_or_else(|e| {
+            panic!(
+                "no PostgreSQL answers at {admin} ({e}): the central store's PostgreSQL tests need one \
+                 (this machine's is started before each session; set GDC_TEST_POSTGRES to use another)"
+            )
+        });
+        tokio::spawn(connection);
+        let name = format!("gdc_test_{}", uuid::Uuid::now_v7().simple());
+        client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let location = StoreLocation::Postgres(database_url(&admin, &name));
+        let store = storage::open(&location, Access::Serve).await.unwrap();
+        Self { store, location, _dir: None, database: Some(name) }
+    }
+
+    /// Drops a PostgreSQL test database (the SQLite file goes with its
+    /// folder).
+    async fn finish(self) {
+        let Self { store, database, .. } = self;
+        drop(store);
+        if let Some(name) = database {
+            let (client, connection) =
+                tokio_postgres::connect(&postgres_admin_url(), tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+        }
+    }
+}
+
+/// Each test, once per engine.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let engine = super::Engine::sqlite().await;
+                super::$name(&engine).await;
+                engine.finish().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let engine = super::Engine::postgres().await;
+                super::$name(&engine).await;
+                engine.finish().await;
+            })*
+        }
+    };
+}
+
+on_both_engines!(
+    a_batch_stores_each_valid_item_once_and_says_what_became_of_each,
+    repeated_ids_in_one_batch_and_across_batches_are_stored_once,
+    two_companions_sending_overlapping_ids_at_once_store_each_id_once,
+    only_consenting_contributions_are_published_newest_first_by_topic_and_paged,
+    flagged_rows_stay_out_of_the_feed_until_published,
+    rows_come_back_as_sent_in_arrival_order_a_slice_at_a_time,
+    a_store_reopens_with_its_rows_and_the_export_reads_without_writing,
+);
+
+fn batch(items: &[Value]) -> Batch {
+    let json = json!({ "submissions": items }).to_string();
+    serde_json::from_str(&json).unwrap()
+}
+
+fn statuses(results: &gdc_core::BatchResults) -> Vec<ItemStatus> {
+    results.results.iter().map(|r| r.status).collect()
+}
+
+async fn a_batch_stores_each_valid_item_once_and_says_what_became_of_each(e: &Engine) {
+    let (a, b) = (submission(), submission());
+    let mut invalid = submission();
+    invalid["answers"] = json!([]);
+    let results = e
+        .store
+        .insert_batch("main", batch(&[a.clone(), invalid.clone(), json!({"nope": 1}), b.clone()]))
+        .await
+        .unwrap();
+    assert_eq!(
+        statuses(&results),
+        [ItemStatus::Accepted, ItemStatus::Rejected, ItemStatus::Rejected, ItemStatus::Accepted]
+    );
+    assert_eq!(results.results[1].id, invalid["id"], "a refused item is named by its id");
+    assert_eq!(results.results[2].id, "", "an item naming no id");
+    let rows = storage::all_rows(&e.store).await.unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.submission.id.as_str()).collect::<Vec<_>>(),
+        [a["id"].as_str().unwrap(), b["id"].as_str().unwrap()]
+    );
+    assert!(rows.iter().all(|r| r.companion == "main"));
+    // An empty batch is fine and stores nothing.
+    assert!(e.store.insert_batch("main", batch(&[])).await.unwrap().results.is_empty());
+}
+
+async fn repeated_ids_in_one_batch_and_across_batches_are_stored_once(e: &Engine) {
+    let a = submission();
+    let mut same_id_other_text = a.clone();
+    same_id_other_text["answers"][0]["principles"] = json!("Another text");
+    let results = e.store.insert_batch("main", batch(&[a.clone(), a.clone(), same_id_other_text])).await.unwrap();
+    assert_eq!(statuses(&results), [ItemStatus::Accepted, ItemStatus::Duplicate, ItemStatus::Duplicate]);
+    let again = e.store.insert_batch("other", batch(&[a.clone()])).await.unwrap();
+    assert_eq!(statuses(&again), [ItemStatus::Duplicate]);
+    let rows = storage::all_rows(&e.store).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].companion, "main", "the first arrival stands");
+    assert_eq!(rows[0].submission.answers[0].texts["principles"], a["answers"][0]["principles"], "and its text");
+}
+
+async fn two_companions_sending_overlapping_ids_at_once_store_each_id_once(e: &Engine) {
+    let items: Vec<Value> = (0..600).map(|_| submission()).collect();
+    // Ten companions, each with an overlapping window of 200 ids, all at once.
+    let store: CentralStore = e.store.clone();
+    let mut tasks = Vec::new();
+    for c in 0..10usize {
+        let store = store.clone();
+        let slice: Vec<Value> = items.iter().cycle().skip(c * 40).take(200).cloned().collect();
+        tasks.push(tokio::spawn(async move {
+            let mut accepted = 0;
+            for chunk in slice.chunks(50) {
+                let r = store.insert_batch(&format!("companion-{c}"), batch(chunk)).await.unwrap();
+                accepted += r.results.iter().filter(|i| i.status == ItemStatus::Accepted).count();
+            }
+            accepted
+        }));
+    }
+    let mut accepted = 0;
+    for t in tasks {
+        accepted += t.await.unwrap();
+    }
+    let rows = storage::all_rows(&e.store).await.unwrap();
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.submission.id.as_str()).collect();
+    let stored = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), stored, "no id stored twice");
+    let sent: std::collections::BTreeSet<&str> = (0..10usize)
+        .flat_map(|c| items.iter().cycle().skip(c * 40).take(200))
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(stored, sent.len(), "every id sent is stored");
+    assert_eq!(accepted, stored, "each accepted exactly once across companions");
+}
+
+async fn only_consenting_contributions_are_published_newest_first_by_topic_and_paged(e: &Engine) {
+    let mut public = Vec::new();
+    for i in 0..23 {
+        let mut s = submission();
+        s["consent"] = json!({ "publish": true, "attribution": "name", "contact": true });
+        s["submitter"]["name"] = json!(format!("Person {i}"));
+        s["submitter"]["email"] = json!(format!("p{i}@example.org"));
+        public.push(s);
+    }
+    let private = submission();
+    let mut other_topic = public[0].clone();
+    other_topic["id"] = json!(uuid::Uuid::now_v7().to_string());
+    other_topic["answers"][0]["topic"] = json!("data");
+    let mut all = public.clone();
+    all.push(private.clone());
+    all.push(other_topic.clone());
+    e.store.insert_batch("main", batch(&all)).await.unwrap();
+
+    let mut ids: Vec<String> = all.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
+    ids.push("0190a0a0-0000-7000-8000-000000000000".into());
+    ids.push("not an id".into());
+    let refused = e.store.set_published(&ids, true).await.unwrap();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused[0].contains(private["id"].as_str().unwrap()) && refused[0].contains("did not agree"));
+    assert!(refused[1].contains("no such submission") && refused[2].contains("no such submission"));
+
+    let first = e.store.published("ai", 1).await.unwrap();
+    assert_eq!(first.items.len(), gdc_core::wire::PAGE_SIZE);
+    assert!(first.has_more);
+    let second = e.store.published("ai", 2).await.unwrap();
+    assert_eq!(second.items.len(), 23 - gdc_core::wire::PAGE_SIZE);
+    assert!(!second.has_more);
+    let shown: Vec<String> = first.items.iter().chain(&second.items).map(|p| p.id.clone()).collect();
+    assert_eq!(shown.len(), 23);
+    assert!(!shown.contains(&private["id"].as_str().unwrap().to_owned()));
+    assert!(!serde_json::to_string(&first).unwrap().contains("@example.org"), "never an email");
+    assert_eq!(first.items[0].credit.as_deref().map(|c| c.starts_with("Person")), Some(true));
+    let data = e.store.published("data", 1).await.unwrap();
+    assert_eq!(data.items.len(), 1);
+    assert_eq!(data.items[0].id, other_topic["id"]);
+    // Out-of-range pages are clamped, never an error.
+    assert!(e.store.published("ai", usize::MAX).await.unwrap().items.is_empty());
+    assert_eq!(e.store.published("ai", 0).await.unwrap().page, 1);
+    // Withdrawn: gone from the feed.
+    let gone = first.items[0].id.clone();
+    assert!(e.store.set_published(&[gone.clone()], false).await.unwrap().is_empty());
+    let after = e.store.published("ai", 1).await.unwrap();
+    assert!(after.items.iter().all(|p| p.id != gone));
+}
+
+async fn flagged_rows_stay_out_of_the_feed_until_published(e: &Engine) {
+    let mut s = submission();
+    s["consent"] = json!({ "publish": true, "attribution": "anonymous", "contact": false });
+    let id = s["id"].as_str().unwrap().to_owned();
+    let mut b = batch(&[s]);
+    b.flags = BTreeMap::from([(id.clone(), "too_fast".to_owned())]);
+    e.store.insert_batch("main", b).await.unwrap();
+    let rows = storage::all_rows(&e.store).await.unwrap();
+    assert_eq!(rows[0].flag.as_deref(), Some("too_fast"));
+    assert!(e.store.published("ai", 1).await.unwrap().items.is_empty(), "flagged: not in the feed");
+    assert!(e.store.set_published(std::slice::from_ref(&id), true).await.unwrap().is_empty());
+    assert_eq!(e.store.published("ai", 1).await.unwrap().items[0].id, id, "published: reviewed, shown");
+    assert_eq!(storage::all_rows(&e.store).await.unwrap()[0].flag, None, "and no longer flagged");
+}
+
+async fn rows_come_back_as_sent_in_arrival_order_a_slice_at_a_time(e: &Engine) {
+    let odd = ["a, \"quoted\"\nnew line", "=HYPERLINK(\"x\")", "مرحبا 你好 🌍", "  spaces  ", "\\back\\slash"];
+    let mut sent = Vec::new();
+    for (i, text) in odd.iter().cycle().take(2_500).enumerate() {
+        let mut s = submission();
+        s["answers"][0]["principles"] = json!(format!("{i}: {text}"));
+        sent.push(s);
+    }
+    for chunk in sent.chunks(700) {
+        e.store.insert_batch("main", batch(chunk)).await.unwrap();
+    }
+    let rows = storage::all_rows(&e.store).await.unwrap();
+    assert_eq!(rows.len(), sent.len(), "more than one export slice");
+    assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
+    for (row, s) in rows.iter().zip(&sent) {
+        assert_eq!(serde_json::to_value(&row.submission).unwrap(), *s, "stored as sent");
+    }
+    let slice = e.store.rows_after(rows[9].seq, 5).await.unwrap();
+    assert_eq!(slice.iter().map(|r| r.seq).collect::<Vec<_>>(), rows[10..15].iter().map(|r| r.seq).collect::<Vec<_>>());
+    assert!(e.store.rows_after(rows.last().unwrap().seq, 10).await.unwrap().is_empty());
+}
+
+async fn a_store_reopens_with_its_rows_and_the_export_reads_without_writing(e: &Engine) {
+    let s = submission();
+    e.store.insert_batch("main", batch(&[s.clone()])).await.unwrap();
+    let again = storage::open(&e.location, Access::Serve).await.unwrap();
+    assert_eq!(storage::all_rows(&again).await.unwrap().len(), 1, "migrations run again change nothing");
+    let read_only = storage::open(&e.location, Access::ReadOnly).await.unwrap();
+    assert_eq!(storage::all_rows(&read_only).await.unwrap()[0].submission.id, s["id"].as_str().unwrap());
+}
+
+#[tokio::test]
+async fn a_read_only_open_of_a_missing_store_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("central.sqlite");
+    assert!(storage::open(&StoreLocation::Sqlite(path.clone()), Access::ReadOnly).await.is_err());
+    assert!(!path.exists());
+    // An empty PostgreSQL database has no schema yet: refused, not made.
+    let engine_admin = postgres_admin_url();
+    let (client, connection) = tokio_postgres::connect(&engine_admin, tokio_postgres::NoTls).await.expect("PostgreSQL");
+    tokio::spawn(connection);
+    let name = format!("gdc_test_{}", uuid::Uuid::now_v7().simple());
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let url = database_url(&engine_admin, &name);
+    let err = storage::open(&StoreLocation::Postgres(url.clone()), Access::ReadOnly).await.unwrap_err().to_string();
+    assert!(err.contains("schema version 0"), "{err}");
+    let (probe, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let tables = probe
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[])
+        .await
+        .unwrap();
+    assert_eq!(tables.get::<_, i64>(0), 0, "nothing created");
+    drop(probe);
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unreachable_postgresql_is_a_clear_error_without_the_password() {
+    let location = StoreLocation::Postgres("postgres://gdc:s3cret@127.0.0.1:1/gdc".into());
+    let err = storage::open(&location, Access::Serve).await.unwrap_err().to_string();
+    assert!(
+        err.contains("cannot connect to the central store's PostgreSQL at postgres://gdc@127.0.0.1:1/gdc"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "{err}");
+}
+
+/// Two companions, each with its own outbox, take the same contributions
+/// (a visitor's retry reaching another companion behind a load balancer)
+/// and forward at once to one central store on PostgreSQL: each id once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_companions_forwarding_overlapping_ids_to_postgresql_store_each_once() {
+    let engine = Engine::postgres().await;
+    let StoreLocation::Postgres(url) = &engine.location else { unreachable!() };
+    let central_dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(central_dir.path());
+    config.companion.enabled = false;
+    config.central.database_url = Some(url.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let central_url = format!("http://{}", listener.local_addr().unwrap());
+    let central = gdc_server::Application::build_on(config, listener).await.unwrap();
+    let stop = central.stop_token();
+    tokio::spawn(central.run_until_stopped());
+    let companion = |central_url: String| {
+        crate::helpers::spawn_app_with(move |c| {
+            c.central.enabled = false;
+            c.companion.central_url = Some(central_url);
+        })
+    };
+    let (a, b) = (companion(central_url.clone()).await, companion(central_url.clone()).await);
+    let bodies: Vec<Value> = (0..450).map(|_| submission()).collect();
+    // a takes 0..300, b takes 150..450: 150 ids through both.
+    let (to_a, to_b) = (&bodies[..300], &bodies[150..]);
+    let (ra, rb) = tokio::join!(
+        futures::future::join_all(to_a.iter().map(|s| a.submit(s))),
+        futures::future::join_all(to_b.iter().map(|s| b.submit(s))),
+    );
+    assert!(ra.iter().chain(&rb).all(|r| r.status() == 202));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let rows = loop {
+        let rows = storage::all_rows(&engine.store).await.unwrap();
+        if rows.len() >= 450 || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    // Both outboxes drained: nothing more can arrive.
+    for app in [&a, &b] {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let ready: Value = app.get("/readyz").await.json().await.unwrap();
+            if ready["outbox"]["pending"] == 0 || std::time::Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    let rows_after = storage::all_rows(&engine.store).await.unwrap();
+    assert_eq!(rows.len(), 450);
+    assert_eq!(rows_after.len(), 450, "no id stored twice");
+    let mut got: Vec<&str> = rows_after.iter().map(|r| r.submission.id.as_str()).collect();
+    let mut sent: Vec<&str> = bodies.iter().map(|b| b["id"].as_str().unwrap()).collect();
+    got.sort_unstable();
+    sent.sort_unstable();
+    assert_eq!(got, sent);
+    stop.cancel();
+    drop((a, b));
+    engine.finish().await;
+}
