@@ -25,23 +25,45 @@ struct Cli {
     command: Command,
 }
 
+/// Where a server's configuration comes from.
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// TOML configuration; see `server/gdc-server.sample.toml`.
+    #[arg(long, env = "GDC_CONFIG")]
+    config: Option<PathBuf>,
+    /// Overrides `addr` from the file.
+    #[arg(long, env = "GDC_ADDR")]
+    addr: Option<SocketAddr>,
+    /// Overrides `data_dir` from the file.
+    #[arg(long, env = "GDC_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Overrides `assets_dir` from the file.
+    #[arg(long, env = "GDC_ASSETS_DIR")]
+    assets_dir: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    fn load(self) -> anyhow::Result<Config> {
+        let mut c = Config::load(self.config.as_deref(), std::env::vars())?;
+        c.addr = self.addr.unwrap_or(c.addr);
+        c.data_dir = self.data_dir.unwrap_or(c.data_dir);
+        c.assets_dir = self.assets_dir.unwrap_or(c.assets_dir);
+        Ok(c)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve with a configuration file.
-    Serve {
-        /// TOML configuration; see `server/gdc-server.sample.toml`.
-        #[arg(long, env = "GDC_CONFIG")]
-        config: Option<PathBuf>,
-        /// Overrides `addr` from the file.
-        #[arg(long, env = "GDC_ADDR")]
-        addr: Option<SocketAddr>,
-        /// Overrides `data_dir` from the file.
-        #[arg(long, env = "GDC_DATA_DIR")]
-        data_dir: Option<PathBuf>,
-        /// Overrides `assets_dir` from the file.
-        #[arg(long, env = "GDC_ASSETS_DIR")]
-        assets_dir: Option<PathBuf>,
-    },
+    /// A companion: intake from partner pages, its outbox, forwarding to
+    /// the central store (`companion.central_url`). Any number may run
+    /// behind a load balancer, each with its own data directory.
+    Companion(ServeArgs),
+    /// The central store: batches from companions, export, the published
+    /// feed, on SQLite or PostgreSQL (`central.database_url`).
+    Central(ServeArgs),
+    /// Serve the roles the configuration file enables (both for an
+    /// all-in-one server).
+    Serve(ServeArgs),
     /// Companion and central store in one process on embedded SQLite, with a
     /// `demo` site open to localhost pages and the demo page at `/`.
     Demo {
@@ -137,13 +159,17 @@ fn main() -> std::process::ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { config, addr, data_dir, assets_dir } => {
-            let mut c = Config::load(config.as_deref(), std::env::vars())?;
-            c.addr = addr.unwrap_or(c.addr);
-            c.data_dir = data_dir.unwrap_or(c.data_dir);
-            c.assets_dir = assets_dir.unwrap_or(c.assets_dir);
+        Command::Companion(args) => {
+            let mut c = args.load()?;
+            (c.companion.enabled, c.central.enabled) = (true, false);
             serve(c)
         }
+        Command::Central(args) => {
+            let mut c = args.load()?;
+            (c.companion.enabled, c.central.enabled) = (false, true);
+            serve(c)
+        }
+        Command::Serve(args) => serve(args.load()?),
         Command::Demo { addr, data_dir, assets_dir, site_root } => {
             serve(Config::demo(addr, data_dir, assets_dir, site_root))
         }

@@ -48,3 +48,133 @@ fn check_config_names_each_problem_in_one_line_and_fails() -> anyhow::Result<()>
     assert!(!stderr.contains("companion.token is") && stderr.contains("central.companions[main].token"), "{stderr}");
     Ok(())
 }
+
+/// `gdc-server central` and `gdc-server companion` from one configuration
+/// file that enables both roles: each process serves its own role only, and
+/// a contribution goes from the companion to the central store.
+#[test]
+fn the_companion_and_central_commands_each_run_one_role_from_the_same_file() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let central_port = gdc_e2e::free_port()?;
+    let config = dir.path().join("gdc.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "addr = \"127.0.0.1:0\"
+[companion]
+enabled = true
+token = \"k3Jd9LmQ2vX8pR5tW1zN7bY4\"
+central_url = \"http://127.0.0.1:{central_port}\"
+batch_delay = 5
+[central]
+enabled = true
+admin_token = \"a9Fh2Kd8Lq3Zx7Wm1Pv5Rt6Y\"
+[[central.companions]]
+name = \"edge-1\"
+token = \"k3Jd9LmQ2vX8pR5tW1zN7bY4\"
+[abuse]
+token_secret = \"s7Gh3Jk9Lm2Np5Qr8Tv1Wx4Z\"
+require_token = false
+min_submit_time = 0
+[[sites]]
+key = \"demo\"
+origins = [\"http://localhost:*\"]
+"
+        ),
+    )?;
+    let bin = gdc_e2e::server_bin();
+    let args = |role: &str, data: &str, addr: String| -> Vec<std::ffi::OsString> {
+        vec![
+            role.into(),
+            "--config".into(),
+            config.clone().into(),
+            "--data-dir".into(),
+            dir.path().join(data).into(),
+            "--addr".into(),
+            addr.into(),
+        ]
+    };
+    let central = gdc_e2e::ServerProcess::spawn(
+        &bin,
+        &args("central", "central", format!("127.0.0.1:{central_port}")),
+        dir.path().join("central"),
+    )?;
+    let companion = gdc_e2e::ServerProcess::spawn(
+        &bin,
+        &args("companion", "companion", "127.0.0.1:0".into()),
+        dir.path().join("companion"),
+    )?;
+    let status = |url: String, method: &str| -> anyhow::Result<u16> {
+        let out = std::process::Command::new("curl")
+            .args([
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-X",
+                method,
+                "-H",
+                "content-type: application/json",
+                "-d",
+                "{}",
+                &url,
+            ])
+            .output()?;
+        Ok(String::from_utf8(out.stdout)?.parse()?)
+    };
+    // Each serves its role: the other's routes are not there.
+    assert_eq!(
+        status(format!("{}/v1/submissions", central.url), "POST")?,
+        404,
+        "the central store takes no submissions"
+    );
+    assert_eq!(status(format!("{}/v1/batches", companion.url), "POST")?, 404, "a companion takes no batches");
+    assert_eq!(status(format!("{}/v1/batches", central.url), "POST")?, 401, "the central store's own route");
+    assert!(
+        !dir.path().join("central/outbox.sqlite").exists() && !dir.path().join("companion/central.sqlite").exists()
+    );
+    // A contribution travels from the one to the other.
+    let id = "0190b6a2-4c1d-7e3f-8a9b-0c1d2e3f4a5b";
+    let body = serde_json::json!({
+        "id": id, "consultation": "gdc-2023", "site": "demo", "lang": "en",
+        "submitter": { "kind": "individual", "stakeholder": "youth", "country": "RW" },
+        "answers": [ { "topic": "ai", "principles": "Open", "commitments": "", "comments": "" } ],
+        "consent": { "publish": false, "attribution": "anonymous", "contact": false }
+    });
+    let out = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            "content-type: application/json",
+            "-H",
+            "origin: http://localhost:8080",
+            "-d",
+            &body.to_string(),
+        ])
+        .arg(format!("{}/v1/submissions", companion.url))
+        .output()?;
+    assert_eq!(String::from_utf8(out.stdout)?, "202");
+    let start = std::time::Instant::now();
+    loop {
+        let export =
+            std::process::Command::new(&bin).args(["export", "--data-dir"]).arg(dir.path().join("central")).output()?;
+        let text = String::from_utf8(export.stdout)?;
+        if text.contains(id) {
+            assert!(text.contains("\"companion\":\"edge-1\""), "the row names its companion: {text}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "never arrived: {}",
+            String::from_utf8_lossy(&export.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop((central, companion));
+    Ok(())
+}
