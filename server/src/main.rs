@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use gdc_server::Application;
-use gdc_server::central::{Access, StoreLocation, storage, write_csv, write_jsonl};
+use gdc_server::central::{Access, ExportFormat, StoreLocation, export_all, storage};
 use gdc_server::config::Config;
 use gdc_server::outbox;
 
@@ -87,6 +87,12 @@ enum Command {
         database_url: Option<String>,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
+        /// Only rows stored after the row with this `seq` (incremental pulls).
+        #[arg(long, default_value_t = 0)]
+        since: i64,
+        /// CSV: start with a UTF-8 byte-order mark, for spreadsheet programs.
+        #[arg(long)]
+        bom: bool,
     },
     /// Publish contributions whose authors agreed to it (or withdraw them).
     Publish {
@@ -173,18 +179,16 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Demo { addr, data_dir, assets_dir, site_root } => {
             serve(Config::demo(addr, data_dir, assets_dir, site_root))
         }
-        Command::Export { data_dir, database_url, format } => {
+        Command::Export { data_dir, database_url, format, since, bom } => {
             let location = StoreLocation::new(database_url.as_deref(), &data_dir);
-            let rows = tokio::runtime::Runtime::new()?.block_on(async {
+            let format = match format {
+                Format::Jsonl => ExportFormat::Jsonl,
+                Format::Csv => ExportFormat::Csv { bom },
+            };
+            tokio::runtime::Runtime::new()?.block_on(async {
                 let store = storage::open(&location, Access::ReadOnly).await?;
-                anyhow::Ok(storage::all_rows(&store).await?)
-            })?;
-            let mut out = std::io::stdout().lock();
-            match format {
-                Format::Jsonl => write_jsonl(&rows, &mut out)?,
-                Format::Csv => write_csv(&rows, &mut out)?,
-            }
-            Ok(())
+                export_all(&store, since, format, std::io::stdout().lock()).await
+            })
         }
         Command::Publish { data_dir, database_url, withdraw, ids } => {
             let location = StoreLocation::new(database_url.as_deref(), &data_dir);

@@ -1,6 +1,11 @@
-//! What organisers take away: every stored submission as JSON Lines or CSV,
-//! over HTTP with the admin token or from the command line.
+//! What organisers take away: the stored submissions as JSON Lines or CSV,
+//! over HTTP with the admin token or from the command line, streamed a
+//! slice of rows at a time (memory stays flat however many rows there are),
+//! from the start or after a row (`since`, for incremental pulls). An email
+//! address leaves the store only when its contributor agreed to be written
+//! to (`consent.contact`). The columns are documented in `docs/export.md`.
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
@@ -9,24 +14,33 @@ use serde::Deserialize;
 
 use super::CentralState;
 use super::sqlite::StoredRow;
+use super::storage::{CentralStore, EXPORT_SLICE};
 use crate::http::bearer;
 use crate::http::error::ApiError;
+use crate::storage::StorageError;
 
-/// Writes rows as JSON Lines: one stored submission per line.
-pub fn write_jsonl(rows: &[StoredRow], out: &mut impl std::io::Write) -> std::io::Result<()> {
-    for row in rows {
-        serde_json::to_writer(&mut *out, row)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
+/// How the export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One stored row per line, as JSON.
+    Jsonl,
+    /// One line per (submission, topic); `bom` starts the file with a UTF-8
+    /// byte-order mark, which spreadsheet programs need to read it as UTF-8.
+    Csv { bom: bool },
 }
 
-/// Writes rows as CSV: one line per (submission, topic), one column per
-/// question of the consultation. Cells a spreadsheet would run as a formula
-/// are prefixed with `'` so an export cannot execute anything.
-pub fn write_csv(rows: &[StoredRow], out: &mut impl std::io::Write) -> std::io::Result<()> {
-    let questions = gdc_core::consultation::all_questions();
-    let mut w = csv::Writer::from_writer(out);
+impl Format {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Jsonl => "application/jsonl; charset=utf-8",
+            Self::Csv { .. } => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// The columns of the CSV export, in order: stable, documented in
+/// `docs/export.md`; new ones are only ever added at the end.
+pub fn csv_header() -> Vec<&'static str> {
     let mut header = vec![
         "id",
         "received_at",
@@ -48,57 +62,127 @@ pub fn write_csv(rows: &[StoredRow], out: &mut impl std::io::Write) -> std::io::
         "contact",
         "topic",
     ];
-    header.extend(questions.iter().copied());
-    header.push("flag");
-    w.write_record(&header)?;
-    for row in rows {
-        let s = &row.submission;
-        let who = &s.submitter;
-        let event = who.event.as_ref();
-        for answer in &s.answers {
-            let mut record: Vec<String> = vec![
-                s.id.clone(),
-                row.received_at.clone(),
-                row.companion.clone(),
-                s.consultation.clone(),
-                s.site.clone(),
-                s.lang.clone(),
-                who.kind.clone(),
-                who.stakeholder.clone(),
-                who.country.clone(),
-                who.name.clone().unwrap_or_default(),
-                who.organization.clone().unwrap_or_default(),
-                who.email.clone().unwrap_or_default(),
-                event.map(|e| e.title.clone()).unwrap_or_default(),
-                event.map(|e| e.date.clone()).unwrap_or_default(),
-                event.map(|e| e.participants.to_string()).unwrap_or_default(),
-                s.consent.publish.to_string(),
-                s.consent.attribution.clone(),
-                s.consent.contact.to_string(),
-                answer.topic.clone(),
-            ];
-            record.extend(questions.iter().map(|q| answer.texts.get(*q).cloned().unwrap_or_default()));
-            record.push(row.flag.clone().unwrap_or_default());
-            w.write_record(record.iter().map(|c| defuse_formula(c).into_owned()))?;
+    header.extend(gdc_core::consultation::all_questions());
+    header.extend(["flag", "seq"]);
+    header
+}
+
+/// A row as it may leave the store: without the email of a contributor
+/// who did not agree to be written to.
+fn with_consent(mut row: StoredRow) -> StoredRow {
+    if !row.submission.consent.contact {
+        row.submission.submitter.email = None;
+    }
+    row
+}
+
+/// Writes one slice of rows; the first slice (`first`) also gets the CSV's
+/// byte-order mark and header.
+pub fn write_slice(rows: Vec<StoredRow>, format: Format, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+    match format {
+        Format::Jsonl => {
+            for row in rows.into_iter().map(with_consent) {
+                serde_json::to_writer(&mut *out, &row)?;
+                out.push(b'\n');
+            }
+        }
+        Format::Csv { bom } => {
+            if first && bom {
+                out.extend_from_slice("\u{feff}".as_bytes());
+            }
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *out);
+            if first {
+                w.write_record(csv_header())?;
+            }
+            let questions = gdc_core::consultation::all_questions();
+            for row in rows.into_iter().map(with_consent) {
+                let s = &row.submission;
+                let who = &s.submitter;
+                let event = who.event.as_ref();
+                for answer in &s.answers {
+                    let mut record: Vec<String> = vec![
+                        s.id.clone(),
+                        row.received_at.clone(),
+                        row.companion.clone(),
+                        s.consultation.clone(),
+                        s.site.clone(),
+                        s.lang.clone(),
+                        who.kind.clone(),
+                        who.stakeholder.clone(),
+                        who.country.clone(),
+                        who.name.clone().unwrap_or_default(),
+                        who.organization.clone().unwrap_or_default(),
+                        who.email.clone().unwrap_or_default(),
+                        event.map(|e| e.title.clone()).unwrap_or_default(),
+                        event.map(|e| e.date.clone()).unwrap_or_default(),
+                        event.map(|e| e.participants.to_string()).unwrap_or_default(),
+                        s.consent.publish.to_string(),
+                        s.consent.attribution.clone(),
+                        s.consent.contact.to_string(),
+                        answer.topic.clone(),
+                    ];
+                    record.extend(questions.iter().map(|q| answer.texts.get(*q).cloned().unwrap_or_default()));
+                    record.push(row.flag.clone().unwrap_or_default());
+                    record.push(row.seq.to_string());
+                    w.write_record(record.iter().map(|c| defuse_formula(c).into_owned()))?;
+                }
+            }
+            w.flush()?;
         }
     }
-    w.flush()?;
     Ok(())
 }
 
-fn defuse_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+/// Writes every row after `since` to `out`, a slice at a time.
+pub async fn write_all(
+    store: &CentralStore,
+    since: i64,
+    format: Format,
+    mut out: impl std::io::Write,
+) -> anyhow::Result<()> {
+    let (mut after, mut first) = (since, true);
+    loop {
+        let rows = store.rows_after(after, EXPORT_SLICE).await?;
+        let last = rows.len() < EXPORT_SLICE;
+        after = rows.last().map_or(after, |r| r.seq);
+        let mut chunk = Vec::new();
+        write_slice(rows, format, first, &mut chunk)?;
+        out.write_all(&chunk)?;
+        first = false;
+        if last {
+            return Ok(out.flush()?);
+        }
+    }
+}
+
+/// A cell a spreadsheet would run as a formula gets a `'` in front, so an
+/// export cannot execute anything; so does a cell that already starts with
+/// `'`, which keeps the change reversible ([`restore_formula`]).
+pub fn defuse_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// A defused cell as it was written: the exact inverse of [`defuse_formula`].
+pub fn restore_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest,
+        _ => cell,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::defuse_formula;
+    use super::{defuse_formula, restore_formula};
 
     #[test]
-    fn cells_that_look_like_formulas_are_defused() {
+    fn cells_that_look_like_formulas_are_defused_reversibly() {
         assert_eq!(defuse_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(defuse_formula("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(defuse_formula("plain"), "plain");
+        for cell in ["=1+1", "'=1+1", "''", "'", "'plain", "-5", "plain", "", "a=b", "\t\r"] {
+            assert_eq!(restore_formula(&defuse_formula(cell)), cell, "{cell:?}");
+            assert!(!defuse_formula(cell).starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+        }
     }
 }
 
@@ -109,19 +193,29 @@ pub struct ExportQuery {
     #[serde(default)]
     #[param(pattern = "^(jsonl|csv)$")]
     format: Option<String>,
+    /// Only rows stored after the row with this `seq` (each row's `seq` is
+    /// in the export): for incremental pulls. Default 0, every row.
+    #[serde(default)]
+    #[param(minimum = 0)]
+    since: Option<i64>,
+    /// CSV only: start with a UTF-8 byte-order mark, for spreadsheet
+    /// programs that otherwise read the file in a local code page.
+    #[serde(default)]
+    bom: Option<bool>,
 }
 
-/// `GET /v1/export?format=jsonl|csv`, for organisers with the admin token.
+/// `GET /v1/export?format=jsonl|csv&since=N&bom=true`, for organisers with
+/// the admin token, streamed.
 #[utoipa::path(
     get,
     path = "/v1/export",
     tag = "central store",
-    summary = "Everything stored, for organisers",
+    summary = "What is stored, streamed, for organisers",
     security(("bearer" = [])),
     params(ExportQuery),
     responses(
         (status = 200, description = "JSON Lines or CSV", content_type = "application/jsonl"),
-        (status = 400, description = "Unknown format", body = crate::http::error::ErrorBody),
+        (status = 400, description = "Unknown format, or a negative `since`", body = crate::http::error::ErrorBody),
         (status = 401, description = "No or wrong admin token", body = crate::http::error::ErrorBody),
     )
 )]
@@ -130,30 +224,48 @@ pub async fn export(
     headers: HeaderMap,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let store = &central.store;
     let admin = central.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
     if !bearer(&headers).is_some_and(|t| admin.matches(t)) {
         return Err(ApiError::Unauthorized);
     }
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let format = q.format.as_deref().unwrap_or("jsonl");
-    let rows = super::storage::all_rows(store).await.map_err(|e| {
-        tracing::error!(error = %e, "export failed");
-        ApiError::Internal
-    })?;
-    let mut out = Vec::new();
-    let content_type = match format {
-        "jsonl" => {
-            write_jsonl(&rows, &mut out).map_err(|_| ApiError::Internal)?;
-            "application/jsonl; charset=utf-8"
-        }
-        "csv" => {
-            write_csv(&rows, &mut out).map_err(|_| ApiError::Internal)?;
-            "text/csv; charset=utf-8"
-        }
-        other => {
-            return Err(ApiError::BadRequest(format!("unknown export format {other:?}; use jsonl or csv")));
-        }
+    let format = match q.format.as_deref().unwrap_or("jsonl") {
+        "jsonl" => Format::Jsonl,
+        "csv" => Format::Csv { bom: q.bom.unwrap_or(false) },
+        other => return Err(ApiError::BadRequest(format!("unknown export format {other:?}; use jsonl or csv"))),
     };
-    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store")], out).into_response())
+    let since = q.since.unwrap_or(0);
+    if since < 0 {
+        return Err(ApiError::BadRequest("since must be a row's seq, 0 or more".into()));
+    }
+    let store = central.store.clone();
+    let slices = futures::stream::unfold(Some((since, true)), move |state| {
+        let store = store.clone();
+        async move {
+            let (after, first) = state?;
+            let rows = match store.rows_after(after, EXPORT_SLICE).await {
+                Ok(rows) => rows,
+                Err(e) => return Some((Err(stream_error(e)), None)),
+            };
+            let next = (rows.len() == EXPORT_SLICE).then(|| (rows.last().map_or(after, |r| r.seq), false));
+            let mut chunk = Vec::new();
+            if let Err(e) = write_slice(rows, format, first, &mut chunk) {
+                return Some((Err(e), None));
+            }
+            Some((Ok(Bytes::from(chunk)), next))
+        }
+    });
+    Ok((
+        [(header::CONTENT_TYPE, format.content_type()), (header::CACHE_CONTROL, "no-store")],
+        Body::from_stream(slices),
+    )
+        .into_response())
+}
+
+/// A storage failure in the middle of an export: the status is sent, so the
+/// stream ends with an error and the client sees a cut connection, never a
+/// silently short file.
+fn stream_error(e: StorageError) -> std::io::Error {
+    tracing::error!(error = %e, "export failed midway");
+    std::io::Error::other(e.to_string())
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use export::{write_csv, write_jsonl};
+pub use export::{Format as ExportFormat, csv_header, restore_formula, write_all as export_all};
 pub use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
 pub use sqlite::{SqliteStore, StoredRow, parse_item};
 pub use storage::{Access, CentralStorage, CentralStore, StoreLocation};
