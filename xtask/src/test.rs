@@ -31,6 +31,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     // Bootstrap's CSS, a real framework's base styles for the embedding tests.
     crate::assets::ensure_npm_tools(root)?;
+    // axe-core, which the accessibility tests inject into the widget: a
+    // checkout whose node_modules predates it gets it from the lock file too.
+    if !root.join("node_modules/axe-core/axe.min.js").exists() {
+        util::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))?;
+    }
     // The end-to-end tests run the server binary as a real process.
     util::run(cargo().args(["build", "--package", "gdc-server", "--bin", "gdc-server"]))?;
     let server_bin = root.join("target/debug/gdc-server");
