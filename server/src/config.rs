@@ -190,6 +190,9 @@ pub struct CentralConfig {
     /// A `postgres://` URL: the central store in that PostgreSQL database.
     /// Without one, in `central.sqlite` in the data directory.
     pub database_url: Option<String>,
+    /// `pre` (the default): a contribution is public once an organiser
+    /// approves it; `post`: as soon as it arrives, until one hides it.
+    pub moderation: crate::central::Moderation,
 }
 
 impl CentralConfig {
@@ -293,6 +296,7 @@ impl Config {
                 companions: vec![CompanionToken { name: "demo".into(), token }],
                 admin_token: None,
                 database_url: None,
+                moderation: Default::default(),
             },
             limits: LimitsConfig::default(),
             abuse: AbuseConfig::default(),

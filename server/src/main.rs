@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use gdc_server::Application;
-use gdc_server::central::{Access, ExportFormat, StoreLocation, export_all, storage};
+use gdc_server::central::{Access, Action, ExportFormat, StoreLocation, export_all, storage};
 use gdc_server::config::Config;
 use gdc_server::outbox;
 
@@ -94,7 +94,23 @@ enum Command {
         #[arg(long)]
         bom: bool,
     },
-    /// Publish contributions whose authors agreed to it (or withdraw them).
+    /// Moderate the published feed: approve contributions whose authors
+    /// agreed to publication, hide any, or unhide them.
+    Moderate {
+        #[arg(value_enum)]
+        action: ActionArg,
+        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
+        data_dir: PathBuf,
+        /// The central store's PostgreSQL database, instead of
+        /// `central.sqlite` in the data directory.
+        #[arg(long, env = "GDC_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Submission ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Approve contributions (or, `--withdraw`, hide them): `moderate`'s
+    /// older name.
     Publish {
         #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
         data_dir: PathBuf,
@@ -145,6 +161,13 @@ enum OutboxAction {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ActionArg {
+    Approve,
+    Hide,
+    Unhide,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     Jsonl,
     Csv,
@@ -190,18 +213,17 @@ fn run(command: Command) -> anyhow::Result<()> {
                 export_all(&store, since, format, std::io::stdout().lock()).await
             })
         }
+        Command::Moderate { action, data_dir, database_url, ids } => {
+            let action = match action {
+                ActionArg::Approve => Action::Approve,
+                ActionArg::Hide => Action::Hide,
+                ActionArg::Unhide => Action::Unhide,
+            };
+            moderate(StoreLocation::new(database_url.as_deref(), &data_dir), action, &ids)
+        }
         Command::Publish { data_dir, database_url, withdraw, ids } => {
-            let location = StoreLocation::new(database_url.as_deref(), &data_dir);
-            let refused = tokio::runtime::Runtime::new()?.block_on(async {
-                let store = storage::open(&location, Access::Existing).await?;
-                anyhow::Ok(store.set_published(&ids, !withdraw).await?)
-            })?;
-            for r in &refused {
-                eprintln!("{r}");
-            }
-            let done = ids.len() - refused.len();
-            println!("{done} contribution(s) {}", if withdraw { "withdrawn" } else { "published" });
-            if refused.is_empty() { Ok(()) } else { anyhow::bail!("{} refused", refused.len()) }
+            let action = if withdraw { Action::Hide } else { Action::Approve };
+            moderate(StoreLocation::new(database_url.as_deref(), &data_dir), action, &ids)
         }
         Command::CheckConfig { config } => {
             Config::load(Some(&config), std::env::vars())?.check()?;
@@ -227,6 +249,25 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Takes `action` on each of `ids`, saying which were refused and why.
+fn moderate(location: StoreLocation, action: Action, ids: &[String]) -> anyhow::Result<()> {
+    let refused = tokio::runtime::Runtime::new()?.block_on(async {
+        let store = storage::open(&location, Access::Existing).await?;
+        anyhow::Ok(store.moderate(ids, action).await?)
+    })?;
+    for r in &refused {
+        eprintln!("{r}");
+    }
+    let done = ids.len() - refused.len();
+    let verb = match action {
+        Action::Approve => "approved",
+        Action::Hide => "hidden",
+        Action::Unhide => "unhidden",
+    };
+    println!("{done} contribution(s) {verb}");
+    if refused.is_empty() { Ok(()) } else { anyhow::bail!("{} refused", refused.len()) }
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {

@@ -75,7 +75,7 @@ impl Application {
         // The published feed: from the store in this process, else from the
         // central store over HTTP. Decided here, once.
         let feed = Feed::new(match (&central, &config.companion.central_url) {
-            (Some(store), _) => FeedSource::Local(store.clone()),
+            (Some(store), _) => FeedSource::Local(store.clone(), config.central.moderation),
             (None, Some(base)) => FeedSource::Remote {
                 base: base.clone(),
                 http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,

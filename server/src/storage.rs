@@ -41,8 +41,11 @@ pub const OUTBOX: Schema = Schema(&[
 ]);
 
 /// The central store's schema (`server/migrations/central/`).
-pub const CENTRAL: Schema =
-    Schema(&[include_str!("../migrations/central/0001_init.sql"), include_str!("../migrations/central/0002_flag.sql")]);
+pub const CENTRAL: Schema = Schema(&[
+    include_str!("../migrations/central/0001_init.sql"),
+    include_str!("../migrations/central/0002_flag.sql"),
+    include_str!("../migrations/central/0003_moderation.sql"),
+]);
 
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)

@@ -15,7 +15,6 @@ use serde::Deserialize;
 use super::CentralState;
 use super::sqlite::StoredRow;
 use super::storage::{CentralStore, EXPORT_SLICE};
-use crate::http::bearer;
 use crate::http::error::ApiError;
 use crate::storage::StorageError;
 
@@ -224,10 +223,7 @@ pub async fn export(
     headers: HeaderMap,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let admin = central.admin_token.as_ref().ok_or(ApiError::Unauthorized)?;
-    if !bearer(&headers).is_some_and(|t| admin.matches(t)) {
-        return Err(ApiError::Unauthorized);
-    }
+    central.require_admin(&headers)?;
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let format = match q.format.as_deref().unwrap_or("jsonl") {
         "jsonl" => Format::Jsonl,

@@ -10,6 +10,7 @@ pub mod batches;
 pub mod export;
 pub mod postgres;
 pub mod sqlite;
+pub mod stats;
 pub mod storage;
 
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use axum::routing::{get, post};
 pub use export::{Format as ExportFormat, csv_header, restore_formula, write_all as export_all};
 pub use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
 pub use sqlite::{SqliteStore, StoredRow, parse_item};
-pub use storage::{Access, CentralStorage, CentralStore, StoreLocation};
+pub use storage::{Access, Action, CentralStorage, CentralStore, FeedQuery, Moderation, Stats, StoreLocation};
 
 use crate::config::{CompanionToken, Secret};
 use crate::feed::Feed;
@@ -41,6 +42,18 @@ pub struct Central {
     pub body_timeout: Duration,
 }
 
+impl Central {
+    /// Refuses a request without the admin token (and every request when
+    /// no admin token is configured: then these routes are CLI-only).
+    pub fn require_admin(&self, headers: &axum::http::HeaderMap) -> Result<(), crate::http::error::ApiError> {
+        let admin = self.admin_token.as_ref().ok_or(crate::http::error::ApiError::Unauthorized)?;
+        match crate::http::bearer(headers) {
+            Some(t) if admin.matches(t) => Ok(()),
+            _ => Err(crate::http::error::ApiError::Unauthorized),
+        }
+    }
+}
+
 /// One `Arc`: the clones a request makes cost an increment each.
 #[derive(Debug, Clone)]
 pub struct CentralState(pub Arc<Central>);
@@ -58,6 +71,7 @@ pub fn routes() -> Vec<ApiRoute<CentralState>> {
     vec![
         ApiRoute::new("/v1/batches", Caller::Tool, post(batches::receive_batch)),
         ApiRoute::new("/v1/export", Caller::Tool, get(export::export)),
+        ApiRoute::new("/v1/stats", Caller::Tool, get(stats::stats)),
     ]
 }
 

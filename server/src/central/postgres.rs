@@ -11,12 +11,12 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use deadpool_postgres::{Pool, Runtime};
 use gdc_core::wire::{MAX_PAGE, PAGE_SIZE};
-use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage, WireSubmission};
+use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, PublishedPage};
 use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use super::sqlite::{StoredRow, parse_item, rfc3339};
-use super::storage::{Access, CentralStorage};
+use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, feed_page, refusal};
 use crate::storage::{StorageError, now_ms};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -111,6 +111,7 @@ impl CentralStorage for PostgresStore {
         // ones are known already.
         let (mut ids, mut consultations, mut sites, mut bodies, mut topics, mut flags) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut publish, mut langs) = (Vec::new(), Vec::new());
         let mut pending = Vec::new();
         for raw in &batch.submissions {
             let text = raw.get();
@@ -126,6 +127,8 @@ impl CentralStorage for PostgresStore {
                     bodies.push(text.to_owned());
                     topics.push(wire.answers.iter().map(|a| a.topic.as_str()).collect::<Vec<_>>().join(","));
                     flags.push(batch.flags.get(&wire.id).cloned());
+                    publish.push(wire.consent.publish);
+                    langs.push(wire.lang.clone());
                     pending.push((results.len(), uuid));
                     results.push(ItemResult { id, status: ItemStatus::Accepted, errors: None });
                 }
@@ -136,16 +139,21 @@ impl CentralStorage for PostgresStore {
             let client = self.pool.get().await?;
             let stmt = client
                 .prepare_cached(
-                    "INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, flag)
-                     SELECT u.id, u.consultation, u.site, $7, u.body, string_to_array(u.topics, ','), $8, u.flag
-                     FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-                          AS u(id, consultation, site, body, topics, flag)
+                    "INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, flag, publish, lang)
+                     SELECT u.id, u.consultation, u.site, $7, u.body, string_to_array(u.topics, ','), $8, u.flag,
+                            u.publish, u.lang
+                     FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $9::bool[],
+                                 $10::text[])
+                          AS u(id, consultation, site, body, topics, flag, publish, lang)
                      ON CONFLICT (id) DO NOTHING
                      RETURNING id",
                 )
                 .await?;
             let rows = client
-                .query(&stmt, &[&ids, &consultations, &sites, &bodies, &topics, &flags, &companion, &now_ms()])
+                .query(
+                    &stmt,
+                    &[&ids, &consultations, &sites, &bodies, &topics, &flags, &companion, &now_ms(), &publish, &langs],
+                )
                 .await?;
             let mut stored: HashSet<Uuid> = rows.iter().map(|r| r.get(0)).collect();
             for (i, uuid) in pending {
@@ -158,58 +166,107 @@ impl CentralStorage for PostgresStore {
         Ok(BatchResults { results })
     }
 
-    async fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>> {
+    async fn moderate(&self, ids: &[String], action: Action) -> Result<Vec<String>> {
         let client = self.pool.get().await?;
         let mut refused = Vec::new();
         for id in ids {
-            let Ok(uuid) = Uuid::parse_str(id) else {
-                refused.push(format!("{id}: no such submission"));
-                continue;
+            let uuid = Uuid::parse_str(id).ok();
+            let body: Option<String> = match uuid {
+                Some(uuid) => {
+                    client.query_opt("SELECT body FROM submissions WHERE id = $1", &[&uuid]).await?.map(|r| r.get(0))
+                }
+                None => None,
             };
-            let Some(row) = client.query_opt("SELECT body FROM submissions WHERE id = $1", &[&uuid]).await? else {
-                refused.push(format!("{id}: no such submission"));
-                continue;
-            };
-            let wire: WireSubmission = serde_json::from_str(row.get(0))?;
-            if publish && !wire.consent.publish {
-                refused.push(format!("{id}: the contributor did not agree to publication"));
+            if let Some(reason) = refusal(id, body.as_deref(), action)? {
+                refused.push(reason);
                 continue;
             }
-            // Publishing is the organiser's review: it clears a bot flag.
-            let at = publish.then(now_ms);
-            client
-                .execute(
-                    "UPDATE submissions SET published_at = $2, flag = CASE WHEN $2::bigint IS NULL THEN flag END
-                     WHERE id = $1",
-                    &[&uuid, &at],
-                )
-                .await?;
+            let (uuid, now) = (uuid.expect("found by it"), now_ms());
+            match action {
+                // Approval is the organiser's review: it clears a bot flag.
+                Action::Approve => {
+                    client
+                        .execute(
+                            "UPDATE submissions SET published_at = COALESCE(published_at, $2), flag = NULL,
+                             hidden_at = NULL WHERE id = $1",
+                            &[&uuid, &now],
+                        )
+                        .await?
+                }
+                Action::Hide => {
+                    client
+                        .execute(
+                            "UPDATE submissions SET hidden_at = COALESCE(hidden_at, $2) WHERE id = $1",
+                            &[&uuid, &now],
+                        )
+                        .await?
+                }
+                Action::Unhide => {
+                    client.execute("UPDATE submissions SET hidden_at = NULL WHERE id = $1", &[&uuid]).await?
+                }
+            };
         }
         Ok(refused)
     }
 
-    async fn published(&self, topic: &str, page: usize) -> Result<PublishedPage> {
-        let page = page.clamp(1, MAX_PAGE);
+    async fn published(&self, query: &FeedQuery, mode: Moderation) -> Result<PublishedPage> {
+        let page = query.page.clamp(1, MAX_PAGE);
         let client = self.pool.get().await?;
+        let approved = match mode {
+            Moderation::Pre => "published_at IS NOT NULL",
+            Moderation::Post => "true",
+        };
         let stmt = client
-            .prepare_cached(
-                "SELECT body, published_at FROM submissions
-                 WHERE published_at IS NOT NULL AND flag IS NULL AND $1 = ANY(topics)
-                 ORDER BY published_at DESC, seq DESC LIMIT $2 OFFSET $3",
-            )
+            .prepare_cached(&format!(
+                "SELECT body, COALESCE(published_at, received_at) FROM submissions
+                 WHERE publish AND hidden_at IS NULL AND flag IS NULL AND {approved}
+                   AND $1 = ANY(topics) AND ($2::text IS NULL OR lang = $2)
+                 ORDER BY COALESCE(published_at, received_at) DESC, seq DESC LIMIT $3 OFFSET $4"
+            ))
             .await?;
         // Within bounds by the clamp above: at most 10^5 * 20.
         let offset = ((page - 1) * PAGE_SIZE) as i64;
-        let rows = client.query(&stmt, &[&topic, &(PAGE_SIZE as i64 + 1), &offset]).await?;
-        let has_more = rows.len() > PAGE_SIZE;
-        let mut items = Vec::with_capacity(PAGE_SIZE);
-        for row in rows.iter().take(PAGE_SIZE) {
-            let wire: WireSubmission = serde_json::from_str(row.get(0))?;
-            if let Some(answer) = wire.answers.iter().find(|a| a.topic == topic) {
-                items.push(Published::of(&wire, answer, rfc3339(row.get(1))));
+        let rows = client.query(&stmt, &[&query.topic, &query.lang, &(PAGE_SIZE as i64 + 1), &offset]).await?;
+        feed_page(query, page, rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    async fn stats(&self) -> Result<Stats> {
+        let client = self.pool.get().await?;
+        let mut stats = Stats::default();
+        let visible = "FROM submissions WHERE flag IS NULL";
+        stats.total = client.query_one(&format!("SELECT count(*) {visible}"), &[]).await?.get::<_, i64>(0) as u64;
+        stats.flagged =
+            client.query_one("SELECT count(*) FROM submissions WHERE flag IS NOT NULL", &[]).await?.get::<_, i64>(0)
+                as u64;
+        let dimensions: [(&mut std::collections::BTreeMap<String, u64>, String); 6] = [
+            (
+                &mut stats.stakeholder,
+                format!("SELECT body::jsonb -> 'submitter' ->> 'stakeholder', count(*) {visible} GROUP BY 1"),
+            ),
+            (
+                &mut stats.country,
+                format!("SELECT body::jsonb -> 'submitter' ->> 'country', count(*) {visible} GROUP BY 1"),
+            ),
+            (&mut stats.lang, format!("SELECT lang, count(*) {visible} GROUP BY 1")),
+            (&mut stats.site, format!("SELECT site, count(*) {visible} GROUP BY 1")),
+            (
+                &mut stats.day,
+                format!(
+                    "SELECT to_char(to_timestamp(received_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), count(*) {visible} GROUP BY 1"
+                ),
+            ),
+            (
+                &mut stats.topic,
+                "SELECT unnest(topics), count(*) FROM submissions WHERE flag IS NULL GROUP BY 1".to_owned(),
+            ),
+        ];
+        for (map, sql) in dimensions {
+            for row in client.query(&sql, &[]).await? {
+                let key: Option<String> = row.get(0);
+                *map.entry(key.unwrap_or_default()).or_default() += row.get::<_, i64>(1) as u64;
             }
         }
-        Ok(PublishedPage { topic: topic.to_owned(), page, items, has_more })
+        Ok(stats)
     }
 
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {

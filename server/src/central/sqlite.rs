@@ -2,18 +2,19 @@
 //! once, as it came, with the companion that forwarded it, its bot flag if
 //! any, and whether it is published. Calls run on tokio's blocking pool.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
 use gdc_core::wire::{MAX_PAGE, PAGE_SIZE};
-use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage, Rules, Submission};
+use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, PublishedPage, Rules, Submission};
 use gdc_core::{ValidationErrors, WireSubmission};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::storage::{Access, CentralStorage};
+use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, feed_page, refusal};
 use crate::storage::{CENTRAL, StorageError, now_ms, open_migrated, open_sqlite};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -93,56 +94,90 @@ impl SqliteStore {
         tokio::task::spawn_blocking(move || f(&this)).await.map_err(|_| StorageError::Stopped)?
     }
 
-    /// [`CentralStorage::set_published`], here and now (for tests and
-    /// tools that hold an SQLite store; the trait's runs on the blocking
-    /// pool).
-    pub fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>> {
+    /// [`CentralStorage::moderate`], here and now (for tests and tools that
+    /// hold an SQLite store; the trait's runs on the blocking pool).
+    pub fn moderate(&self, ids: &[String], action: Action) -> Result<Vec<String>> {
         let conn = lock(&self.conn);
         let mut refused = Vec::new();
         for id in ids {
             let body: Option<String> =
-                conn.query_row("SELECT body FROM submissions WHERE id = ?1", [id], |r| r.get(0)).ok();
-            let Some(body) = body else {
-                refused.push(format!("{id}: no such submission"));
-                continue;
-            };
-            let wire: WireSubmission = serde_json::from_str(&body)?;
-            if publish && !wire.consent.publish {
-                refused.push(format!("{id}: the contributor did not agree to publication"));
+                conn.query_row("SELECT body FROM submissions WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            if let Some(reason) = refusal(id, body.as_deref(), action)? {
+                refused.push(reason);
                 continue;
             }
-            let at = publish.then(now_ms);
-            // Publishing is the organiser's review: it clears a bot flag.
-            conn.execute(
-                "UPDATE submissions SET published_at = ?2, flag = CASE WHEN ?2 IS NULL THEN flag END WHERE id = ?1",
-                params![id, at],
-            )?;
+            match action {
+                // Approval is the organiser's review: it clears a bot flag.
+                Action::Approve => conn.execute(
+                    "UPDATE submissions SET published_at = COALESCE(published_at, ?2), flag = NULL, hidden_at = NULL
+                     WHERE id = ?1",
+                    params![id, now_ms()],
+                )?,
+                Action::Hide => conn.execute(
+                    "UPDATE submissions SET hidden_at = COALESCE(hidden_at, ?2) WHERE id = ?1",
+                    params![id, now_ms()],
+                )?,
+                Action::Unhide => conn.execute("UPDATE submissions SET hidden_at = NULL WHERE id = ?1", [id])?,
+            };
         }
         Ok(refused)
     }
 
     /// [`CentralStorage::published`], here and now.
-    pub fn published(&self, topic: &str, page: usize) -> Result<PublishedPage> {
-        let page = page.clamp(1, MAX_PAGE);
+    pub fn published(&self, query: &FeedQuery, mode: Moderation) -> Result<PublishedPage> {
+        let page = query.page.clamp(1, MAX_PAGE);
         let conn = lock(&self.reader);
-        let mut stmt = conn.prepare_cached(
-            "SELECT body, published_at FROM submissions WHERE published_at IS NOT NULL AND flag IS NULL
-             ORDER BY published_at DESC, seq DESC",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut matching = Vec::new();
-        for row in rows {
-            let (body, at) = row?;
-            let wire: WireSubmission = serde_json::from_str(&body)?;
-            if let Some(answer) = wire.answers.iter().find(|a| a.topic == topic) {
-                matching.push(Published::of(&wire, answer, rfc3339(at)));
+        let approved = match mode {
+            Moderation::Pre => "published_at IS NOT NULL",
+            Moderation::Post => "1",
+        };
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT body, COALESCE(published_at, received_at) AS shown FROM submissions
+             WHERE publish = 1 AND hidden_at IS NULL AND flag IS NULL AND {approved}
+               AND (?2 IS NULL OR lang = ?2)
+               AND EXISTS (SELECT 1 FROM json_each(body, '$.answers') WHERE json_extract(value, '$.topic') = ?1)
+             ORDER BY shown DESC, seq DESC LIMIT ?3 OFFSET ?4"
+        ))?;
+        // Within bounds by the clamp above: at most 10^5 * 20.
+        let offset = ((page - 1) * PAGE_SIZE) as i64;
+        let rows = stmt.query_map(params![query.topic, query.lang, PAGE_SIZE as i64 + 1, offset], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        let rows: Vec<(String, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+        feed_page(query, page, rows)
+    }
+
+    /// [`CentralStorage::stats`], here and now.
+    pub fn stats(&self) -> Result<Stats> {
+        let conn = lock(&self.reader);
+        let mut stats = Stats::default();
+        let visible = "FROM submissions WHERE flag IS NULL";
+        stats.total = conn.query_row(&format!("SELECT count(*) {visible}"), [], |r| r.get::<_, i64>(0))? as u64;
+        stats.flagged = conn
+            .query_row("SELECT count(*) FROM submissions WHERE flag IS NOT NULL", [], |r| r.get::<_, i64>(0))?
+            as u64;
+        let dimensions: [(&mut BTreeMap<String, u64>, String); 6] = [
+            (&mut stats.stakeholder, format!("SELECT json_extract(body, '$.submitter.stakeholder'), count(*) {visible} GROUP BY 1")),
+            (&mut stats.country, format!("SELECT json_extract(body, '$.submitter.country'), count(*) {visible} GROUP BY 1")),
+            (&mut stats.lang, format!("SELECT lang, count(*) {visible} GROUP BY 1")),
+            (&mut stats.site, format!("SELECT site, count(*) {visible} GROUP BY 1")),
+            (&mut stats.day, format!("SELECT date(received_at / 1000, 'unixepoch'), count(*) {visible} GROUP BY 1")),
+            (
+                &mut stats.topic,
+                "SELECT json_extract(a.value, '$.topic'), count(*) FROM submissions, json_each(submissions.body, '$.answers') AS a
+                 WHERE submissions.flag IS NULL GROUP BY 1"
+                    .to_owned(),
+            ),
+        ];
+        for (map, sql) in dimensions {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (key, n) = row?;
+                *map.entry(key.unwrap_or_default()).or_default() += n as u64;
             }
         }
-        // Within bounds by the clamp above: at most 10^5 * 20.
-        let start = (page - 1) * PAGE_SIZE;
-        let has_more = matching.len() > start + PAGE_SIZE;
-        let items = matching.into_iter().skip(start).take(PAGE_SIZE).collect();
-        Ok(PublishedPage { topic: topic.to_owned(), page, items, has_more })
+        Ok(stats)
     }
 
     /// Every stored row in arrival order, here and now.
@@ -173,14 +208,18 @@ impl CentralStorage for SqliteStore {
         self.blocking(move |s| insert_batch(&mut lock(&s.conn), &companion, batch)).await
     }
 
-    async fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>> {
+    async fn moderate(&self, ids: &[String], action: Action) -> Result<Vec<String>> {
         let ids = ids.to_vec();
-        self.blocking(move |s| SqliteStore::set_published(s, &ids, publish)).await
+        self.blocking(move |s| SqliteStore::moderate(s, &ids, action)).await
     }
 
-    async fn published(&self, topic: &str, page: usize) -> Result<PublishedPage> {
-        let topic = topic.to_owned();
-        self.blocking(move |s| SqliteStore::published(s, &topic, page)).await
+    async fn published(&self, query: &FeedQuery, mode: Moderation) -> Result<PublishedPage> {
+        let query = query.clone();
+        self.blocking(move |s| SqliteStore::published(s, &query, mode)).await
+    }
+
+    async fn stats(&self) -> Result<Stats> {
+        self.blocking(SqliteStore::stats).await
     }
 
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {
@@ -228,8 +267,8 @@ fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> Result<
     {
         let now = now_ms();
         let mut insert = tx.prepare_cached(
-            "INSERT INTO submissions (id, consultation, site, companion, body, received_at, flag)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+            "INSERT INTO submissions (id, consultation, site, companion, body, received_at, flag, publish, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO NOTHING",
         )?;
         for raw in batch.submissions {
             let text = raw.get();
@@ -238,8 +277,17 @@ fn insert_batch(conn: &mut Connection, companion: &str, batch: Batch) -> Result<
                 Ok(sub) => {
                     let wire = sub.wire();
                     let flag = batch.flags.get(&wire.id);
-                    let n =
-                        insert.execute(params![wire.id, wire.consultation, wire.site, companion, text, now, flag])?;
+                    let n = insert.execute(params![
+                        wire.id,
+                        wire.consultation,
+                        wire.site,
+                        companion,
+                        text,
+                        now,
+                        flag,
+                        wire.consent.publish,
+                        wire.lang
+                    ])?;
                     let status = if n == 1 { ItemStatus::Accepted } else { ItemStatus::Duplicate };
                     ItemResult { id, status, errors: None }
                 }

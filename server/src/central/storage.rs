@@ -8,8 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use gdc_core::{Batch, BatchResults, PublishedPage};
+use serde::{Deserialize, Serialize};
 
 use super::sqlite::StoredRow;
 use crate::storage::StorageError;
@@ -22,18 +25,75 @@ pub trait CentralStorage: Send + Sync + std::fmt::Debug {
     /// companion's at the same moment) changes nothing.
     async fn insert_batch(&self, companion: &str, batch: Batch) -> Result<BatchResults, StorageError>;
 
-    /// Publishes (or withdraws) submissions by id. Only a contributor who
-    /// chose `publish` can be published; the others come back, by name,
-    /// with the reason.
-    async fn set_published(&self, ids: &[String], publish: bool) -> Result<Vec<String>, StorageError>;
+    /// An organiser's decision on submissions, by id. Only a contributor
+    /// who chose `publish` can be approved; the ids refused come back, by
+    /// name, with the reason.
+    async fn moderate(&self, ids: &[String], action: Action) -> Result<Vec<String>, StorageError>;
 
-    /// Published contributions on `topic`, newest first, `page` from 1 to
-    /// [`gdc_core::wire::MAX_PAGE`].
-    async fn published(&self, topic: &str, page: usize) -> Result<PublishedPage, StorageError>;
+    /// What the feed shows: contributions on the query's topic (and
+    /// language), newest first, a page at a time, as `mode` decides.
+    async fn published(&self, query: &FeedQuery, mode: Moderation) -> Result<PublishedPage, StorageError>;
+
+    /// The counts organisers follow, without flagged rows.
+    async fn stats(&self) -> Result<Stats, StorageError>;
 
     /// Up to `limit` stored rows whose `seq` is above `after`, in arrival
     /// order: the export reads the store a slice at a time.
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>, StorageError>;
+}
+
+/// An organiser's decision on a contribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Shown in the feed (it also clears a bot heuristic's flag: it was
+    /// reviewed). Refused when the contributor did not agree to publication.
+    Approve,
+    /// Never shown, whatever the mode, until unhidden.
+    Hide,
+    /// Shown again as the mode says.
+    Unhide,
+}
+
+/// When a contribution whose author agreed to publication is shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Moderation {
+    /// Only once an organiser approved it (the default).
+    #[default]
+    Pre,
+    /// As soon as it arrives, until an organiser hides it; a flagged one
+    /// still waits for an approval.
+    Post,
+}
+
+/// What the feed is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FeedQuery {
+    pub topic: String,
+    /// Only contributions written in this language (`ar`, `zh`…).
+    pub lang: Option<String>,
+    /// From 1 to [`gdc_core::wire::MAX_PAGE`] (clamped).
+    pub page: usize,
+}
+
+/// Counts of stored contributions (flagged ones left out until reviewed):
+/// in all, and by each dimension organisers report on. A contribution on
+/// three topics counts once in every dimension but `topic`, where it
+/// counts for each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Stats {
+    pub total: u64,
+    /// Flagged by a bot heuristic and not yet reviewed: not in the counts.
+    pub flagged: u64,
+    pub topic: BTreeMap<String, u64>,
+    pub stakeholder: BTreeMap<String, u64>,
+    /// By ISO 3166-1 alpha-2 code; `""` for contributions that gave none.
+    pub country: BTreeMap<String, u64>,
+    pub lang: BTreeMap<String, u64>,
+    pub site: BTreeMap<String, u64>,
+    /// By the day the central store received them (UTC, `YYYY-MM-DD`).
+    pub day: BTreeMap<String, u64>,
 }
 
 /// The central store as its users hold it.
@@ -99,3 +159,35 @@ pub async fn all_rows(store: &CentralStore) -> Result<Vec<StoredRow>, StorageErr
 
 /// Rows read per query when exporting.
 pub const EXPORT_SLICE: usize = 1_000;
+
+/// Why `action` cannot be taken on submission `id`, whose stored body is
+/// `body` (`None`: no such submission), if it cannot.
+pub(crate) fn refusal(id: &str, body: Option<&str>, action: Action) -> Result<Option<String>, StorageError> {
+    let Some(body) = body else {
+        return Ok(Some(format!("{id}: no such submission")));
+    };
+    let wire: gdc_core::WireSubmission = serde_json::from_str(body)?;
+    if action == Action::Approve && !wire.consent.publish {
+        return Ok(Some(format!("{id}: the contributor did not agree to publication")));
+    }
+    Ok(None)
+}
+
+/// A feed page from up to one more than a page of (stored body, time
+/// shown) rows, newest first: the extra row says whether more follow.
+pub(crate) fn feed_page(
+    query: &FeedQuery,
+    page: usize,
+    rows: Vec<(String, i64)>,
+) -> Result<PublishedPage, StorageError> {
+    use gdc_core::wire::PAGE_SIZE;
+    let has_more = rows.len() > PAGE_SIZE;
+    let mut items = Vec::with_capacity(PAGE_SIZE);
+    for (body, at) in rows.into_iter().take(PAGE_SIZE) {
+        let wire: gdc_core::WireSubmission = serde_json::from_str(&body)?;
+        if let Some(answer) = wire.answers.iter().find(|a| a.topic == query.topic) {
+            items.push(gdc_core::Published::of(&wire, answer, super::sqlite::rfc3339(at)));
+        }
+    }
+    Ok(PublishedPage { topic: query.topic.clone(), page, items, has_more })
+}

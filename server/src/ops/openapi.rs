@@ -29,6 +29,7 @@ use crate::{central, feed};
         token::issue_token,
         central::batches::receive_batch,
         central::export::export,
+        central::stats::stats,
         feed::contributions,
         super::openapi_document,
         health::healthz,

@@ -85,9 +85,28 @@ async fn a_flagged_contribution_stays_out_of_the_published_feed_until_an_organis
     app.wait_for_central(1).await;
     let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
     // Publishing is the review: afterwards it is shown, and no longer flagged.
-    assert!(store.published("ai", 1).unwrap().items.is_empty());
-    assert!(store.set_published(std::slice::from_ref(&id), true).unwrap().is_empty());
-    assert_eq!(store.published("ai", 1).unwrap().items[0].id, id);
+    assert!(
+        store
+            .published(
+                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
+                gdc_server::central::Moderation::Pre
+            )
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(store.moderate(std::slice::from_ref(&id), gdc_server::central::Action::Approve).unwrap().is_empty());
+    assert_eq!(
+        store
+            .published(
+                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
+                gdc_server::central::Moderation::Pre
+            )
+            .unwrap()
+            .items[0]
+            .id,
+        id
+    );
     assert_eq!(store.rows().unwrap()[0].flag, None);
 }
 

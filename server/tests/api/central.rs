@@ -93,7 +93,7 @@ async fn only_contributions_whose_authors_agreed_are_published_with_the_credit_t
 
     let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
     let ids = [public["id"].as_str().unwrap().to_owned(), private["id"].as_str().unwrap().to_owned()];
-    let refused = store.set_published(&ids, true).unwrap();
+    let refused = store.moderate(&ids, gdc_server::central::Action::Approve).unwrap();
     assert_eq!(refused.len(), 1, "the private one is refused: {refused:?}");
     assert!(refused[0].contains("did not agree"));
 
@@ -230,5 +230,32 @@ async fn since_gives_only_what_was_stored_after_a_row_and_large_exports_stream_w
 
     for bad in ["since=-1", "since=abc", "since=99999999999999999999"] {
         assert_eq!(export(&app, bad).await.status(), 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn stats_are_for_the_admin_and_the_feed_takes_a_language() {
+    let app = app_without_companion().await;
+    let mut s = submission();
+    s["lang"] = json!("ar");
+    s["consent"] = json!({ "publish": true, "attribution": "anonymous", "contact": false });
+    post_batch(&app, Some(COMPANION_TOKEN), &json!({ "submissions": [s.clone(), submission()] })).await;
+    let url = format!("{}/v1/stats", app.url);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+    assert_eq!(app.client.get(&url).bearer_auth(COMPANION_TOKEN).send().await.unwrap().status(), 401);
+    let stats: Value = app.client.get(&url).bearer_auth(ADMIN_TOKEN).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stats["total"], 2);
+    assert_eq!(stats["lang"], json!({ "ar": 1, "fr": 1 }));
+    assert_eq!(stats["topic"]["ai"], 2);
+
+    let id = s["id"].as_str().unwrap().to_owned();
+    let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
+    assert!(store.moderate(&[id.clone()], gdc_server::central::Action::Approve).unwrap().is_empty());
+    let page: Value = app.get("/v1/contributions?topic=ai&lang=ar").await.json().await.unwrap();
+    assert_eq!(page["items"][0]["id"], id);
+    let page: Value = app.get("/v1/contributions?topic=ai&lang=fr").await.json().await.unwrap();
+    assert_eq!(page["items"], json!([]));
+    for bad in ["lang=de", "lang=AR", "lang=", "lang=ar&lang=fr"] {
+        assert_eq!(app.get(&format!("/v1/contributions?topic=ai&{bad}")).await.status(), 400, "{bad}");
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use gdc_core::{Batch, ItemStatus};
-use gdc_server::central::{Access, CentralStore, StoreLocation, storage};
+use gdc_server::central::{Access, Action, CentralStore, FeedQuery, Moderation, StoreLocation, storage};
 use serde_json::{Value, json};
 
 use crate::helpers::submission;
@@ -99,6 +99,9 @@ on_both_engines!(
     flagged_rows_stay_out_of_the_feed_until_published,
     rows_come_back_as_sent_in_arrival_order_a_slice_at_a_time,
     a_store_reopens_with_its_rows_and_the_export_reads_without_writing,
+    pre_moderation_shows_what_is_approved_and_post_moderation_all_until_hidden,
+    the_feed_can_be_asked_for_one_language,
+    stats_count_every_dimension_and_leave_flagged_rows_out,
 );
 
 fn batch(items: &[Value]) -> Batch {
@@ -205,15 +208,29 @@ async fn only_consenting_contributions_are_published_newest_first_by_topic_and_p
     let mut ids: Vec<String> = all.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
     ids.push("0190a0a0-0000-7000-8000-000000000000".into());
     ids.push("not an id".into());
-    let refused = e.store.set_published(&ids, true).await.unwrap();
+    let refused = e.store.moderate(&ids, gdc_server::central::Action::Approve).await.unwrap();
     assert_eq!(refused.len(), 3, "{refused:?}");
     assert!(refused[0].contains(private["id"].as_str().unwrap()) && refused[0].contains("did not agree"));
     assert!(refused[1].contains("no such submission") && refused[2].contains("no such submission"));
 
-    let first = e.store.published("ai", 1).await.unwrap();
+    let first = e
+        .store
+        .published(
+            &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
+            gdc_server::central::Moderation::Pre,
+        )
+        .await
+        .unwrap();
     assert_eq!(first.items.len(), gdc_core::wire::PAGE_SIZE);
     assert!(first.has_more);
-    let second = e.store.published("ai", 2).await.unwrap();
+    let second = e
+        .store
+        .published(
+            &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 2 },
+            gdc_server::central::Moderation::Pre,
+        )
+        .await
+        .unwrap();
     assert_eq!(second.items.len(), 23 - gdc_core::wire::PAGE_SIZE);
     assert!(!second.has_more);
     let shown: Vec<String> = first.items.iter().chain(&second.items).map(|p| p.id.clone()).collect();
@@ -221,16 +238,50 @@ async fn only_consenting_contributions_are_published_newest_first_by_topic_and_p
     assert!(!shown.contains(&private["id"].as_str().unwrap().to_owned()));
     assert!(!serde_json::to_string(&first).unwrap().contains("@example.org"), "never an email");
     assert_eq!(first.items[0].credit.as_deref().map(|c| c.starts_with("Person")), Some(true));
-    let data = e.store.published("data", 1).await.unwrap();
+    let data = e
+        .store
+        .published(
+            &gdc_server::central::FeedQuery { topic: "data".into(), lang: None, page: 1 },
+            gdc_server::central::Moderation::Pre,
+        )
+        .await
+        .unwrap();
     assert_eq!(data.items.len(), 1);
     assert_eq!(data.items[0].id, other_topic["id"]);
     // Out-of-range pages are clamped, never an error.
-    assert!(e.store.published("ai", usize::MAX).await.unwrap().items.is_empty());
-    assert_eq!(e.store.published("ai", 0).await.unwrap().page, 1);
+    assert!(
+        e.store
+            .published(
+                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: usize::MAX },
+                gdc_server::central::Moderation::Pre
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        e.store
+            .published(
+                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 0 },
+                gdc_server::central::Moderation::Pre
+            )
+            .await
+            .unwrap()
+            .page,
+        1
+    );
     // Withdrawn: gone from the feed.
     let gone = first.items[0].id.clone();
-    assert!(e.store.set_published(&[gone.clone()], false).await.unwrap().is_empty());
-    let after = e.store.published("ai", 1).await.unwrap();
+    assert!(e.store.moderate(&[gone.clone()], gdc_server::central::Action::Hide).await.unwrap().is_empty());
+    let after = e
+        .store
+        .published(
+            &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
+            gdc_server::central::Moderation::Pre,
+        )
+        .await
+        .unwrap();
     assert!(after.items.iter().all(|p| p.id != gone));
 }
 
@@ -243,9 +294,34 @@ async fn flagged_rows_stay_out_of_the_feed_until_published(e: &Engine) {
     e.store.insert_batch("main", b).await.unwrap();
     let rows = storage::all_rows(&e.store).await.unwrap();
     assert_eq!(rows[0].flag.as_deref(), Some("too_fast"));
-    assert!(e.store.published("ai", 1).await.unwrap().items.is_empty(), "flagged: not in the feed");
-    assert!(e.store.set_published(std::slice::from_ref(&id), true).await.unwrap().is_empty());
-    assert_eq!(e.store.published("ai", 1).await.unwrap().items[0].id, id, "published: reviewed, shown");
+    assert!(
+        e.store
+            .published(
+                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
+                gdc_server::central::Moderation::Pre
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "flagged: not in the feed"
+    );
+    assert!(
+        e.store.moderate(std::slice::from_ref(&id), gdc_server::central::Action::Approve).await.unwrap().is_empty()
+    );
+    assert_eq!(
+        e.store
+            .published(
+                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
+                gdc_server::central::Moderation::Pre
+            )
+            .await
+            .unwrap()
+            .items[0]
+            .id,
+        id,
+        "published: reviewed, shown"
+    );
     assert_eq!(storage::all_rows(&e.store).await.unwrap()[0].flag, None, "and no longer flagged");
 }
 
@@ -378,4 +454,111 @@ async fn two_companions_forwarding_overlapping_ids_to_postgresql_store_each_once
     stop.cancel();
     drop((a, b));
     engine.finish().await;
+}
+
+fn feed(topic: &str, lang: Option<&str>) -> FeedQuery {
+    FeedQuery { topic: topic.into(), lang: lang.map(Into::into), page: 1 }
+}
+
+async fn shown(e: &Engine, query: &FeedQuery, mode: Moderation) -> Vec<String> {
+    e.store.published(query, mode).await.unwrap().items.into_iter().map(|p| p.id).collect()
+}
+
+fn public(lang: &str) -> Value {
+    let mut s = submission();
+    s["lang"] = json!(lang);
+    s["consent"] = json!({ "publish": true, "attribution": "anonymous", "contact": false });
+    s
+}
+
+async fn pre_moderation_shows_what_is_approved_and_post_moderation_all_until_hidden(e: &Engine) {
+    let (a, b) = (public("en"), public("fr"));
+    let private = submission();
+    let flagged = public("en");
+    let id = |s: &Value| s["id"].as_str().unwrap().to_owned();
+    let mut with_flag = batch(&[a.clone(), b.clone(), private.clone(), flagged.clone()]);
+    with_flag.flags = BTreeMap::from([(id(&flagged), "too_fast".to_owned())]);
+    e.store.insert_batch("main", with_flag).await.unwrap();
+    let q = feed("ai", None);
+    // Pre-moderation: nothing until approved.
+    assert!(shown(e, &q, Moderation::Pre).await.is_empty());
+    // Post-moderation: every consenting, unflagged one, newest first.
+    assert_eq!(shown(e, &q, Moderation::Post).await, [id(&b), id(&a)]);
+
+    assert!(e.store.moderate(&[id(&a)], Action::Approve).await.unwrap().is_empty());
+    assert_eq!(shown(e, &q, Moderation::Pre).await, [id(&a)]);
+    // An approval comes later than the arrivals: it shows first.
+    assert_eq!(shown(e, &q, Moderation::Post).await, [id(&a), id(&b)]);
+
+    // Hidden: out in both modes, whatever was approved; unhidden: back.
+    e.store.moderate(&[id(&a), id(&b)], Action::Hide).await.unwrap();
+    assert!(shown(e, &q, Moderation::Pre).await.is_empty());
+    assert!(shown(e, &q, Moderation::Post).await.is_empty());
+    e.store.moderate(&[id(&a), id(&b)], Action::Unhide).await.unwrap();
+    assert_eq!(shown(e, &q, Moderation::Pre).await, [id(&a)], "unhidden, still approved");
+    assert_eq!(shown(e, &q, Moderation::Post).await.len(), 2);
+
+    // Flagged: out in both modes until approved (the review).
+    assert!(!shown(e, &q, Moderation::Post).await.contains(&id(&flagged)));
+    e.store.moderate(&[id(&flagged)], Action::Approve).await.unwrap();
+    assert!(shown(e, &q, Moderation::Post).await.contains(&id(&flagged)));
+    assert!(shown(e, &q, Moderation::Pre).await.contains(&id(&flagged)));
+
+    // Never without consent: refused by name, never shown.
+    let refused = e.store.moderate(&[id(&private)], Action::Approve).await.unwrap();
+    assert!(refused[0].contains("did not agree"), "{refused:?}");
+    assert!(!shown(e, &q, Moderation::Post).await.contains(&id(&private)));
+    // Hiding or unhiding what does not exist is refused by name too.
+    let refused = e.store.moderate(&["0190a0a0-0000-7000-8000-000000000000".into()], Action::Hide).await.unwrap();
+    assert!(refused[0].contains("no such submission"));
+}
+
+async fn the_feed_can_be_asked_for_one_language(e: &Engine) {
+    let items = [public("ar"), public("zh"), public("ar"), public("en")];
+    e.store.insert_batch("main", batch(&items)).await.unwrap();
+    let arabic = shown(e, &feed("ai", Some("ar")), Moderation::Post).await;
+    assert_eq!(arabic, [items[2]["id"].as_str().unwrap(), items[0]["id"].as_str().unwrap()]);
+    assert_eq!(shown(e, &feed("ai", Some("zh")), Moderation::Post).await.len(), 1);
+    assert!(shown(e, &feed("ai", Some("ru")), Moderation::Post).await.is_empty());
+    assert_eq!(shown(e, &feed("ai", None), Moderation::Post).await.len(), 4);
+    assert!(shown(e, &feed("data", Some("ar")), Moderation::Post).await.is_empty(), "another topic");
+}
+
+async fn stats_count_every_dimension_and_leave_flagged_rows_out(e: &Engine) {
+    let mut items = Vec::new();
+    for (lang, stakeholder, country, topics) in [
+        ("ar", "youth", "EG", vec!["ai", "data"]),
+        ("ar", "government", "MA", vec!["ai"]),
+        ("zh", "youth", "", vec!["commons"]),
+        ("fr", "academia", "SN", vec!["ai", "data", "other"]),
+    ] {
+        let mut s = submission();
+        s["lang"] = json!(lang);
+        s["submitter"]["stakeholder"] = json!(stakeholder);
+        s["submitter"]["country"] = json!(country);
+        s["answers"] = json!(
+            topics
+                .iter()
+                .map(|t| json!({ "topic": t, "principles": "x", "commitments": "", "comments": "" }))
+                .collect::<Vec<_>>()
+        );
+        items.push(s);
+    }
+    let mut flagged = submission();
+    flagged["lang"] = json!("ru");
+    let mut b = batch(&[items.clone(), vec![flagged.clone()]].concat());
+    b.flags = BTreeMap::from([(flagged["id"].as_str().unwrap().to_owned(), "honeypot".to_owned())]);
+    let results = e.store.insert_batch("main", b).await.unwrap();
+    assert!(results.results.iter().all(|r| r.status == ItemStatus::Accepted), "{results:?}");
+    let stats = e.store.stats().await.unwrap();
+    let map = |pairs: &[(&str, u64)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect::<BTreeMap<_, _>>();
+    assert_eq!(stats.total, 4);
+    assert_eq!(stats.flagged, 1);
+    assert_eq!(stats.topic, map(&[("ai", 3), ("data", 2), ("commons", 1), ("other", 1)]));
+    assert_eq!(stats.stakeholder, map(&[("youth", 2), ("government", 1), ("academia", 1)]));
+    assert_eq!(stats.country, map(&[("EG", 1), ("MA", 1), ("", 1), ("SN", 1)]));
+    assert_eq!(stats.lang, map(&[("ar", 2), ("zh", 1), ("fr", 1)]));
+    assert_eq!(stats.site, map(&[("demo", 4)]));
+    let today = humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_owned();
+    assert_eq!(stats.day, BTreeMap::from([(today, 4)]));
 }

@@ -47,6 +47,7 @@ pub fn test_config(dir: &Path) -> Config {
         },
         central: gdc_server::config::CentralConfig {
             database_url: None,
+            moderation: Default::default(),
             enabled: true,
             companions: vec![CompanionToken { name: "test".into(), token: Secret::new(COMPANION_TOKEN) }],
             admin_token: Some(Secret::new(ADMIN_TOKEN)),

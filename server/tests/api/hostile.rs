@@ -1118,7 +1118,7 @@ async fn markup_is_stored_as_text_and_never_rendered() {
 
     app.wait_for_central(1).await;
     let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
-    assert!(store.set_published(&[id], true).unwrap().is_empty());
+    assert!(store.moderate(&[id], gdc_server::central::Action::Approve).unwrap().is_empty());
     let page = app.get("/v1/contributions?topic=ai").await;
     assert_eq!(page.headers()["content-type"], "application/json");
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
