@@ -3,6 +3,10 @@
 //! `GDC_TEST_POSTGRES`) in a fresh database per test, dropped afterwards.
 //! When no PostgreSQL answers, the PostgreSQL tests fail and say so: they
 //! never skip.
+//!
+//! It is long because it is one suite: every behaviour the two engines must
+//! share is here, so that a difference between them shows as one failing
+//! test.
 
 use std::collections::BTreeMap;
 
