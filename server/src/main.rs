@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use gdc_server::Application;
-use gdc_server::central::{Access, Action, ExportFormat, StoreLocation, export_all, storage};
+use gdc_server::central::{Access, Action, ExportFormat, StoreLocation, export_all, new_token, storage, token_hash};
 use gdc_server::config::Config;
 use gdc_server::outbox;
 
@@ -52,6 +52,32 @@ impl ServeArgs {
     }
 }
 
+/// Where an organiser's command finds the central store.
+#[derive(Debug, clap::Args)]
+struct StoreArgs {
+    /// The data directory holding `central.sqlite`.
+    #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
+    data_dir: PathBuf,
+    /// The central store's PostgreSQL database, instead of `central.sqlite`.
+    #[arg(long, env = "GDC_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl StoreArgs {
+    fn location(&self) -> StoreLocation {
+        StoreLocation::new(self.database_url.as_deref(), &self.data_dir)
+    }
+
+    /// Runs `f` on the store, opened as `access` allows.
+    fn run<T>(
+        &self,
+        access: Access,
+        f: impl AsyncFnOnce(gdc_server::central::CentralStore) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        tokio::runtime::Runtime::new()?.block_on(async { f(storage::open(&self.location(), access).await?).await })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// A companion: intake from partner pages, its outbox, forwarding to
@@ -79,12 +105,8 @@ enum Command {
     },
     /// Print every submission in the central store.
     Export {
-        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
-        data_dir: PathBuf,
-        /// The central store's PostgreSQL database, instead of
-        /// `central.sqlite` in the data directory.
-        #[arg(long, env = "GDC_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: Format,
         /// Only rows stored after the row with this `seq` (incremental pulls).
@@ -99,12 +121,8 @@ enum Command {
     Moderate {
         #[arg(value_enum)]
         action: ActionArg,
-        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
-        data_dir: PathBuf,
-        /// The central store's PostgreSQL database, instead of
-        /// `central.sqlite` in the data directory.
-        #[arg(long, env = "GDC_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Submission ids.
         #[arg(required = true)]
         ids: Vec<String>,
@@ -112,18 +130,20 @@ enum Command {
     /// Approve contributions (or, `--withdraw`, hide them): `moderate`'s
     /// older name.
     Publish {
-        #[arg(long, env = "GDC_DATA_DIR", default_value = "data/demo")]
-        data_dir: PathBuf,
-        /// The central store's PostgreSQL database, instead of
-        /// `central.sqlite` in the data directory.
-        #[arg(long, env = "GDC_DATABASE_URL")]
-        database_url: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Withdraw instead of publishing.
         #[arg(long)]
         withdraw: bool,
         /// Submission ids.
         #[arg(required = true)]
         ids: Vec<String>,
+    },
+    /// Companions' tokens for the central store: make one (printed once;
+    /// only its hash is kept), revoke one, or list them.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
     },
     /// Read a configuration (with `GDC_…` variables) and report every problem in it.
     CheckConfig {
@@ -157,6 +177,27 @@ enum OutboxAction {
         /// Replay every dead letter.
         #[arg(long)]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenAction {
+    /// A new token for the companion NAME, printed once.
+    Create {
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke NAME's token: its batches are refused from now on.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Every token ever made (never the tokens themselves).
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -202,29 +243,55 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Demo { addr, data_dir, assets_dir, site_root } => {
             serve(Config::demo(addr, data_dir, assets_dir, site_root))
         }
-        Command::Export { data_dir, database_url, format, since, bom } => {
-            let location = StoreLocation::new(database_url.as_deref(), &data_dir);
+        Command::Export { store, format, since, bom } => {
             let format = match format {
                 Format::Jsonl => ExportFormat::Jsonl,
                 Format::Csv => ExportFormat::Csv { bom },
             };
-            tokio::runtime::Runtime::new()?.block_on(async {
-                let store = storage::open(&location, Access::ReadOnly).await?;
-                export_all(&store, since, format, std::io::stdout().lock()).await
-            })
+            store.run(Access::ReadOnly, async |s| export_all(&s, since, format, std::io::stdout().lock()).await)
         }
-        Command::Moderate { action, data_dir, database_url, ids } => {
+        Command::Moderate { action, store, ids } => {
             let action = match action {
                 ActionArg::Approve => Action::Approve,
                 ActionArg::Hide => Action::Hide,
                 ActionArg::Unhide => Action::Unhide,
             };
-            moderate(StoreLocation::new(database_url.as_deref(), &data_dir), action, &ids)
+            moderate(&store, action, &ids)
         }
-        Command::Publish { data_dir, database_url, withdraw, ids } => {
+        Command::Publish { store, withdraw, ids } => {
             let action = if withdraw { Action::Hide } else { Action::Approve };
-            moderate(StoreLocation::new(database_url.as_deref(), &data_dir), action, &ids)
+            moderate(&store, action, &ids)
         }
+        Command::Token { action } => match action {
+            TokenAction::Create { name, store } => {
+                let name = name.trim().to_owned();
+                if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
+                    anyhow::bail!("a companion's name: 1 to 100 characters, no control characters");
+                }
+                let token = new_token();
+                let added =
+                    store.run(Access::Existing, async |s| Ok(s.add_token(&name, &token_hash(&token)).await?))?;
+                if !added {
+                    anyhow::bail!("{name:?} already has a token: revoke it first (gdc-server token revoke {name:?})");
+                }
+                eprintln!("A token for {name:?}; it is shown once, keep it in the companion's companion.token:");
+                println!("{token}");
+                Ok(())
+            }
+            TokenAction::Revoke { name, store } => {
+                if !store.run(Access::Existing, async |s| Ok(s.revoke_token(&name).await?))? {
+                    anyhow::bail!("{name:?} has no token to revoke");
+                }
+                println!("{name:?}'s token is revoked: its batches are refused from now on");
+                Ok(())
+            }
+            TokenAction::List { store } => {
+                for t in store.run(Access::ReadOnly, async |s| Ok(s.tokens().await?))? {
+                    println!("{}", serde_json::to_string(&t)?);
+                }
+                Ok(())
+            }
+        },
         Command::CheckConfig { config } => {
             Config::load(Some(&config), std::env::vars())?.check()?;
             println!("{}: ok", config.display());
@@ -252,11 +319,8 @@ fn run(command: Command) -> anyhow::Result<()> {
 }
 
 /// Takes `action` on each of `ids`, saying which were refused and why.
-fn moderate(location: StoreLocation, action: Action, ids: &[String]) -> anyhow::Result<()> {
-    let refused = tokio::runtime::Runtime::new()?.block_on(async {
-        let store = storage::open(&location, Access::Existing).await?;
-        anyhow::Ok(store.moderate(ids, action).await?)
-    })?;
+fn moderate(store: &StoreArgs, action: Action, ids: &[String]) -> anyhow::Result<()> {
+    let refused = store.run(Access::Existing, async |s| Ok(s.moderate(ids, action).await?))?;
     for r in &refused {
         eprintln!("{r}");
     }

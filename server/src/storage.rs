@@ -45,6 +45,7 @@ pub const CENTRAL: Schema = Schema(&[
     include_str!("../migrations/central/0001_init.sql"),
     include_str!("../migrations/central/0002_flag.sql"),
     include_str!("../migrations/central/0003_moderation.sql"),
+    include_str!("../migrations/central/0004_tokens.sql"),
 ]);
 
 pub fn now_ms() -> i64 {

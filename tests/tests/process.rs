@@ -178,3 +178,43 @@ origins = [\"http://localhost:*\"]
     drop((central, companion));
     Ok(())
 }
+
+/// `gdc-server token create|list|revoke`: a token printed once, never
+/// listed, refused twice for one name until revoked.
+#[test]
+fn the_token_commands_make_list_and_revoke_companion_tokens() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let run = |args: &[&str]| -> anyhow::Result<std::process::Output> {
+        Ok(std::process::Command::new(gdc_e2e::server_bin()).args(args).arg("--data-dir").arg(dir.path()).output()?)
+    };
+    // The store must exist first: a server made it (here, a moderation run
+    // would refuse too).
+    let missing = run(&["token", "create", "edge-1"])?;
+    assert!(!missing.status.success());
+    gdc_server_store(dir.path())?;
+    let made = run(&["token", "create", "edge-1"])?;
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let token = String::from_utf8(made.stdout)?.trim().to_owned();
+    assert!(token.starts_with("gdc_") && token.len() > 40, "{token}");
+    let again = run(&["token", "create", "edge-1"])?;
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has a token"));
+    let list = String::from_utf8(run(&["token", "list"])?.stdout)?;
+    assert!(list.contains("\"name\":\"edge-1\"") && !list.contains(&token), "{list}");
+    assert!(run(&["token", "revoke", "edge-1"])?.status.success());
+    assert!(!run(&["token", "revoke", "edge-1"])?.status.success(), "nothing left to revoke");
+    assert!(run(&["token", "create", "edge-1"])?.status.success(), "a new one after the revocation");
+    assert!(!run(&["token", "create", " "])?.status.success(), "a name is needed");
+    Ok(())
+}
+
+/// Makes a central store in `data` as a server does at start, then stops.
+fn gdc_server_store(data: &std::path::Path) -> anyhow::Result<()> {
+    let mut server = gdc_e2e::ServerProcess::spawn(
+        &gdc_e2e::server_bin(),
+        &["demo".into(), "--addr".into(), "127.0.0.1:0".into(), "--data-dir".into(), data.into()],
+        data.to_path_buf(),
+    )?;
+    server.terminate(Duration::from_secs(15))?;
+    Ok(())
+}

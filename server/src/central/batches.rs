@@ -42,8 +42,7 @@ pub async fn receive_batch(
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
     let token = bearer(headers).ok_or(ApiError::Unauthorized)?;
-    let companion =
-        central.companions.iter().find(|c| c.token.matches(token)).ok_or(ApiError::Unauthorized)?.name.clone();
+    let companion = central.companion(token).await?;
     require_json(headers)?;
     let body = read_body(headers, body, MAX_BATCH_BYTES, central.body_timeout).await?;
     let batch: Batch = serde_json::from_slice(&body)

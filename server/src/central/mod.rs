@@ -22,7 +22,10 @@ use axum::routing::{get, post};
 pub use export::{Format as ExportFormat, csv_header, restore_formula, write_all as export_all};
 pub use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
 pub use sqlite::{SqliteStore, StoredRow, parse_item};
-pub use storage::{Access, Action, CentralStorage, CentralStore, FeedQuery, Moderation, Stats, StoreLocation};
+pub use storage::{
+    Access, Action, CentralStorage, CentralStore, FeedQuery, Moderation, Stats, StoreLocation, TokenInfo, new_token,
+    token_hash,
+};
 
 use crate::config::{CompanionToken, Secret};
 use crate::feed::Feed;
@@ -43,6 +46,19 @@ pub struct Central {
 }
 
 impl Central {
+    /// The companion presenting `token`: one of the configuration's, or
+    /// one made with `gdc-server token create` (the store keeps its hash).
+    pub async fn companion(&self, token: &str) -> Result<String, crate::http::error::ApiError> {
+        if let Some(c) = self.companions.iter().find(|c| c.token.matches(token)) {
+            return Ok(c.name.clone());
+        }
+        let found = self.store.companion_for(&storage::token_hash(token)).await.map_err(|e| {
+            tracing::error!(error = %e, "companion tokens unreadable");
+            crate::http::error::ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
+        })?;
+        found.ok_or(crate::http::error::ApiError::Unauthorized)
+    }
+
     /// Refuses a request without the admin token (and every request when
     /// no admin token is configured: then these routes are CLI-only).
     pub fn require_admin(&self, headers: &axum::http::HeaderMap) -> Result<(), crate::http::error::ApiError> {

@@ -16,7 +16,7 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use super::sqlite::{StoredRow, parse_item, rfc3339};
-use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, feed_page, refusal};
+use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, TokenInfo, feed_page, refusal};
 use crate::storage::{StorageError, now_ms};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -267,6 +267,59 @@ impl CentralStorage for PostgresStore {
             }
         }
         Ok(stats)
+    }
+
+    async fn add_token(&self, name: &str, hash: &str) -> Result<bool> {
+        let client = self.pool.get().await?;
+        let n = client
+            .execute(
+                "INSERT INTO companion_tokens (name, hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&name, &hash, &now_ms()],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn revoke_token(&self, name: &str) -> Result<bool> {
+        let client = self.pool.get().await?;
+        let n = client
+            .execute(
+                "UPDATE companion_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+                &[&name, &now_ms()],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn companion_for(&self, hash: &str) -> Result<Option<String>> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "UPDATE companion_tokens SET last_batch_at = $2 WHERE hash = $1 AND revoked_at IS NULL RETURNING name",
+                &[&hash, &now_ms()],
+            )
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenInfo>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT name, created_at, revoked_at, last_batch_at FROM companion_tokens
+                 ORDER BY created_at DESC, ctid DESC",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TokenInfo {
+                name: r.get(0),
+                created_at: rfc3339(r.get(1)),
+                revoked_at: r.get::<_, Option<i64>>(2).map(rfc3339),
+                last_batch_at: r.get::<_, Option<i64>>(3).map(rfc3339),
+            })
+            .collect())
     }
 
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {

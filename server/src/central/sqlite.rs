@@ -14,7 +14,7 @@ use gdc_core::{ValidationErrors, WireSubmission};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, feed_page, refusal};
+use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, TokenInfo, feed_page, refusal};
 use crate::storage::{CENTRAL, StorageError, now_ms, open_migrated, open_sqlite};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -220,6 +220,66 @@ impl CentralStorage for SqliteStore {
 
     async fn stats(&self) -> Result<Stats> {
         self.blocking(SqliteStore::stats).await
+    }
+
+    async fn add_token(&self, name: &str, hash: &str) -> Result<bool> {
+        let (name, hash) = (name.to_owned(), hash.to_owned());
+        self.blocking(move |s| {
+            let n = lock(&s.conn).execute(
+                "INSERT INTO companion_tokens (name, hash, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+                params![name, hash, now_ms()],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, name: &str) -> Result<bool> {
+        let name = name.to_owned();
+        self.blocking(move |s| {
+            let n = lock(&s.conn).execute(
+                "UPDATE companion_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+                params![name, now_ms()],
+            )?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn companion_for(&self, hash: &str) -> Result<Option<String>> {
+        let hash = hash.to_owned();
+        self.blocking(move |s| {
+            let conn = lock(&s.conn);
+            let name = conn
+                .query_row(
+                    "UPDATE companion_tokens SET last_batch_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL RETURNING name",
+                    params![hash, now_ms()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(name)
+        })
+        .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenInfo>> {
+        self.blocking(move |s| {
+            let conn = lock(&s.reader);
+            let mut stmt = conn.prepare_cached(
+                "SELECT name, created_at, revoked_at, last_batch_at FROM companion_tokens ORDER BY created_at DESC, rowid DESC",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(TokenInfo {
+                    name: r.get(0)?,
+                    created_at: rfc3339(r.get(1)?),
+                    revoked_at: r.get::<_, Option<i64>>(2)?.map(rfc3339),
+                    last_batch_at: r.get::<_, Option<i64>>(3)?.map(rfc3339),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
     }
 
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {

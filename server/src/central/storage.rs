@@ -37,6 +37,21 @@ pub trait CentralStorage: Send + Sync + std::fmt::Debug {
     /// The counts organisers follow, without flagged rows.
     async fn stats(&self) -> Result<Stats, StorageError>;
 
+    /// Keeps a new companion token's hash under `name`; `Ok(false)` if
+    /// `name` already has one that is not revoked.
+    async fn add_token(&self, name: &str, hash: &str) -> Result<bool, StorageError>;
+
+    /// Revokes `name`'s token; `Ok(false)` if it had none.
+    async fn revoke_token(&self, name: &str) -> Result<bool, StorageError>;
+
+    /// The companion whose live token hashes to `hash`, noting that it
+    /// just sent a batch.
+    async fn companion_for(&self, hash: &str) -> Result<Option<String>, StorageError>;
+
+    /// Every token ever made, newest first, with when its companion last
+    /// sent a batch.
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StorageError>;
+
     /// Up to `limit` stored rows whose `seq` is above `after`, in arrival
     /// order: the export reads the store a slice at a time.
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>, StorageError>;
@@ -94,6 +109,30 @@ pub struct Stats {
     pub site: BTreeMap<String, u64>,
     /// By the day the central store received them (UTC, `YYYY-MM-DD`).
     pub day: BTreeMap<String, u64>,
+}
+
+/// A companion token as organisers see it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    /// When the companion last sent a batch with it.
+    pub last_batch_at: Option<String>,
+}
+
+/// A new companion token: 256 random bits, URL-safe; shown once.
+pub fn new_token() -> String {
+    use base64::Engine;
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    format!("gdc_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// What the store keeps of a token: its SHA-256, in hex.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The central store as its users hold it.

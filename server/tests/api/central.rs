@@ -259,3 +259,25 @@ async fn stats_are_for_the_admin_and_the_feed_takes_a_language() {
         assert_eq!(app.get(&format!("/v1/contributions?topic=ai&{bad}")).await.status(), 400, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_token_made_by_the_organiser_lets_a_companion_in_under_its_name_until_revoked() {
+    let app = app_without_companion().await;
+    let store = gdc_server::central::storage::open(
+        &gdc_server::central::StoreLocation::Sqlite(app.dir.path().join("data/central.sqlite")),
+        gdc_server::central::Access::Existing,
+    )
+    .await
+    .unwrap();
+    let token = gdc_server::central::new_token();
+    assert!(store.add_token("edge-7", &gdc_server::central::token_hash(&token)).await.unwrap());
+    let s = submission();
+    let r = post_batch(&app, Some(&token), &json!({ "submissions": [s] })).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.central_rows()[0].companion, "edge-7", "the row names the companion");
+    assert!(store.revoke_token("edge-7").await.unwrap());
+    let r = post_batch(&app, Some(&token), &json!({ "submissions": [submission()] })).await;
+    assert_eq!(r.status(), 401, "revoked");
+    // The configured companions still work beside the stored tokens.
+    assert_eq!(post_batch(&app, Some(COMPANION_TOKEN), &json!({ "submissions": [] })).await.status(), 200);
+}

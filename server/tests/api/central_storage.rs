@@ -11,7 +11,9 @@
 use std::collections::BTreeMap;
 
 use gdc_core::{Batch, ItemStatus};
-use gdc_server::central::{Access, Action, CentralStore, FeedQuery, Moderation, StoreLocation, storage};
+use gdc_server::central::{
+    Access, Action, CentralStore, FeedQuery, Moderation, StoreLocation, new_token, storage, token_hash,
+};
 use serde_json::{Value, json};
 
 use crate::helpers::submission;
@@ -106,6 +108,7 @@ on_both_engines!(
     pre_moderation_shows_what_is_approved_and_post_moderation_all_until_hidden,
     the_feed_can_be_asked_for_one_language,
     stats_count_every_dimension_and_leave_flagged_rows_out,
+    companion_tokens_are_kept_as_hashes_made_once_per_name_and_revoked,
 );
 
 fn batch(items: &[Value]) -> Batch {
@@ -565,4 +568,31 @@ async fn stats_count_every_dimension_and_leave_flagged_rows_out(e: &Engine) {
     assert_eq!(stats.site, map(&[("demo", 4)]));
     let today = humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_owned();
     assert_eq!(stats.day, BTreeMap::from([(today, 4)]));
+}
+
+async fn companion_tokens_are_kept_as_hashes_made_once_per_name_and_revoked(e: &Engine) {
+    let (token, other) = (new_token(), new_token());
+    assert_ne!(token, other);
+    assert!(token.len() >= 43, "256 bits: {token}");
+    assert!(e.store.add_token("edge-1", &token_hash(&token)).await.unwrap());
+    assert!(!e.store.add_token("edge-1", &token_hash(&other)).await.unwrap(), "one live token per name");
+    assert!(e.store.tokens().await.unwrap()[0].last_batch_at.is_none());
+    assert_eq!(e.store.companion_for(&token_hash(&token)).await.unwrap().as_deref(), Some("edge-1"));
+    assert_eq!(e.store.companion_for(&token_hash(&other)).await.unwrap(), None);
+    assert_eq!(e.store.companion_for(&token).await.unwrap(), None, "the token is not its hash");
+    let listed = e.store.tokens().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_batch_at.is_some(), "a batch was just authenticated");
+    assert!(!serde_json::to_string(&listed).unwrap().contains(&token));
+
+    assert!(e.store.revoke_token("edge-1").await.unwrap());
+    assert!(!e.store.revoke_token("edge-1").await.unwrap(), "nothing left to revoke");
+    assert!(!e.store.revoke_token("nobody").await.unwrap());
+    assert_eq!(e.store.companion_for(&token_hash(&token)).await.unwrap(), None, "revoked");
+    // A new token under the same name, after the revocation.
+    assert!(e.store.add_token("edge-1", &token_hash(&other)).await.unwrap());
+    assert_eq!(e.store.companion_for(&token_hash(&other)).await.unwrap().as_deref(), Some("edge-1"));
+    let listed = e.store.tokens().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().filter(|t| t.revoked_at.is_some()).count() == 1);
 }
