@@ -51,7 +51,7 @@ pub fn Others(
                             view! {
                                 <article class="gdc-other">
                                     {item.texts.into_iter().map(|(q, text)| view! {
-                                        <h4>{ctx.tr(&format!("question-{q}"))}</h4>
+                                        <h3>{ctx.tr(&format!("question-{q}"))}</h3>
                                         <p class="gdc-review-text" dir="auto">{text}</p>
                                     }).collect_view()}
                                     <p class="gdc-hint"><bdi>{credit}</bdi></p>
