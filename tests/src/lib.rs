@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use fantoccini::{Client, ClientBuilder};
 
+pub mod axe;
 pub mod form;
 
 pub fn repo_root() -> PathBuf {
