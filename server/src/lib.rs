@@ -20,6 +20,16 @@ pub use http::{error, limits};
 pub use ops::{metrics, openapi};
 pub use startup::Application;
 
+/// The widget's texts in every language, compiled once from the catalogs
+/// built into the server (checked by `cargo test -p gdc-i18n`): the pages
+/// the server writes itself speak the widget's words.
+pub fn texts() -> &'static gdc_i18n::Catalogs {
+    static TEXTS: std::sync::LazyLock<gdc_i18n::Catalogs> = std::sync::LazyLock::new(|| {
+        gdc_i18n::Catalogs::load().unwrap_or_else(|e| panic!("the built-in catalogs do not compile: {e:?}"))
+    });
+    &TEXTS
+}
+
 /// Every path of the public API, role by role: the OpenAPI test compares
 /// them with the document.
 pub fn api_paths() -> Vec<&'static str> {

@@ -102,6 +102,10 @@ enum Command {
         /// Folder holding `index.html` and `examples/`.
         #[arg(long, env = "GDC_SITE_ROOT", default_value = ".")]
         site_root: PathBuf,
+        /// The organisers' page's admin token; a random one, printed at
+        /// start, when not given.
+        #[arg(long, env = "GDC_ADMIN_TOKEN")]
+        admin_token: Option<String>,
     },
     /// Print every submission in the central store.
     Export {
@@ -240,8 +244,12 @@ fn run(command: Command) -> anyhow::Result<()> {
             serve(c)
         }
         Command::Serve(args) => serve(args.load()?),
-        Command::Demo { addr, data_dir, assets_dir, site_root } => {
-            serve(Config::demo(addr, data_dir, assets_dir, site_root))
+        Command::Demo { addr, data_dir, assets_dir, site_root, admin_token } => {
+            let mut config = Config::demo(addr, data_dir, assets_dir, site_root);
+            let admin = admin_token.map_or_else(gdc_server::config::Secret::random, gdc_server::config::Secret::new);
+            eprintln!("organisers' page: /organiser, admin token {}", admin.expose());
+            config.central.admin_token = Some(admin);
+            serve(config)
         }
         Command::Export { store, format, since, bom } => {
             let format = match format {

@@ -101,6 +101,8 @@ impl Application {
                 admin_token: config.central.admin_token.clone(),
                 metrics: metrics.clone(),
                 body_timeout: config.limits.body_timeout,
+                moderation: config.central.moderation,
+                last_batches: Default::default(),
             }));
             // A companion in this process serves the feed to browsers; else
             // the central store serves it to the companions that ask.

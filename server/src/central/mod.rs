@@ -8,6 +8,7 @@
 
 pub mod batches;
 pub mod export;
+pub mod organiser;
 pub mod postgres;
 pub mod sqlite;
 pub mod stats;
@@ -23,8 +24,8 @@ pub use export::{Format as ExportFormat, csv_header, restore_formula, write_all 
 pub use gdc_core::{Batch, BatchResults, ItemResult, ItemStatus, Published, PublishedPage};
 pub use sqlite::{SqliteStore, StoredRow, parse_item};
 pub use storage::{
-    Access, Action, CentralStorage, CentralStore, FeedQuery, Moderation, Stats, StoreLocation, TokenInfo, new_token,
-    token_hash,
+    Access, Action, CentralStorage, CentralStore, FeedQuery, Moderation, ReviewItem, Stats, StoreLocation, TokenInfo,
+    new_token, token_hash,
 };
 
 use crate::config::{CompanionToken, Secret};
@@ -43,6 +44,11 @@ pub struct Central {
     pub metrics: Arc<Metrics>,
     /// Most time to receive a whole batch.
     pub body_timeout: Duration,
+    /// When the feed shows a contribution.
+    pub moderation: Moderation,
+    /// When each configured companion last sent a batch (the stored
+    /// tokens keep theirs in the store).
+    pub last_batches: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 impl Central {
@@ -50,6 +56,8 @@ impl Central {
     /// one made with `gdc-server token create` (the store keeps its hash).
     pub async fn companion(&self, token: &str) -> Result<String, crate::http::error::ApiError> {
         if let Some(c) = self.companions.iter().find(|c| c.token.matches(token)) {
+            let mut last = self.last_batches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            last.insert(c.name.clone(), crate::storage::now_ms());
             return Ok(c.name.clone());
         }
         let found = self.store.companion_for(&storage::token_hash(token)).await.map_err(|e| {
@@ -59,12 +67,14 @@ impl Central {
         found.ok_or(crate::http::error::ApiError::Unauthorized)
     }
 
-    /// Refuses a request without the admin token (and every request when
-    /// no admin token is configured: then these routes are CLI-only).
+    /// Refuses a request without the admin token or an organiser's
+    /// session (and every request when no admin token is configured: then
+    /// these routes are CLI-only).
     pub fn require_admin(&self, headers: &axum::http::HeaderMap) -> Result<(), crate::http::error::ApiError> {
         let admin = self.admin_token.as_ref().ok_or(crate::http::error::ApiError::Unauthorized)?;
         match crate::http::bearer(headers) {
             Some(t) if admin.matches(t) => Ok(()),
+            None if organiser::has_session(admin.expose(), headers) => Ok(()),
             _ => Err(crate::http::error::ApiError::Unauthorized),
         }
     }
@@ -94,7 +104,8 @@ pub fn routes() -> Vec<ApiRoute<CentralState>> {
 /// The central store's `Router`. `feed` is the published feed for
 /// companions elsewhere; `None` when a companion in this process serves it.
 pub fn router(state: CentralState, feed: Option<(Feed, crate::http::Layers)>) -> Router {
-    let mut router = crate::http::mount(routes(), &crate::http::Layers::none()).with_state(state);
+    let mut router =
+        crate::http::mount(routes(), &crate::http::Layers::none()).merge(organiser::routes()).with_state(state);
     if let Some((feed, layers)) = feed {
         router = router.merge(crate::http::mount(vec![crate::feed::route()], &layers).with_state(feed));
     }

@@ -16,7 +16,9 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 use super::sqlite::{StoredRow, parse_item, rfc3339};
-use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, TokenInfo, feed_page, refusal};
+use super::storage::{
+    Access, Action, CentralStorage, FeedQuery, Moderation, ReviewItem, Stats, TokenInfo, feed_page, refusal,
+};
 use crate::storage::{StorageError, now_ms};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -300,6 +302,18 @@ impl CentralStorage for PostgresStore {
             )
             .await?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn review(&self, limit: usize) -> Result<Vec<ReviewItem>> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT received_at, body, flag, published_at IS NOT NULL, hidden_at IS NOT NULL FROM submissions
+                 WHERE publish ORDER BY seq DESC LIMIT $1",
+                &[&(limit as i64)],
+            )
+            .await?;
+        rows.iter().map(|r| ReviewItem::new(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect()
     }
 
     async fn tokens(&self) -> Result<Vec<TokenInfo>> {

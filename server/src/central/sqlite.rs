@@ -14,7 +14,9 @@ use gdc_core::{ValidationErrors, WireSubmission};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::storage::{Access, Action, CentralStorage, FeedQuery, Moderation, Stats, TokenInfo, feed_page, refusal};
+use super::storage::{
+    Access, Action, CentralStorage, FeedQuery, Moderation, ReviewItem, Stats, TokenInfo, feed_page, refusal,
+};
 use crate::storage::{CENTRAL, StorageError, now_ms, open_migrated, open_sqlite};
 
 type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -259,6 +261,25 @@ impl CentralStorage for SqliteStore {
                 )
                 .optional()?;
             Ok(name)
+        })
+        .await
+    }
+
+    async fn review(&self, limit: usize) -> Result<Vec<ReviewItem>> {
+        self.blocking(move |s| {
+            let conn = lock(&s.reader);
+            let mut stmt = conn.prepare_cached(
+                "SELECT received_at, body, flag, published_at IS NOT NULL, hidden_at IS NOT NULL FROM submissions
+                 WHERE publish = 1 ORDER BY seq DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.map(|row| {
+                let (at, body, flag, approved, hidden) = row?;
+                ReviewItem::new(at, &body, flag, approved, hidden)
+            })
+            .collect()
         })
         .await
     }

@@ -52,6 +52,11 @@ pub trait CentralStorage: Send + Sync + std::fmt::Debug {
     /// sent a batch.
     async fn tokens(&self) -> Result<Vec<TokenInfo>, StorageError>;
 
+    /// The newest `limit` contributions whose authors agreed to
+    /// publication, with what organisers decided of each: the moderation
+    /// queue.
+    async fn review(&self, limit: usize) -> Result<Vec<ReviewItem>, StorageError>;
+
     /// Up to `limit` stored rows whose `seq` is above `after`, in arrival
     /// order: the export reads the store a slice at a time.
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>, StorageError>;
@@ -109,6 +114,35 @@ pub struct Stats {
     pub site: BTreeMap<String, u64>,
     /// By the day the central store received them (UTC, `YYYY-MM-DD`).
     pub day: BTreeMap<String, u64>,
+}
+
+/// A contribution in the moderation queue.
+#[derive(Debug, Clone)]
+pub struct ReviewItem {
+    pub received_at: String,
+    /// Why a bot heuristic doubted it, until approved.
+    pub flag: Option<String>,
+    pub approved: bool,
+    pub hidden: bool,
+    pub submission: gdc_core::WireSubmission,
+}
+
+impl ReviewItem {
+    /// Whether the feed shows it in `mode`.
+    pub fn shown(&self, mode: Moderation) -> bool {
+        !self.hidden && self.flag.is_none() && (self.approved || mode == Moderation::Post)
+    }
+
+    pub(crate) fn new(
+        received_at: i64,
+        body: &str,
+        flag: Option<String>,
+        approved: bool,
+        hidden: bool,
+    ) -> Result<Self, StorageError> {
+        let submission = serde_json::from_str(body)?;
+        Ok(Self { received_at: super::sqlite::rfc3339(received_at), flag, approved, hidden, submission })
+    }
 }
 
 /// A companion token as organisers see it (never the token itself).

@@ -4,7 +4,6 @@
 //! whose `frame-ancestors` are the site's registered origins.
 
 use std::path::Path;
-use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -71,18 +70,6 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
     router
 }
 
-/// The widget's texts in every language, compiled once from the catalogs
-/// built into the server (checked by `cargo test -p gdc-i18n`).
-static TEXTS: LazyLock<gdc_i18n::Catalogs> = LazyLock::new(|| {
-    gdc_i18n::Catalogs::load().unwrap_or_else(|e| panic!("the built-in catalogs do not compile: {e:?}"))
-});
-
-/// Compiles the catalogs now, so that a broken build fails at start-up
-/// rather than on the first error page.
-pub fn load_texts() {
-    LazyLock::force(&TEXTS);
-}
-
 /// The language of an embed page: the loader's `lang` (the partner page's,
 /// or the visitor's browser's), reduced to a UN language, else English.
 fn page_lang(lang: &str) -> &'static str {
@@ -96,7 +83,7 @@ fn page_lang(lang: &str) -> &'static str {
 /// nothing the API would not).
 fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Response {
     let lang = page_lang(lang);
-    let t = TEXTS.get(lang);
+    let t = crate::texts().get(lang);
     let escape = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let dir = if gdc_i18n::is_rtl(lang) { "rtl" } else { "ltr" };
     let (title, heading) = (escape(t.get("embed-unavailable-title")), escape(t.get("embed-unavailable-heading")));

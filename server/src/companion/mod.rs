@@ -99,7 +99,7 @@ pub fn layers(state: &CompanionState) -> Layers {
 /// the widget's assets (with the demo and example pages from `site_root`).
 pub fn router(state: CompanionState, feed: Feed, site_root: Option<&std::path::Path>) -> Router {
     let layers = layers(&state);
-    assets::load_texts();
+    crate::texts();
     let assets = assets::routes(&state.assets_dir, site_root);
     crate::http::mount(routes(), &layers)
         .merge(assets)

@@ -281,3 +281,69 @@ async fn a_token_made_by_the_organiser_lets_a_companion_in_under_its_name_until_
     // The configured companions still work beside the stored tokens.
     assert_eq!(post_batch(&app, Some(COMPANION_TOKEN), &json!({ "submissions": [] })).await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_organisers_page_signs_in_with_the_admin_token_and_refuses_other_origins() {
+    let app = app_without_companion().await;
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let url = |p: &str| format!("{}{p}", app.url);
+    let host = app.url.trim_start_matches("http://").to_owned();
+    // Signed out: the sign-in form, with a strict policy and no script.
+    let page = no_redirect.get(url("/organiser")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    let text = page.text().await.unwrap();
+    assert!(text.contains("name=\"token\"") && !text.contains("<script"), "{text}");
+    // The bearer header opens it too.
+    let page = no_redirect.get(url("/organiser")).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains("id=\"chart-topic\""));
+
+    let login = |origin: &str, token: &str, proto: &str| {
+        no_redirect
+            .post(url("/organiser/login"))
+            .header("origin", origin)
+            .header("x-forwarded-proto", proto)
+            .form(&[("token", token)])
+            .send()
+    };
+    let ok = login(&format!("http://{host}"), ADMIN_TOKEN, "https").await.unwrap();
+    assert_eq!(ok.status(), 303);
+    let cookie = ok.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"), "{cookie}");
+    let session = cookie.split(';').next().unwrap().to_owned();
+    assert_eq!(login(&format!("http://{host}"), "wrong", "http").await.unwrap().status(), 401);
+    assert_eq!(login("https://evil.example", ADMIN_TOKEN, "http").await.unwrap().status(), 403, "another origin");
+    assert_eq!(login("null", ADMIN_TOKEN, "http").await.unwrap().status(), 403);
+
+    // The session opens the page, the stats and the export; not batches.
+    let with = |p: &str| no_redirect.get(url(p)).header("cookie", &session).send();
+    assert!(with("/organiser").await.unwrap().text().await.unwrap().contains("chart-topic"));
+    assert_eq!(with("/v1/stats").await.unwrap().status(), 200);
+    assert_eq!(with("/v1/export").await.unwrap().status(), 200);
+    let forged = session.replace(|c: char| c.is_ascii_digit(), "1");
+    let refused = no_redirect.get(url("/v1/stats")).header("cookie", forged).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+
+    // Moderation needs the session and this origin.
+    let s = submission();
+    post_batch(&app, Some(COMPANION_TOKEN), &json!({ "submissions": [s.clone()] })).await;
+    let id = s["id"].as_str().unwrap();
+    let moderate = |origin: &str, cookie: &str, action: &str| {
+        no_redirect
+            .post(url("/organiser/moderate"))
+            .header("origin", origin)
+            .header("cookie", cookie)
+            .form(&[("id", id), ("action", action)])
+            .send()
+    };
+    assert_eq!(moderate(&format!("http://{host}"), "", "hide").await.unwrap().status(), 401);
+    assert_eq!(moderate("https://evil.example", &session, "hide").await.unwrap().status(), 403);
+    assert_eq!(moderate(&format!("http://{host}"), &session, "explode").await.unwrap().status(), 400);
+    let refused = moderate(&format!("http://{host}"), &session, "approve").await.unwrap();
+    assert_eq!(refused.status(), 422, "the author did not agree to publication");
+    assert_eq!(moderate(&format!("http://{host}"), &session, "hide").await.unwrap().status(), 303);
+    // Other methods: the API's JSON 405.
+    let wrong = no_redirect.get(url("/organiser/login")).send().await.unwrap();
+    assert_eq!(wrong.status(), 405);
+    assert_eq!(wrong.headers()["content-type"], "application/json");
+}
