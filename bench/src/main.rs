@@ -7,6 +7,8 @@
 //!   same server, at several connection counts, plus the server's peak RSS.
 //! - `drain`: a backlog queued while the central store is down, then the
 //!   rate at which it drains once the store is back.
+//! - `central` (`central.rs`): ten companions forwarding overlapping ids at
+//!   once into one central store on PostgreSQL, against a plain `COPY`.
 //!
 //! Comparisons are made within one run, side by side: this machine is
 //! shared, so absolute figures vary from run to run.
@@ -24,6 +26,8 @@ use fantoccini::Locator;
 use gdc_e2e::{Browser, DemoServer, ServerProcess, dist, free_port, server_bin};
 use serde_json::{Value, json};
 
+mod central;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,9 +40,20 @@ async fn main() -> Result<()> {
             intake(&arg("--connections", "64,256"), arg("--seconds", "10").parse()?, arg("--profile", ""))?
         }
         Some("drain") => drain(arg("--count", "100000").parse()?)?,
+        Some("central") => {
+            central::run(central::Plan {
+                companions: arg("--companions", "10").parse()?,
+                per_companion: arg("--per-companion", "20000").parse()?,
+                postgres: arg("--postgres", "postgres://postgres@127.0.0.1:5432"),
+                batch_size: arg("--batch-size", "1000").parse()?,
+                profile: arg("--profile", ""),
+            })
+            .await?
+        }
         Some("screenshots") => screenshots(Path::new(&arg("--out", "screenshots"))).await?,
         _ => bail!(
-            "usage: gdc-bench tti [--runs N] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N]"
+            "usage: gdc-bench tti [--runs N] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N] \
+             | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE]"
         ),
     };
     println!("{}", serde_json::to_string_pretty(&result)?);
@@ -387,6 +402,12 @@ fn perf_profile(server: &ServerProcess, token: &str, script: &Path, seconds: u32
         .context("perf (apt-get install -y linux-perf)")?;
     let run = run_wrk(&server.url, "/v1/submissions", token, 256, seconds, script)?;
     perf.wait()?;
+    let top = perf_report(&data, out)?;
+    Ok(json!({ "rps_while_profiling": run.rps, "report": out.display().to_string(), "top": top }))
+}
+
+/// `perf report` of a recording, written to `out`; its top entries.
+fn perf_report(data: &Path, out: &Path) -> Result<Vec<String>> {
     let report = Command::new("perf")
         .args([
             "report",
@@ -400,17 +421,16 @@ fn perf_profile(server: &ServerProcess, token: &str, script: &Path, seconds: u32
             "none",
             "-i",
         ])
-        .arg(&data)
+        .arg(data)
         .output()?;
     let text = String::from_utf8_lossy(&report.stdout).into_owned();
     std::fs::write(out, &text)?;
-    let top: Vec<String> = text
+    Ok(text
         .lines()
         .filter(|l| !l.starts_with('#') && l.contains('%'))
         .take(15)
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    Ok(json!({ "rps_while_profiling": run.rps, "report": out.display().to_string(), "top": top }))
+        .collect())
 }
 
 fn pending_rows(url: &str) -> Result<u64> {

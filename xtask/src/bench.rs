@@ -1,10 +1,18 @@
-//! `cargo xtask bench [all|size|tti|intake|drain]`: runs the measurements
-//! (the `gdc-bench` binary of `bench/`, release builds) and writes BENCHMARKS.md.
+//! `cargo xtask bench [all|size|tti|intake|drain|central]`: runs the
+//! measurements (the `gdc-bench` binary of `bench/`, release builds) and
+//! writes BENCHMARKS.md. `central` needs PostgreSQL on 127.0.0.1:5432
+//! (user `postgres`, trust or a password in `PGPASSWORD`): it creates a
+//! database of its own and drops it.
 //!
 //! Each measurement is kept in `target/bench/<name>.json` with its date and
 //! command, so running one section rewrites that section and keeps the
-//! others. Everything below the "Notes" heading of BENCHMARKS.md is written
-//! by hand and kept as it is.
+//! others; a section with no record there (a fresh checkout) is kept as
+//! BENCHMARKS.md has it, with its rows of the targets table. Everything
+//! below the "Notes" heading of BENCHMARKS.md is written by hand and kept
+//! as it is.
+//!
+//! It is long because it renders every section's table and its rows of
+//! the targets table from the records, in one place.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,7 +22,16 @@ use serde_json::{Value, json};
 
 use crate::util::{self, cargo};
 
-const SECTIONS: &[&str] = &["size", "tti", "intake", "drain"];
+const SECTIONS: &[&str] = &["size", "tti", "intake", "drain", "central"];
+/// Each section's heading in BENCHMARKS.md and how its rows of the targets
+/// table begin, to keep both when the section has no record.
+const KEPT: &[(&str, &str, &[&str])] = &[
+    ("size", "## Widget weight", &["| loader at most", "| first visit at most"]),
+    ("tti", "## Widget time to interactive", &["| time to interactive"]),
+    ("intake", "## Durable intake", &["| intake ", "| companion peak RSS"]),
+    ("drain", "## Forwarding", &["| drain rate"]),
+    ("central", "## Central store on PostgreSQL", &["| central ingest"]),
+];
 const NOTES_HEADING: &str = "## Notes";
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
@@ -60,6 +77,9 @@ fn measure(root: &Path, section: &str, out_dir: &Path) -> Result<(Value, String)
         .stderr(std::process::Stdio::null());
     if section == "intake" {
         cmd.args(["--connections", "64,256", "--seconds", "10", "--profile"]).arg(out_dir.join("intake-perf.txt"));
+    }
+    if section == "central" {
+        cmd.args(["--companions", "10", "--per-companion", "20000", "--profile"]).arg(out_dir.join("central-perf.txt"));
     }
     let described = util::describe(&cmd).replace(&format!("{}/", root.display()), "");
     eprintln!("$ {described}");
@@ -155,9 +175,10 @@ fn verdict(ok: bool) -> &'static str {
 
 fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
     let path: PathBuf = root.join("BENCHMARKS.md");
-    let notes = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|s| s.find(NOTES_HEADING).map(|i| s[i..].to_owned()))
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let notes = old
+        .find(NOTES_HEADING)
+        .map(|i| old[i..].to_owned())
         .unwrap_or_else(|| format!("{NOTES_HEADING}\n\n(Written by hand: what the profiles show, what was tried.)\n"));
     let mut md = String::from(
         "# Benchmarks\n\nWritten by `cargo xtask bench` (all sections) or `cargo xtask bench <section>`. \
@@ -216,6 +237,8 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
             br / 1024.0,
             verdict(br <= 100.0 * 1024.0)
         ));
+    } else {
+        keep(&old, "size", &mut md, &mut targets);
     }
     if let Some(r) = load(out_dir, "tti") {
         let t = &r["result"];
@@ -251,6 +274,8 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
             "| time to interactive at most 1.5x the plain form | {ratio:.2}x | {} |",
             verdict(ratio <= 1.5)
         ));
+    } else {
+        keep(&old, "tti", &mut md, &mut targets);
     }
     if let Some(r) = load(out_dir, "intake") {
         let t = &r["result"];
@@ -302,6 +327,8 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
             }
             md += "```\n\n";
         }
+    } else {
+        keep(&old, "intake", &mut md, &mut targets);
     }
     if let Some(r) = load(out_dir, "drain") {
         let t = &r["result"];
@@ -320,7 +347,10 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
         );
         let ratio = f(&t["drain_over_intake"]);
         targets.push(format!("| drain rate at least the intake rate | {ratio:.2}x | {} |", verdict(ratio >= 1.0)));
+    } else {
+        keep(&old, "drain", &mut md, &mut targets);
     }
+    central_section(out_dir, &old, &mut md, &mut targets);
     let mut top = String::from("## Targets\n\n| target | measured | |\n|---|---:|---|\n");
     for t in &targets {
         top += t;
@@ -330,6 +360,94 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
     let (head, rest) = md.split_at(md.find("## ").unwrap_or(md.len()));
     std::fs::write(path, format!("{head}{top}{rest}{notes}"))?;
     Ok(())
+}
+
+/// A section with no record in `target/bench`: its text and its rows of
+/// the targets table as BENCHMARKS.md has them.
+fn keep(old: &str, section: &str, md: &mut String, targets: &mut Vec<String>) {
+    let Some((_, heading, rows)) = KEPT.iter().find(|(name, ..)| *name == section) else { return };
+    if let Some(start) = old.find(&format!("{heading}\n")) {
+        let body = &old[start..];
+        let end = body[heading.len()..].find("\n## ").map_or(body.len(), |i| i + heading.len() + 1);
+        *md += &body[..end];
+    }
+    let table = old.find("## Targets").map_or("", |i| &old[i..]);
+    let table = &table[..table.find(&format!("\n{NOTES_HEADING}")).unwrap_or(table.len())];
+    let table = table.split("\n## ").next().unwrap_or("");
+    targets.extend(table.lines().filter(|l| rows.iter().any(|r| l.starts_with(r))).map(str::to_owned));
+}
+
+/// `central`: companions forwarding into the central store on PostgreSQL,
+/// against a plain `COPY` of the same rows.
+fn central_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<String>) {
+    let Some(r) = load(out_dir, "central") else {
+        return keep(old, "central", md, targets);
+    };
+    let t = &r["result"];
+    *md += &header("Central store on PostgreSQL", &r);
+    let (rows, copy, ratio) = (f(&t["rows_per_s"]), f(&t["copy"]["rows_per_s"]), f(&t["ratio_copy"]));
+    *md += &format!(
+        "{} companions (`gdc-server companion`, batches of {}, three in flight each) each took {} ~1 KB submissions \
+         through `POST /v1/submissions` while the central store was away; a quarter of each companion's ids were also \
+         sent to a neighbouring companion (a visitor's retry reaching another companion behind a load balancer), so \
+         {} posted, {} distinct. Then `gdc-server central` started on a fresh PostgreSQL database: time from its start \
+         until every distinct id was stored. In the same run and database, the ceiling: the same rows (same columns, \
+         same bodies, read back) with one `COPY … FROM STDIN` into an unindexed table, timed to its commit.\n\n\
+         | figure | value |\n|---|---:|\n\
+         | filling the outboxes (ten companions at once) | {:.0} /s ({:.1} s) |\n\
+         | central store: start to every distinct id stored | {:.2} s (listening after {:.2} s) |\n\
+         | **central ingest, distinct rows stored** | **{rows:.0} /s** |\n\
+         | central ingest, items received incl. duplicates | {:.0} /s ({:.0} items) |\n\
+         | every companion's outbox confirmed empty | {:.2} s after the start |\n\
+         | plain `COPY` of the same {} rows | {copy:.0} rows/s ({:.2} s, {:.0} MB) |\n\
+         | **central / COPY** | **{ratio:.2}** |\n\n",
+        t["companions"],
+        t["batch_size"],
+        t["per_companion"],
+        t["posted"],
+        t["distinct"],
+        f(&t["fill_rps"]),
+        f(&t["fill_seconds"]),
+        f(&t["seconds"]),
+        f(&t["central_start_seconds"]),
+        f(&t["items_per_s"]),
+        f(&t["items_received"]),
+        f(&t["all_confirmed_seconds"]),
+        t["copy"]["rows"],
+        f(&t["copy"]["seconds"]),
+        f(&t["copy"]["bytes"]) / 1e6,
+    );
+    let cpu = &t["cpu_seconds"];
+    *md += &format!(
+        "Where the time went, from the central store's start to the last id stored ({:.2} s on {:.0} CPU-seconds \
+         available): CPU seconds of the central process {:.2}, of PostgreSQL (every `postgres` process) {:.2}, \
+         of the ten companions {:.2} (`/proc/<pid>/stat`).\n\n\
+         The central store's connections in `pg_stat_activity`, on average per sample ({} samples, every 50 ms):\n\n",
+        f(&t["seconds"]),
+        f(&cpu["available"]),
+        f(&cpu["central"]),
+        f(&cpu["postgres"]),
+        f(&cpu["companions"]),
+        t["pg_activity_samples"],
+    );
+    for (k, v) in t["pg_activity_per_sample"].as_object().cloned().unwrap_or_default() {
+        *md += &format!("- {k}: {:.2}\n", f(&v));
+    }
+    *md += "\n";
+    if let Some(top) = t["profile"]["top"].as_array() {
+        *md += "Central store profile (`perf record -F 499 -g` on the central process during the drain; \
+                `perf report --no-children --sort dso,symbol`, top entries):\n\n```text\n";
+        for line in top {
+            *md += &format!("{}\n", line.as_str().unwrap_or(""));
+        }
+        *md += "```\n\n";
+    }
+    let target = f(&t["target_rows_per_s"]);
+    targets.push(format!(
+        "| central ingest at least 50,000 submissions/s or 0.5x a plain COPY, whichever is lower ({target:.0}/s here) \
+         | {rows:.0}/s ({ratio:.2}x COPY) | {} |",
+        verdict(rows >= target)
+    ));
 }
 
 fn header(title: &str, r: &Value) -> String {
