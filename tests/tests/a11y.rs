@@ -6,7 +6,8 @@
 //!
 //! One page load per mode and variant: each state is checked in every
 //! language and theme by changing the element's attributes, which the widget
-//! applies live (a rebuild keeps the step and what was typed).
+//! applies live (a rebuild keeps the step and what was typed). It is long
+//! because it walks every state of both variants in both modes.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

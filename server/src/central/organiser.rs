@@ -8,6 +8,9 @@
 //! token, so a new admin token ends every session; an `Authorization:
 //! Bearer` header works as well. Every change is a POST from a form of this
 //! page, checked for its origin besides the SameSite cookie.
+//!
+//! It is long because the page is written here as HTML and SVG, beside the
+//! handlers that serve it and the session they share.
 
 use std::fmt::Write as _;
 use std::time::Duration;
