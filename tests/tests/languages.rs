@@ -99,6 +99,19 @@ async fn page_with(c: &Client, server: &DemoServer, page_lang: &str, html: &str)
     Ok(())
 }
 
+/// An inline widget `#w` on a French page, offering `topics`, on its
+/// answers step for `topic`.
+async fn french_form_at_answers(c: &Client, server: &DemoServer, topics: &str, topic: &str) -> Result<()> {
+    let html =
+        format!("<gdc-consultation id=w site=demo mode=inline loading=eager topics={topics}></gdc-consultation>");
+    page_with(c, server, "fr", &html).await?;
+    wait_for_lang(c, "w", "fr").await?;
+    press(c, "w", &format!("#gdc-topic-{topic}")).await?;
+    press(c, "w", "button[type=submit]").await?;
+    let answers = format!("return !!root.querySelector('#gdc-a-{topic}-principles');");
+    wait_in_widget(c, "w", &answers, "the answers step").await
+}
+
 async fn press(c: &Client, id: &str, css: &str) -> Result<()> {
     let script = format!("const el = root.querySelector({css:?}); if (!el) return false; el.click(); return true;");
     wait_in_widget(c, id, &script, css).await
@@ -287,17 +300,7 @@ async fn browser_the_language_menu_keeps_everything_typed_and_text_keeps_its_own
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    page_with(
-        c,
-        &server,
-        "fr",
-        "<gdc-consultation id=w site=demo mode=inline loading=eager topics=ai,data></gdc-consultation>",
-    )
-    .await?;
-    wait_for_lang(c, "w", "fr").await?;
-    press(c, "w", "#gdc-topic-data").await?;
-    press(c, "w", "button[type=submit]").await?;
-    wait_in_widget(c, "w", "return !!root.querySelector('#gdc-a-data-principles');", "the answers step").await?;
+    french_form_at_answers(c, &server, "ai,data", "data").await?;
     let english = "Open data by default";
     let arabic = "حماية البيانات الشخصية";
     type_into(c, "w", "#gdc-a-data-principles", english).await?;
@@ -365,17 +368,7 @@ async fn browser_countries_are_named_sorted_and_found_in_the_visitors_language()
     let server = DemoServer::start()?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    page_with(
-        c,
-        &server,
-        "fr",
-        "<gdc-consultation id=w site=demo mode=inline loading=eager topics=ai></gdc-consultation>",
-    )
-    .await?;
-    wait_for_lang(c, "w", "fr").await?;
-    press(c, "w", "#gdc-topic-ai").await?;
-    press(c, "w", "button[type=submit]").await?;
-    wait_in_widget(c, "w", "return !!root.querySelector('#gdc-a-ai-principles');", "the answers step").await?;
+    french_form_at_answers(c, &server, "ai", "ai").await?;
     type_into(c, "w", "#gdc-a-ai-principles", "Une réponse").await?;
     press(c, "w", "button[type=submit]").await?;
     press(c, "w", "#gdc-kind-individual").await?;

@@ -104,25 +104,7 @@ origins = [\"http://localhost:*\"]
         &args("companion", "companion", "127.0.0.1:0".into()),
         dir.path().join("companion"),
     )?;
-    let status = |url: String, method: &str| -> anyhow::Result<u16> {
-        let out = std::process::Command::new("curl")
-            .args([
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                "-X",
-                method,
-                "-H",
-                "content-type: application/json",
-                "-d",
-                "{}",
-                &url,
-            ])
-            .output()?;
-        Ok(String::from_utf8(out.stdout)?.parse()?)
-    };
+    let status = |url: String, method: &str| post_json(&url, method, "{}");
     // Each serves its role: the other's routes are not there.
     assert_eq!(
         status(format!("{}/v1/submissions", central.url), "POST")?,
@@ -142,23 +124,7 @@ origins = [\"http://localhost:*\"]
         "answers": [ { "topic": "ai", "principles": "Open", "commitments": "", "comments": "" } ],
         "consent": { "publish": false, "attribution": "anonymous", "contact": false }
     });
-    let out = std::process::Command::new("curl")
-        .args([
-            "-s",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "-H",
-            "content-type: application/json",
-            "-H",
-            "origin: http://localhost:8080",
-            "-d",
-            &body.to_string(),
-        ])
-        .arg(format!("{}/v1/submissions", companion.url))
-        .output()?;
-    assert_eq!(String::from_utf8(out.stdout)?, "202");
+    assert_eq!(post_json(&format!("{}/v1/submissions", companion.url), "POST", &body.to_string())?, 202);
     let start = std::time::Instant::now();
     loop {
         let export =
@@ -217,4 +183,13 @@ fn gdc_server_store(data: &std::path::Path) -> anyhow::Result<()> {
     )?;
     server.terminate(Duration::from_secs(15))?;
     Ok(())
+}
+
+/// The status of a JSON request with curl, as from a page on localhost.
+fn post_json(url: &str, method: &str, body: &str) -> anyhow::Result<u16> {
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method])
+        .args(["-H", "content-type: application/json", "-H", "origin: http://localhost:8080", "-d", body, url])
+        .output()?;
+    Ok(String::from_utf8(out.stdout)?.parse()?)
 }

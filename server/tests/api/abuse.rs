@@ -85,28 +85,11 @@ async fn a_flagged_contribution_stays_out_of_the_published_feed_until_an_organis
     app.wait_for_central(1).await;
     let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
     // Publishing is the review: afterwards it is shown, and no longer flagged.
-    assert!(
-        store
-            .published(
-                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
-                gdc_server::central::Moderation::Pre
-            )
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    let feed = gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 };
+    let shown = || store.published(&feed, gdc_server::central::Moderation::Pre).unwrap().items;
+    assert!(shown().is_empty());
     assert!(store.moderate(std::slice::from_ref(&id), gdc_server::central::Action::Approve).unwrap().is_empty());
-    assert_eq!(
-        store
-            .published(
-                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
-                gdc_server::central::Moderation::Pre
-            )
-            .unwrap()
-            .items[0]
-            .id,
-        id
-    );
+    assert_eq!(shown()[0].id, id);
     assert_eq!(store.rows().unwrap()[0].flag, None);
 }
 

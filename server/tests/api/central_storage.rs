@@ -215,29 +215,15 @@ async fn only_consenting_contributions_are_published_newest_first_by_topic_and_p
     let mut ids: Vec<String> = all.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
     ids.push("0190a0a0-0000-7000-8000-000000000000".into());
     ids.push("not an id".into());
-    let refused = e.store.moderate(&ids, gdc_server::central::Action::Approve).await.unwrap();
+    let refused = e.store.moderate(&ids, Action::Approve).await.unwrap();
     assert_eq!(refused.len(), 3, "{refused:?}");
     assert!(refused[0].contains(private["id"].as_str().unwrap()) && refused[0].contains("did not agree"));
     assert!(refused[1].contains("no such submission") && refused[2].contains("no such submission"));
 
-    let first = e
-        .store
-        .published(
-            &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
-            gdc_server::central::Moderation::Pre,
-        )
-        .await
-        .unwrap();
+    let first = page(e, "ai", 1).await;
     assert_eq!(first.items.len(), gdc_core::wire::PAGE_SIZE);
     assert!(first.has_more);
-    let second = e
-        .store
-        .published(
-            &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 2 },
-            gdc_server::central::Moderation::Pre,
-        )
-        .await
-        .unwrap();
+    let second = page(e, "ai", 2).await;
     assert_eq!(second.items.len(), 23 - gdc_core::wire::PAGE_SIZE);
     assert!(!second.has_more);
     let shown: Vec<String> = first.items.iter().chain(&second.items).map(|p| p.id.clone()).collect();
@@ -245,50 +231,16 @@ async fn only_consenting_contributions_are_published_newest_first_by_topic_and_p
     assert!(!shown.contains(&private["id"].as_str().unwrap().to_owned()));
     assert!(!serde_json::to_string(&first).unwrap().contains("@example.org"), "never an email");
     assert_eq!(first.items[0].credit.as_deref().map(|c| c.starts_with("Person")), Some(true));
-    let data = e
-        .store
-        .published(
-            &gdc_server::central::FeedQuery { topic: "data".into(), lang: None, page: 1 },
-            gdc_server::central::Moderation::Pre,
-        )
-        .await
-        .unwrap();
+    let data = page(e, "data", 1).await;
     assert_eq!(data.items.len(), 1);
     assert_eq!(data.items[0].id, other_topic["id"]);
     // Out-of-range pages are clamped, never an error.
-    assert!(
-        e.store
-            .published(
-                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: usize::MAX },
-                gdc_server::central::Moderation::Pre
-            )
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
-    assert_eq!(
-        e.store
-            .published(
-                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 0 },
-                gdc_server::central::Moderation::Pre
-            )
-            .await
-            .unwrap()
-            .page,
-        1
-    );
+    assert!(page(e, "ai", usize::MAX).await.items.is_empty());
+    assert_eq!(page(e, "ai", 0).await.page, 1);
     // Withdrawn: gone from the feed.
     let gone = first.items[0].id.clone();
-    assert!(e.store.moderate(&[gone.clone()], gdc_server::central::Action::Hide).await.unwrap().is_empty());
-    let after = e
-        .store
-        .published(
-            &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
-            gdc_server::central::Moderation::Pre,
-        )
-        .await
-        .unwrap();
+    assert!(e.store.moderate(&[gone.clone()], Action::Hide).await.unwrap().is_empty());
+    let after = page(e, "ai", 1).await;
     assert!(after.items.iter().all(|p| p.id != gone));
 }
 
@@ -301,34 +253,9 @@ async fn flagged_rows_stay_out_of_the_feed_until_published(e: &Engine) {
     e.store.insert_batch("main", b).await.unwrap();
     let rows = storage::all_rows(&e.store).await.unwrap();
     assert_eq!(rows[0].flag.as_deref(), Some("too_fast"));
-    assert!(
-        e.store
-            .published(
-                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
-                gdc_server::central::Moderation::Pre
-            )
-            .await
-            .unwrap()
-            .items
-            .is_empty(),
-        "flagged: not in the feed"
-    );
-    assert!(
-        e.store.moderate(std::slice::from_ref(&id), gdc_server::central::Action::Approve).await.unwrap().is_empty()
-    );
-    assert_eq!(
-        e.store
-            .published(
-                &gdc_server::central::FeedQuery { topic: "ai".into(), lang: None, page: 1 },
-                gdc_server::central::Moderation::Pre
-            )
-            .await
-            .unwrap()
-            .items[0]
-            .id,
-        id,
-        "published: reviewed, shown"
-    );
+    assert!(page(e, "ai", 1).await.items.is_empty(), "flagged: not in the feed");
+    assert!(e.store.moderate(std::slice::from_ref(&id), Action::Approve).await.unwrap().is_empty());
+    assert_eq!(page(e, "ai", 1).await.items[0].id, id, "published: reviewed, shown");
     assert_eq!(storage::all_rows(&e.store).await.unwrap()[0].flag, None, "and no longer flagged");
 }
 
@@ -461,6 +388,11 @@ async fn two_companions_forwarding_overlapping_ids_to_postgresql_store_each_once
     stop.cancel();
     drop((a, b));
     engine.finish().await;
+}
+
+/// Page `n` of the pre-moderated feed on `topic`, in every language.
+async fn page(e: &Engine, topic: &str, n: usize) -> gdc_core::PublishedPage {
+    e.store.published(&FeedQuery { topic: topic.into(), lang: None, page: n }, Moderation::Pre).await.unwrap()
 }
 
 fn feed(topic: &str, lang: Option<&str>) -> FeedQuery {
