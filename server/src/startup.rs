@@ -108,7 +108,7 @@ impl Application {
             // the central store serves it to the companions that ask.
             let serves_feed =
                 (!config.companion.enabled).then(|| (feed, Layers { cors: None, reads: Some(reads.clone()) }));
-            router = router.merge(central::router(state, serves_feed));
+            router = router.merge(central::router(state, reads.clone(), serves_feed));
         }
         router = router.merge(ops::router(OpsState::new(metrics, outboxes), reads));
         if config.bench_noop_route {

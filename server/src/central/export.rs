@@ -216,6 +216,8 @@ pub struct ExportQuery {
         (status = 200, description = "JSON Lines or CSV", content_type = "application/jsonl"),
         (status = 400, description = "Unknown format, or a negative `since`", body = crate::http::error::ErrorBody),
         (status = 401, description = "No or wrong admin token", body = crate::http::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = crate::http::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn export(

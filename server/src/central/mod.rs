@@ -96,16 +96,24 @@ impl std::ops::Deref for CentralState {
 pub fn routes() -> Vec<ApiRoute<CentralState>> {
     vec![
         ApiRoute::new("/v1/batches", Caller::Tool, post(batches::receive_batch)),
-        ApiRoute::new("/v1/export", Caller::Tool, get(export::export)),
-        ApiRoute::new("/v1/stats", Caller::Tool, get(stats::stats)),
+        // The admin token's routes, throttled per client IP like reads: an
+        // admin token cannot be guessed a request at a time at any rate.
+        ApiRoute::new("/v1/export", Caller::Monitor, get(export::export)),
+        ApiRoute::new("/v1/stats", Caller::Monitor, get(stats::stats)),
     ]
 }
 
 /// The central store's `Router`. `feed` is the published feed for
 /// companions elsewhere; `None` when a companion in this process serves it.
-pub fn router(state: CentralState, feed: Option<(Feed, crate::http::Layers)>) -> Router {
-    let mut router =
-        crate::http::mount(routes(), &crate::http::Layers::none()).merge(organiser::routes()).with_state(state);
+pub fn router(
+    state: CentralState,
+    reads: crate::http::limits::ReadLimit,
+    feed: Option<(Feed, crate::http::Layers)>,
+) -> Router {
+    let layers = crate::http::Layers { cors: None, reads: Some(reads.clone()) };
+    let organiser = organiser::routes()
+        .route_layer(axum::middleware::from_fn_with_state(reads, crate::http::limits::throttle_reads));
+    let mut router = crate::http::mount(routes(), &layers).merge(organiser).with_state(state);
     if let Some((feed, layers)) = feed {
         router = router.merge(crate::http::mount(vec![crate::feed::route()], &layers).with_state(feed));
     }

@@ -20,6 +20,8 @@ use crate::http::error::ApiError;
     responses(
         (status = 200, description = "The counts", body = Stats),
         (status = 401, description = "No or wrong admin token", body = crate::http::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = crate::http::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Storage unavailable", body = crate::http::error::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]

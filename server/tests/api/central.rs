@@ -347,3 +347,26 @@ async fn the_organisers_page_signs_in_with_the_admin_token_and_refuses_other_ori
     assert_eq!(wrong.status(), 405);
     assert_eq!(wrong.headers()["content-type"], "application/json");
 }
+
+#[tokio::test]
+async fn guessing_the_admin_token_is_throttled_per_client() {
+    let app = spawn_app_with(|c| {
+        c.companion.enabled = false;
+        c.limits.reads_per_ip_per_minute = 6;
+        c.limits.reads_per_ip_burst = 3;
+    })
+    .await;
+    for path in ["/organiser/login", "/v1/stats"] {
+        let mut statuses = Vec::new();
+        for i in 0..8 {
+            let request = if path == "/v1/stats" {
+                app.client.get(format!("{}{path}", app.url)).bearer_auth(format!("guess-{i}"))
+            } else {
+                app.client.post(format!("{}{path}", app.url)).form(&[("token", format!("guess-{i}"))])
+            };
+            statuses.push(request.send().await.unwrap().status().as_u16());
+        }
+        assert!(statuses.contains(&429), "{path}: {statuses:?}");
+        assert!(statuses.iter().all(|s| [401, 429].contains(s)), "{path}: {statuses:?}");
+    }
+}
