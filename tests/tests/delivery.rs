@@ -170,7 +170,7 @@ async fn browser_a_refusal_for_good_stops_the_retries_keeps_the_text_to_copy_and
             vec![json!(QUEUE_KEY), json!(DRAFT_KEY)],
         )
         .await?;
-    assert!(stored[0].as_str().is_some_and(|q| q.contains("refused=refused.too_large")), "{stored}");
+    assert!(stored[0].as_str().is_some_and(|q| q.contains("refused=refused-too-large")), "{stored}");
     assert!(stored[1].is_string(), "the draft is kept: {stored}");
     // The host page heard of it once, as a refusal (not as "queued").
     c.enter_parent_frame().await?;

@@ -439,7 +439,16 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     };
     assert_eq!(
         state,
-        json!(["dark", "ar", "rtl", text, "Your answers", "dark", "rgb(10, 102, 80)"]),
+        // The step's name, now in Arabic.
+        json!([
+            "dark",
+            "ar",
+            "rtl",
+            text,
+            gdc_i18n::Catalogs::load().unwrap().get("ar").get("step-answers"),
+            "dark",
+            "rgb(10, 102, 80)"
+        ]),
         "live, and nothing typed lost"
     );
     in_widget(c, mode, CLICK, vec![json!(".gdc-back")]).await?;
