@@ -94,12 +94,16 @@ impl std::ops::Deref for CentralState {
 
 /// The central store's routes.
 pub fn routes() -> Vec<ApiRoute<CentralState>> {
+    let mut routes = vec![ApiRoute::new("/v1/batches", Caller::Tool, post(batches::receive_batch))];
+    routes.extend(admin_routes());
+    routes
+}
+
+/// The admin token's API routes.
+fn admin_routes() -> Vec<ApiRoute<CentralState>> {
     vec![
-        ApiRoute::new("/v1/batches", Caller::Tool, post(batches::receive_batch)),
-        // The admin token's routes, throttled per client IP like reads: an
-        // admin token cannot be guessed a request at a time at any rate.
-        ApiRoute::new("/v1/export", Caller::Monitor, get(export::export)),
-        ApiRoute::new("/v1/stats", Caller::Monitor, get(stats::stats)),
+        ApiRoute::new("/v1/export", Caller::Tool, get(export::export)),
+        ApiRoute::new("/v1/stats", Caller::Tool, get(stats::stats)),
     ]
 }
 
@@ -110,12 +114,32 @@ pub fn router(
     reads: crate::http::limits::ReadLimit,
     feed: Option<(Feed, crate::http::Layers)>,
 ) -> Router {
-    let layers = crate::http::Layers { cors: None, reads: Some(reads.clone()) };
-    let organiser = organiser::routes()
-        .route_layer(axum::middleware::from_fn_with_state(reads, crate::http::limits::throttle_reads));
-    let mut router = crate::http::mount(routes(), &layers).merge(organiser).with_state(state);
+    let none = crate::http::Layers::none();
+    let batches = routes().into_iter().filter(|r| r.path == "/v1/batches").collect();
+    // What the admin token opens is throttled per client IP, like reads,
+    // whenever a request carries a credential: a token cannot be guessed a
+    // request at a time at any rate (a request without one is refused at
+    // once, and costs nothing to refuse).
+    let guarded = crate::http::mount(admin_routes(), &none)
+        .merge(organiser::routes())
+        .route_layer(axum::middleware::from_fn_with_state(reads, throttle_credentials));
+    let mut router = crate::http::mount(batches, &none).merge(guarded).with_state(state);
     if let Some((feed, layers)) = feed {
         router = router.merge(crate::http::mount(vec![crate::feed::route()], &layers).with_state(feed));
     }
     router
+}
+
+/// The per-IP read limit, for requests that present a credential: a bearer
+/// token, a cookie, or a form (sign-in, moderation).
+async fn throttle_credentials(
+    state: axum::extract::State<crate::http::limits::ReadLimit>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let h = req.headers();
+    let carries = h.contains_key(axum::http::header::AUTHORIZATION)
+        || h.contains_key(axum::http::header::COOKIE)
+        || req.method() == axum::http::Method::POST;
+    if carries { crate::http::limits::throttle_reads(state, req, next).await } else { next.run(req).await }
 }
