@@ -214,16 +214,19 @@ impl CentralStorage for PostgresStore {
     async fn published(&self, query: &FeedQuery, mode: Moderation) -> Result<PublishedPage> {
         let page = query.page.clamp(1, MAX_PAGE);
         let client = self.pool.get().await?;
-        let approved = match mode {
-            Moderation::Pre => "published_at IS NOT NULL",
-            Moderation::Post => "true",
+        // Each mode reads its own index in order (see the migrations): the
+        // approved rows by approval time, or every consenting row by when it
+        // was approved or else arrived.
+        let (approved, order) = match mode {
+            Moderation::Pre => ("published_at IS NOT NULL", "published_at"),
+            Moderation::Post => ("true", "COALESCE(published_at, received_at)"),
         };
         let stmt = client
             .prepare_cached(&format!(
-                "SELECT body, COALESCE(published_at, received_at) FROM submissions
+                "SELECT body, {order} FROM submissions
                  WHERE publish AND hidden_at IS NULL AND flag IS NULL AND {approved}
                    AND $1 = ANY(topics) AND ($2::text IS NULL OR lang = $2)
-                 ORDER BY COALESCE(published_at, received_at) DESC, seq DESC LIMIT $3 OFFSET $4"
+                 ORDER BY {order} DESC, seq DESC LIMIT $3 OFFSET $4"
             ))
             .await?;
         // Within bounds by the clamp above: at most 10^5 * 20.
