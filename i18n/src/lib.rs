@@ -30,6 +30,14 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("zh", include_str!("../locales/zh.ftl")),
 ];
 
+/// The catalog language a BCP 47 tag asks for (`fr-CA` gives `fr`,
+/// `zh-Hant-TW` gives `zh`, `AR` gives `ar`), or English: how the widget and
+/// the server's own pages choose theirs.
+pub fn negotiate(tag: &str) -> &'static str {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    LANGUAGES.iter().copied().find(|l| l.eq_ignore_ascii_case(primary)).unwrap_or("en")
+}
+
 /// Whether `lang` is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
     lang == "ar"
@@ -167,6 +175,16 @@ mod tests {
         assert_eq!(t.plural("left", "few", &[("left", "3")]), "Осталось 3 символа");
         assert_eq!(t.plural("left", "many", &[("left", "5")]), "Осталось 5 символов");
         assert_eq!(t.plural("progress", "one", &[("n", "1"), ("total", "5")]), "Шаг 1 из 5");
+    }
+
+    #[test]
+    fn a_tag_is_negotiated_to_a_catalog_language_or_english() {
+        for (tag, lang) in [("fr-CA", "fr"), ("zh-Hant-TW", "zh"), ("AR", "ar"), ("ru_RU", "ru"), ("de-DE", "en")] {
+            assert_eq!(negotiate(tag), lang, "{tag}");
+        }
+        for odd in ["", "-", "ar\0", "arabic", "<script>", "e", "中文"] {
+            assert_eq!(negotiate(odd), "en", "{odd:?}");
+        }
     }
 
     #[test]

@@ -40,9 +40,14 @@ impl Secret {
 
     /// Compares without an early exit, so timing does not reveal a prefix.
     pub fn matches(&self, candidate: &str) -> bool {
-        let (a, b) = (self.0.as_bytes(), candidate.as_bytes());
-        a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        !self.0.is_empty() && same_bytes(self.0.as_bytes(), candidate.as_bytes())
     }
+}
+
+/// Whether `a` and `b` are equal, compared without an early exit, so that
+/// timing does not reveal how much of a secret a guess got right.
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl fmt::Debug for Secret {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::CentralState;
 use super::sqlite::StoredRow;
-use super::storage::{CentralStore, EXPORT_SLICE};
+use super::storage::{CentralStore, row_slices};
 use crate::http::error::ApiError;
 use crate::storage::StorageError;
 
@@ -132,6 +132,21 @@ pub fn write_slice(rows: Vec<StoredRow>, format: Format, first: bool, out: &mut 
     Ok(())
 }
 
+/// The export of every row after `since`, as chunks of bytes, one per
+/// slice of rows: what the HTTP response streams and the command writes.
+fn chunks(
+    store: CentralStore,
+    since: i64,
+    format: Format,
+) -> impl futures::Stream<Item = std::io::Result<Bytes>> + Send {
+    use futures::StreamExt;
+    row_slices(store, since).enumerate().map(move |(i, rows)| {
+        let mut chunk = Vec::new();
+        write_slice(rows.map_err(stream_error)?, format, i == 0, &mut chunk)?;
+        Ok(Bytes::from(chunk))
+    })
+}
+
 /// Writes every row after `since` to `out`, a slice at a time.
 pub async fn write_all(
     store: &CentralStore,
@@ -139,19 +154,12 @@ pub async fn write_all(
     format: Format,
     mut out: impl std::io::Write,
 ) -> anyhow::Result<()> {
-    let (mut after, mut first) = (since, true);
-    loop {
-        let rows = store.rows_after(after, EXPORT_SLICE).await?;
-        let last = rows.len() < EXPORT_SLICE;
-        after = rows.last().map_or(after, |r| r.seq);
-        let mut chunk = Vec::new();
-        write_slice(rows, format, first, &mut chunk)?;
-        out.write_all(&chunk)?;
-        first = false;
-        if last {
-            return Ok(out.flush()?);
-        }
+    use futures::StreamExt;
+    let mut chunks = std::pin::pin!(chunks(store.clone(), since, format));
+    while let Some(chunk) = chunks.next().await {
+        out.write_all(&chunk?)?;
     }
+    Ok(out.flush()?)
 }
 
 /// A cell a spreadsheet would run as a formula gets a `'` in front, so an
@@ -236,33 +244,16 @@ pub async fn export(
     if since < 0 {
         return Err(ApiError::BadRequest("since must be a row's seq, 0 or more".into()));
     }
-    let store = central.store.clone();
-    let slices = futures::stream::unfold(Some((since, true)), move |state| {
-        let store = store.clone();
-        async move {
-            let (after, first) = state?;
-            let rows = match store.rows_after(after, EXPORT_SLICE).await {
-                Ok(rows) => rows,
-                Err(e) => return Some((Err(stream_error(e)), None)),
-            };
-            let next = (rows.len() == EXPORT_SLICE).then(|| (rows.last().map_or(after, |r| r.seq), false));
-            let mut chunk = Vec::new();
-            if let Err(e) = write_slice(rows, format, first, &mut chunk) {
-                return Some((Err(e), None));
-            }
-            Some((Ok(Bytes::from(chunk)), next))
-        }
-    });
     Ok((
         [(header::CONTENT_TYPE, format.content_type()), (header::CACHE_CONTROL, "no-store")],
-        Body::from_stream(slices),
+        Body::from_stream(chunks(central.store.clone(), since, format)),
     )
         .into_response())
 }
 
-/// A storage failure in the middle of an export: the status is sent, so the
-/// stream ends with an error and the client sees a cut connection, never a
-/// silently short file.
+/// A storage failure in the middle of an export: over HTTP the status is
+/// sent, so the stream ends with an error and the client sees a cut
+/// connection, never a silently short file; the command fails.
 fn stream_error(e: StorageError) -> std::io::Error {
     tracing::error!(error = %e, "export failed midway");
     std::io::Error::other(e.to_string())

@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 use super::CentralState;
 use super::storage::{Action, ReviewItem, Stats, TokenInfo};
+use crate::http::escape_html as escape;
 use crate::storage::now_ms;
 
 /// How long a session lasts.
@@ -61,10 +62,7 @@ pub fn has_session(admin: &str, headers: &HeaderMap) -> bool {
     let Some((expires, _)) = value.split_once('.') else { return false };
     let Ok(expires) = expires.parse::<i64>() else { return false };
     let expected = session_value(admin, expires);
-    // The same length always; compared without an early exit.
-    expires > now_ms()
-        && expected.len() == value.len()
-        && expected.bytes().zip(value.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    expires > now_ms() && crate::config::same_bytes(expected.as_bytes(), value.as_bytes())
 }
 
 /// A cookie header: `value` for `max_age`, Secure when the request came
@@ -121,10 +119,6 @@ fn see_other(to: &'static str, cookie: Option<HeaderValue>) -> Response {
         response.headers_mut().insert(header::SET_COOKIE, c);
     }
     response
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:70em;padding:1em;color:#1b1f24}\

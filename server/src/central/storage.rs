@@ -216,18 +216,33 @@ pub async fn open(location: &StoreLocation, access: Access) -> anyhow::Result<Ce
     })
 }
 
+/// The rows stored after `since`, in arrival order, [`EXPORT_SLICE`] at a
+/// time: the one paging loop of the export (HTTP and command line) and of
+/// [`all_rows`]. The first slice comes even when empty; a storage error
+/// ends the stream after it.
+pub fn row_slices(
+    store: CentralStore,
+    since: i64,
+) -> impl futures::Stream<Item = Result<Vec<StoredRow>, StorageError>> + Send {
+    futures::stream::unfold(Some(since), move |after| {
+        let store = store.clone();
+        async move {
+            let after = after?;
+            match store.rows_after(after, EXPORT_SLICE).await {
+                Ok(rows) => {
+                    let next = (rows.len() == EXPORT_SLICE).then(|| rows.last().map_or(after, |r| r.seq));
+                    Some((Ok(rows), next))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        }
+    })
+}
+
 /// Every stored row, a slice at a time, in arrival order.
 pub async fn all_rows(store: &CentralStore) -> Result<Vec<StoredRow>, StorageError> {
-    let mut rows = Vec::new();
-    loop {
-        let after = rows.last().map_or(0, |r: &StoredRow| r.seq);
-        let slice = store.rows_after(after, EXPORT_SLICE).await?;
-        let done = slice.len() < EXPORT_SLICE;
-        rows.extend(slice);
-        if done {
-            return Ok(rows);
-        }
-    }
+    use futures::TryStreamExt;
+    row_slices(store.clone(), 0).try_concat().await
 }
 
 /// Rows read per query when exporting.

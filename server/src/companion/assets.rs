@@ -70,21 +70,15 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
     router
 }
 
-/// The language of an embed page: the loader's `lang` (the partner page's,
-/// or the visitor's browser's), reduced to a UN language, else English.
-fn page_lang(lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    gdc_i18n::LANGUAGES.iter().copied().find(|l| *l == primary).unwrap_or("en")
-}
-
 /// What a webmaster (and their visitors) see in the frame when the widget
 /// cannot be shown for their site key: the reason in the page's language,
 /// as plain text in a page with no script, which anyone may frame (it says
 /// nothing the API would not).
 fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Response {
-    let lang = page_lang(lang);
+    // The loader's `lang` (the partner page's, or the visitor's browser's).
+    let lang = gdc_i18n::negotiate(lang);
     let t = crate::texts().get(lang);
-    let escape = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let escape = |s: String| crate::http::escape_html(&s);
     let dir = if gdc_i18n::is_rtl(lang) { "rtl" } else { "ltr" };
     let (title, heading) = (escape(t.get("embed-unavailable-title")), escape(t.get("embed-unavailable-heading")));
     let (reason, help) = (escape(t.get(reason)), escape(t.get("embed-unavailable-help")));

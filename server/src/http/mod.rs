@@ -84,6 +84,13 @@ pub fn mount<S: Clone + Send + Sync + 'static>(routes: Vec<ApiRoute<S>>, layers:
     router
 }
 
+/// `s` as HTML text or as a double-quoted attribute's value: the pages the
+/// server writes itself (the embed page's error, the organisers' page) put
+/// what others typed only there.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")

@@ -3,7 +3,6 @@
 //! each value ignored, and the consultation the widget collects for.
 
 use gdc_core::Consultation;
-use gdc_core::submission::LANGUAGES;
 
 /// The consultation a widget collects for: core's default. No attribute
 /// chooses another yet; everything else reads [`WidgetConfig::consultation`].
@@ -122,8 +121,7 @@ impl WidgetConfig {
 /// Picks the UN language a BCP 47 tag asks for (`fr-CA` gives `fr`,
 /// `zh-Hant-TW` gives `zh`), or English.
 pub fn negotiate_language(tag: &str) -> String {
-    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    if LANGUAGES.contains(&primary.as_str()) { primary } else { "en".to_owned() }
+    gdc_i18n::negotiate(tag).to_owned()
 }
 
 #[cfg(test)]
