@@ -133,6 +133,7 @@ receipt-reference = Your reference
 receipt-next = It will be read by the consultation's organisers together with every other contribution.
 receipt-published = If you chose to publish it, it will appear once the organisers publish contributions.
 queued = No connection right now: your contribution is saved on this device and will be sent as soon as the connection returns. You can close this page; it will be sent next time you open it.
+send-again = Your contribution has not been sent yet: the consultation's server could not take it just now. Nothing you wrote is lost; please press “Send my contribution” again in a moment.
 refused-title = Your contribution could not be sent.
 refused-too-large = It is longer than the consultation's server accepts. Shortening your answers and sending again may help.
 refused-not-allowed = This website is not, or no longer, allowed to send contributions to this consultation. You did nothing wrong; the website's owner can fix it.

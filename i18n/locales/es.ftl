@@ -130,6 +130,7 @@ receipt-reference = Su número de referencia
 receipt-next = Los organizadores de la consulta la leerán junto con todas las demás contribuciones.
 receipt-published = Si eligió publicarla, aparecerá cuando los organizadores publiquen las contribuciones.
 queued = No hay conexión en este momento: su contribución se ha guardado en este dispositivo y se enviará en cuanto se restablezca la conexión. Puede cerrar esta página; se enviará la próxima vez que la abra.
+send-again = Su contribución aún no se ha enviado: el servidor de la consulta no ha podido recibirla en este momento. No se ha perdido nada de lo que escribió; vuelva a pulsar «Enviar mi contribución» dentro de un momento.
 refused-title = No se pudo enviar su contribución.
 refused-too-large = Su contribución supera la extensión que acepta el servidor de la consulta. Puede ser útil acortar sus respuestas y volver a enviarla.
 refused-not-allowed = Este sitio web no está autorizado, o ya no lo está, para enviar contribuciones a esta consulta. Usted no ha hecho nada mal; el propietario del sitio puede solucionarlo.

@@ -130,6 +130,7 @@ receipt-reference = Votre numéro de référence
 receipt-next = Elle sera lue par les organisateurs de la consultation, avec toutes les autres contributions.
 receipt-published = Si vous avez choisi de la publier, elle apparaîtra lorsque les organisateurs publieront les contributions.
 queued = Pas de connexion pour le moment : votre contribution est enregistrée sur cet appareil et sera envoyée dès le retour de la connexion. Vous pouvez fermer cette page ; elle sera envoyée la prochaine fois que vous l’ouvrirez.
+send-again = Votre contribution n'a pas encore été envoyée : le serveur de la consultation n'a pas pu la recevoir pour le moment. Rien de ce que vous avez écrit n'est perdu ; veuillez appuyer de nouveau sur « Envoyer ma contribution » dans un instant.
 refused-title = Votre contribution n’a pas pu être envoyée.
 refused-too-large = Elle dépasse la taille acceptée par le serveur de la consultation. Raccourcir vos réponses puis l’envoyer de nouveau pourrait résoudre le problème.
 refused-not-allowed = Ce site Web n’est pas, ou n’est plus, autorisé à envoyer des contributions à cette consultation. Vous n’avez commis aucune erreur ; le propriétaire du site peut corriger le problème.

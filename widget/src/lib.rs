@@ -6,10 +6,16 @@ pub mod delivery;
 pub mod i18n;
 pub mod model;
 
-#[cfg(target_arch = "wasm32")]
+// On the server (feature `ssr`) only the views render; the browser's
+// side of them (sending, drafts, events) is there but never runs.
+#[cfg(any(target_arch = "wasm32", feature = "ssr"))]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod app;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "ssr"))]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod browser;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 #[cfg(target_arch = "wasm32")]
 pub use wasm::mount;
@@ -22,6 +28,9 @@ mod wasm {
     use wasm_bindgen::prelude::*;
 
     use crate::app::{Live, Seed, Start};
+    use crate::browser::intl;
+    use crate::browser::takeover::{self, Served};
+    use crate::model::{Draft, Step};
     use crate::browser::Lifetime;
     use crate::browser::dom::emit;
     use crate::i18n::{self, Texts};
@@ -127,6 +136,35 @@ mod wasm {
         }
     }
 
+    /// The seed of a widget taking over what the server rendered; none when
+    /// the visitor has not touched it (a draft saved on this device wins).
+    fn seed_from(served: Served, config: &WidgetConfig, token: Option<String>) -> Option<Seed> {
+        let posted = match served {
+            Served::Receipt(reference) => {
+                let id = reference.clone();
+                return Some(Seed::served(Draft::default(), Step::Topics, id, token, Some(reference), None));
+            }
+            Served::Form(posted) => posted,
+        };
+        let typed_country = posted.country_text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if posted.draft == Draft::default() && posted.step == Step::Topics && !typed_country {
+            return None;
+        }
+        let mut draft = posted.draft;
+        let mut unnamed = None;
+        if let Some(text) = posted.country_text.filter(|t| !t.trim().is_empty()) {
+            match intl::find_by_name(&config.lang, &intl::countries(&config.lang), &text) {
+                Some(code) => code.clone_into(&mut draft.country),
+                None => {
+                    draft.country.clear();
+                    unnamed = Some(text);
+                }
+            }
+        }
+        let id = posted.id.unwrap_or_else(crate::browser::new_id);
+        Some(Seed::served(draft, posted.step, id, posted.token.or(token), None, unnamed))
+    }
+
     /// Renders the widget into `root`, configured by `query`, with the
     /// texts of its language (the JSON object the host fetched), and fires
     /// `gdc:ready` on `root` with the consultation's name in that language
@@ -137,8 +175,16 @@ mod wasm {
         let (config, token) = configure(query)?;
         let texts = i18n::from_js(&config.lang, &texts);
         let title = texts.get("consultation-name");
+        // The form the companion rendered into `root`, if it did: what the
+        // visitor typed into it, and where their caret is, carry over.
+        let seed = takeover::read(&root, &config).and_then(|served| seed_from(served, &config, token.clone()));
+        let caret = takeover::caret(&root);
+        root.set_inner_html("");
         let mut widget = Widget { root: root.clone(), config, token, texts, mounted: None };
-        widget.render(None)?;
+        widget.render(seed)?;
+        if let Some(caret) = caret {
+            takeover::restore(&root, caret);
+        }
         emit(&root, "gdc:ready", &[("title", &title)]);
         Ok(widget)
     }

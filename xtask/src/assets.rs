@@ -91,6 +91,8 @@ pub fn build(root: &Path) -> Result<()> {
         "build",
         "--package",
         "gdc-widget",
+        "--features",
+        "csr",
         "--lib",
         "--target",
         "wasm32-unknown-unknown",

@@ -6,12 +6,9 @@
 use std::path::Path;
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -25,12 +22,14 @@ pub const LOADER_PATH: &str = "/widget/v1/loader.js";
 pub const EMBED_PATH: &str = "/embed/v1";
 
 /// The asset paths as the OpenAPI document names them.
-pub const DOCUMENTED_PATHS: &[&str] = &[LOADER_PATH, EMBED_PATH, "/widget/assets/{file}"];
+pub const DOCUMENTED_PATHS: &[&str] =
+    &[LOADER_PATH, EMBED_PATH, super::form::FRAGMENT_PATH, "/widget/assets/{file}"];
 
 /// The embed page's policy, before `frame-ancestors`: our own scripts,
 /// our own Wasm, requests only to ourselves.
-const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-     connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+/// The embed page's policy; its form posts to this server alone.
+pub(crate) const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+     connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
 
 pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionState> {
     let immutable = SetResponseHeaderLayer::overriding(
@@ -54,7 +53,7 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
             tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).layer(any_origin).service(hashed),
         )
         .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
-        .route(EMBED_PATH, get(embed_page));
+        .route(EMBED_PATH, get(super::form::page_get).post(super::form::page_post));
     if let Some(root) = site_root {
         let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         router = router
@@ -74,7 +73,7 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
 /// cannot be shown for their site key: the reason in the page's language,
 /// as plain text in a page with no script, which anyone may frame (it says
 /// nothing the API would not).
-fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Response {
+pub(crate) fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Response {
     // The loader's `lang` (the partner page's, or the visitor's browser's).
     let lang = gdc_i18n::negotiate(lang);
     let t = crate::texts().get(lang);
@@ -105,17 +104,6 @@ fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Response {
 /// The embed page's query. The widget itself reads the rest of it (topics,
 /// language, theme, the parent's origin, the frame id); the server needs
 /// only the site.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EmbedQuery {
-    /// The site key.
-    #[serde(default)]
-    site: String,
-    /// The widget's language (a BCP 47 tag); also the language of the page
-    /// that says why the widget cannot be shown.
-    #[serde(default)]
-    lang: String,
-}
 
 /// The loader partners paste (a service; documented here).
 #[utoipa::path(get, path = "/widget/v1/loader.js", tag = "widget", summary = "The loader partners paste; short caching",
@@ -136,52 +124,3 @@ pub(crate) fn loader() {}
     ))]
 #[allow(dead_code)]
 pub(crate) fn asset() {}
-
-/// `GET /embed/v1?site=…`: the page the loader puts in its iframe.
-#[utoipa::path(get, path = "/embed/v1", tag = "widget",
-    summary = "The iframe page; its CSP frame-ancestors are the site's origins",
-    params(EmbedQuery),
-    responses(
-        (status = 200, description = "The page", content_type = "text/html"),
-        (status = 400, description = "A malformed query: a page saying so", content_type = "text/html"),
-        (status = 403, description = "Unknown or disabled site: a page saying so, for the webmaster",
-            content_type = "text/html"),
-        (status = 503, description = "The widget is not built on this server", body = crate::http::error::ErrorBody),
-    ))]
-pub(crate) async fn embed_page(
-    State(state): State<CompanionState>,
-    query: Result<Query<EmbedQuery>, QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = query else {
-        return embed_error(StatusCode::BAD_REQUEST, "", "embed-reason-malformed");
-    };
-    let site = match state.sites.get(&q.site) {
-        Some(site) if site.enabled => site,
-        Some(_) => return embed_error(StatusCode::FORBIDDEN, &q.lang, "embed-reason-disabled"),
-        None => return embed_error(StatusCode::FORBIDDEN, &q.lang, "embed-reason-unknown-site"),
-    };
-    let csp = format!("{EMBED_CSP}; frame-ancestors {}", site.frame_ancestors());
-    let Ok(csp) = HeaderValue::from_str(&csp) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    match tokio::fs::read_to_string(state.assets_dir.join("embed.html")).await {
-        Ok(html) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-                (header::CONTENT_SECURITY_POLICY, csp),
-            ],
-            // A fresh form token in every page: it dates the form's loading.
-            // The site's topics from the registry: the widget offers no topic
-            // the companion would refuse, whatever the embedding page asks.
-            html.replace("__GDC_TOKEN__", &state.tokens.issue(&site.key, crate::storage::now_ms()))
-                .replace("__GDC_ALLOWED_TOPICS__", &site.topics.join(",")),
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, dir = %state.assets_dir.display(), "embed page missing: run `cargo xtask build`");
-            crate::http::error::ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }
-                .into_response()
-        }
-    }
-}

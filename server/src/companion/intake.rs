@@ -73,15 +73,32 @@ async fn accept(
     require_json(&headers)?;
     let body = read_body(&headers, body, MAX_BODY_BYTES, state.body_timeout).await?;
     let wire: WireSubmission = parse_json(&body)?;
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (token, honeypot) = (header(TOKEN_HEADER), header(HONEYPOT_HEADER));
+    let (status, receipt) = store(state, &headers, wire, Some(&body), token, honeypot).await?;
+    Ok((status, Json(receipt)))
+}
+
+/// Takes a contribution into the outbox, from the API or from the form the
+/// server renders (which posts without the Wasm): its site, origin and
+/// site rate, the consultation's rules, the bot checks, then durable
+/// storage. `body` is the JSON as sent, kept as it is when it is UTF-8.
+pub(crate) async fn store(
+    state: &CompanionState,
+    headers: &HeaderMap,
+    wire: WireSubmission,
+    body: Option<&[u8]>,
+    token: Option<&str>,
+    honeypot: Option<&str>,
+) -> Result<(StatusCode, Receipt), ApiError> {
     let site = state.site(&wire.site)?;
-    check_origin(&headers, site, state.public_origin.as_deref())?;
+    check_origin(headers, site, state.public_origin.as_deref())?;
     state.limits.check_site(&site.key).map_err(|l| crate::http::limits::refuse(&state.metrics, l))?;
     let submission =
         Submission::parse(wire, Rules { allowed_topics: site.allowed_topics() }).map_err(ApiError::Invalid)?;
     let id = submission.id().to_string();
 
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let flag = match state.tokens.judge(header(TOKEN_HEADER), header(HONEYPOT_HEADER), &site.key, now_ms()) {
+    let flag = match state.tokens.judge(token, honeypot, &site.key, now_ms()) {
         Verdict::Person => None,
         Verdict::NoValidToken if state.require_token => return Err(ApiError::TokenInvalid),
         Verdict::NoValidToken => None,
@@ -101,17 +118,17 @@ async fn accept(
     // What was sent is stored as sent: it parsed as a valid v1 submission
     // (so it is UTF-8 JSON with no unknown field), and writing it again
     // would only cost time.
-    let body = match String::from_utf8(body.to_vec()) {
-        Ok(text) => text,
-        Err(_) => serde_json::to_string(submission.wire()).map_err(|_| ApiError::Internal)?,
+    let body = match body.map(|b| String::from_utf8(b.to_vec())) {
+        Some(Ok(text)) => text,
+        _ => serde_json::to_string(submission.wire()).map_err(|_| ApiError::Internal)?,
     };
     let stored = outbox.insert(id.clone(), site_key, body, flag).await.map_err(|e| {
         tracing::error!(error = %e, "could not store a submission");
         ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
     })?;
     match stored {
-        Stored::New => Ok((StatusCode::ACCEPTED, Json(Receipt { id, status: ReceiptStatus::Accepted }))),
-        Stored::Duplicate => Ok((StatusCode::OK, Json(Receipt { id, status: ReceiptStatus::Duplicate }))),
+        Stored::New => Ok((StatusCode::ACCEPTED, Receipt { id, status: ReceiptStatus::Accepted })),
+        Stored::Duplicate => Ok((StatusCode::OK, Receipt { id, status: ReceiptStatus::Duplicate })),
         Stored::Full => {
             tracing::warn!("outbox spool is full; refusing new submissions until forwarding catches up");
             Err(ApiError::Unavailable { reason: "spool full", retry_after_secs: 30 })

@@ -6,6 +6,7 @@
 
 pub mod abuse;
 pub mod assets;
+pub mod form;
 pub mod forwarder;
 pub mod intake;
 pub mod outbox;
@@ -81,6 +82,7 @@ pub fn routes() -> Vec<ApiRoute<CompanionState>> {
     vec![
         ApiRoute::new("/v1/token", Caller::Browser, get(token::issue_token)),
         ApiRoute::new("/v1/submissions", Caller::Browser, post(intake::submit)),
+        ApiRoute::new(form::FRAGMENT_PATH, Caller::Browser, get(form::fragment_get).post(form::fragment_post)),
     ]
 }
 

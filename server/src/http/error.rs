@@ -83,6 +83,21 @@ fn error_codes() -> utoipa::openapi::Object {
 }
 
 impl ApiError {
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
+    /// How long the client should wait before trying again, if it should.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Unavailable { retry_after_secs, .. } | Self::TooManyRequests { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::Invalid(_) | Self::Malformed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),

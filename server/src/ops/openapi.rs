@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::companion::{assets, intake, token};
+use crate::companion::{assets, form, intake, token};
 use crate::http::error;
 use crate::ops::health;
 use crate::{central, feed};
@@ -37,7 +37,10 @@ use crate::{central, feed};
         health::metrics,
         assets::loader,
         assets::asset,
-        assets::embed_page,
+        form::page_get,
+        form::page_post,
+        form::fragment_get,
+        form::fragment_post,
     ),
     components(schemas(error::ErrorBody, gdc_core::FieldError, gdc_core::ErrorCode)),
     modifiers(&BearerAuth),

@@ -8,6 +8,7 @@ use super::ctx::Ctx;
 use super::delivery::Sender;
 use super::fields::{AnswerField, Checkbox, CountryField, StakeholderField};
 use super::footer::FormFooter;
+use crate::model::form::{self, Go};
 
 /// The one-question form, sent as it is (no steps).
 #[component(transparent)]
@@ -24,7 +25,7 @@ pub fn CompactForm(
         .with_value(|c| (c.topics.first().copied().unwrap_or("other"), c.question, c.consultation.limits.answer_chars));
     ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
     view! {
-        <form class="gdc-form gdc-compact" novalidate on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
+        <form class="gdc-form gdc-compact" novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
             <h2 class="gdc-title">{ctx.tr(&format!("topic-{topic}"))}</h2>
             <AnswerField ctx=ctx topic=topic.to_owned() question=question max=max />
             <div class="gdc-row">
@@ -34,7 +35,7 @@ pub fn CompactForm(
             <Checkbox ctx=ctx dom_id="gdc-publish" label="field-publish-anonymous"
                 get=|d| d.publish set=|d, v| d.publish = v />
             <FormFooter ctx=ctx sender=sender set_honeypot=set_honeypot />
-            <button type="submit" class="gdc-submit" aria-disabled=move || ctx.sending().to_string()>
+            <button type="submit" name=form::GO value=Go::Send.value() class="gdc-submit" aria-disabled=move || ctx.sending().to_string()>
                 {move || ctx.submit_label()}
             </button>
         </form>

@@ -42,7 +42,9 @@ pub struct Ctx {
     pub touched: RwSignal<Vec<String>>,
     pub id: RwSignal<String>,
     pub phase: RwSignal<Phase>,
-    pub host: StoredValue<web_sys::HtmlElement, LocalStorage>,
+    /// The element the widget is mounted in; none when rendered on the
+    /// server, where nothing is focused and no event is sent.
+    pub host: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
     /// Country codes and names in the visitor's language, sorted; built on
     /// first use and shared by every view that lists or names countries.
     pub countries: StoredValue<Option<Countries>>,
@@ -51,11 +53,79 @@ pub struct Ctx {
     /// Whether the visitor asked for another language: the widget built
     /// in it puts focus back on the language menu.
     pub language_asked: StoredValue<bool>,
+    /// How the form posts when the browser sends it itself: set when the
+    /// server renders it, none once the Wasm runs it.
+    pub post: StoredValue<Option<Post>>,
+    /// The country box's text when it names no country, as typed before
+    /// the Wasm took over or as posted to the server.
+    pub country_text: StoredValue<Option<String>>,
+}
+
+/// What a server-rendered form needs to post by itself.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// The companion's form route, with the widget's configuration.
+    pub action: String,
+    /// The form token issued with the page.
+    pub token: Option<String>,
+    /// The catalog id of a notice about the last post (it was not taken).
+    pub notice: Option<&'static str>,
 }
 
 pub type Countries = Arc<Vec<(&'static str, String)>>;
 
 impl Ctx {
+    /// The shared state of a widget starting from `state`.
+    pub fn new(
+        config: WidgetConfig,
+        host: Option<web_sys::HtmlElement>,
+        texts: Texts,
+        state: super::State,
+    ) -> Self {
+        let super::State { draft, step, id, phase, post, country_text } = state;
+        Self {
+            config: StoredValue::new(config),
+            draft: RwSignal::new(draft),
+            step: RwSignal::new(step),
+            errors: RwSignal::new(Vec::new()),
+            touched: RwSignal::new(Vec::new()),
+            id: RwSignal::new(id),
+            phase: RwSignal::new(phase),
+            host: StoredValue::new_local(host),
+            countries: StoredValue::new(None),
+            texts: StoredValue::new(texts),
+            language_asked: StoredValue::new(false),
+            post: StoredValue::new(post),
+            country_text: StoredValue::new(country_text),
+        }
+    }
+
+    /// The URL the form posts to, when the server rendered it.
+    pub fn action(self) -> Option<String> {
+        self.post.with_value(|p| p.as_ref().map(|p| p.action.clone()))
+    }
+
+    /// Puts focus on the first element matching `selector` (in a browser).
+    pub fn focus(self, selector: &'static str) {
+        if let Some(host) = self.host.get_value() {
+            dom::focus_selector(host, selector);
+        }
+    }
+
+    /// Puts focus on the first field in error (in a browser).
+    pub fn focus_first_invalid(self) {
+        if let Some(host) = self.host.get_value() {
+            dom::focus_first_invalid(host);
+        }
+    }
+
+    /// Sends the host page the event `name` (in a browser).
+    pub fn emit(self, name: &str, detail: &[(&str, &str)]) {
+        if let Some(host) = self.host.get_value() {
+            dom::emit(&host, name, detail);
+        }
+    }
+
     /// The text `id` in the visitor's language.
     pub fn tr(self, id: &str) -> String {
         self.texts.with_value(|t| t.get(id))
@@ -154,7 +224,7 @@ impl Ctx {
     pub fn go(self, step: Step) {
         self.errors.set(Vec::new());
         self.step.set(step);
-        dom::focus_selector(self.host.get_value(), ".gdc-step-title");
+        self.focus(".gdc-step-title");
     }
 
     /// "Next": the step's errors all at once, or the next step.
@@ -166,7 +236,7 @@ impl Ctx {
             let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
             self.touched.update(|t| t.extend(ids));
             self.show(&errors);
-            dom::focus_first_invalid(self.host.get_value());
+            self.focus_first_invalid();
         }
     }
 

@@ -76,7 +76,7 @@ impl Sender {
             Err(errors) => {
                 if ctx.config.with_value(|c| c.variant) == Variant::Compact {
                     ctx.show(&errors.0);
-                    dom::focus_first_invalid(ctx.host.get_value());
+                    ctx.focus_first_invalid();
                 } else {
                     // Back to the first step with a problem, errors shown.
                     let first = errors.0.first().map_or(Step::Topics, |e| Step::of_path(&e.field));
@@ -130,9 +130,9 @@ impl Sender {
                     Outcome::Arrived => {
                         storage::clear_queued_if(&config, &q.id);
                         storage::clear_draft(&config);
-                        dom::emit(&ctx.host.get_value(), "gdc:submitted", &[("id", &q.id)]);
+                        ctx.emit("gdc:submitted", &[("id", &q.id)]);
                         ctx.phase.set(Phase::Done(q.id.clone()));
-                        dom::focus_selector(ctx.host.get_value(), ".gdc-receipt");
+                        ctx.focus(".gdc-receipt");
                         break;
                     }
                     Outcome::Invalid(errors) => {
@@ -141,7 +141,7 @@ impl Sender {
                         let first = errors.first().map_or(Step::Review, |e| Step::of_path(&e.field));
                         ctx.go(first);
                         ctx.show(&errors);
-                        dom::focus_first_invalid(ctx.host.get_value());
+                        ctx.focus_first_invalid();
                         break;
                     }
                     Outcome::Refused { reason, why } => {
@@ -151,9 +151,9 @@ impl Sender {
                         dom::log_error(&format!("gdc: refused, not sent again unless asked: {why}"));
                         q.refused = Some(reason);
                         storage::update_queued(&config, &q);
-                        dom::emit(&ctx.host.get_value(), "gdc:error", &[("code", "refused")]);
+                        ctx.emit("gdc:error", &[("code", "refused")]);
                         ctx.phase.set(Phase::Refused(q.clone()));
-                        dom::focus_selector(ctx.host.get_value(), ".gdc-refused-title");
+                        ctx.focus(".gdc-refused-title");
                         break;
                     }
                     Outcome::TokenInvalid if !renewed => match net::fetch_token(&config).await {
@@ -178,7 +178,7 @@ impl Sender {
                 renewed = false;
                 dom::log_error(&format!("gdc: not sent yet, will retry: {why}"));
                 if backoff.is_fresh() {
-                    dom::emit(&ctx.host.get_value(), "gdc:error", &[("code", "queued")]);
+                    ctx.emit("gdc:error", &[("code", "queued")]);
                 }
                 ctx.phase.set(Phase::Queued);
                 let wait_ms = backoff.fail(retry_after);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::ctx::Ctx;
 use crate::browser::intl;
-use crate::model::{Draft, Step};
+use crate::model::{Draft, Step, form};
 
 /// A step's title, focused when the step opens.
 #[component(transparent)]
@@ -54,11 +54,15 @@ pub fn TextField(
     /// Writes what was typed into the draft.
     set: fn(&mut Draft, String),
 ) -> impl IntoView {
+    // Posted under the draft's own name for the field (`gdc-event-title`
+    // is `event_title`); the value is written as an attribute too, for the
+    // form the server renders.
+    let name = dom_id.trim_start_matches("gdc-").replace('-', "_");
     view! {
         <div class="gdc-field">
             <label for=dom_id>{ctx.tr(label)}</label>
-            <input id=dom_id type=input_type autocomplete=autocomplete dir="auto" aria-invalid=ctx.invalid(dom_id)
-                aria-describedby=format!("{dom_id}-error")
+            <input id=dom_id name=name type=input_type autocomplete=autocomplete dir="auto" aria-invalid=ctx.invalid(dom_id)
+                aria-describedby=format!("{dom_id}-error") value=ctx.draft.with_untracked(get)
                 prop:value=move || ctx.draft.with(get)
                 on:input=move |ev| {
                     ctx.draft.update(|d| set(d, event_target_value(&ev)));
@@ -87,6 +91,8 @@ pub fn AnswerField(
         let topic = topic.clone();
         move || ctx.draft.with(|d| d.answer(&topic, question))
     };
+    let name = format!("a.{topic}.{question}");
+    let initial = value();
     let count = {
         let value = value.clone();
         move || ctx.count("characters-left", "left", max.saturating_sub(value().chars().count()))
@@ -95,7 +101,7 @@ pub fn AnswerField(
         <div class="gdc-field">
             <label for=dom_id.to_string()>{ctx.tr(&format!("question-{question}"))}</label>
             <p id=format!("{dom_id}-hint") class="gdc-hint">{ctx.tr(&format!("question-{question}-hint"))}</p>
-            <textarea id=dom_id.to_string() rows="4" dir="auto" aria-invalid=ctx.invalid(dom_id.clone())
+            <textarea id=dom_id.to_string() name=name rows="4" dir="auto" aria-invalid=ctx.invalid(dom_id.clone())
                 aria-describedby=format!("{dom_id}-hint {dom_id}-count {dom_id}-error")
                 prop:value=value
                 on:input={
@@ -109,6 +115,7 @@ pub fn AnswerField(
                     let dom_id = dom_id.clone();
                     move |_| ctx.touch(&dom_id)
                 }>
+                {initial}
             </textarea>
             <p id=format!("{dom_id}-count") class="gdc-counter">{count}</p>
             <ErrorLine ctx=ctx dom_id=dom_id />
@@ -124,14 +131,17 @@ pub fn StakeholderField(
     /// The catalog key of its label (the compact variant's says "optional").
     label: &'static str,
 ) -> impl IntoView {
+    let chosen = ctx.draft.with_untracked(|d| d.stakeholder.clone());
     view! {
         <div class="gdc-field">
             <label for="gdc-stakeholder">{ctx.tr(label)}</label>
-            <select id="gdc-stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
+            <select id="gdc-stakeholder" name="stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
                 prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
                 on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
                 <option value="">{ctx.tr("choose")}</option>
-                {STAKEHOLDERS.iter().map(|s| view! { <option value=*s>{ctx.tr(&format!("stakeholder-{s}"))}</option> }).collect_view()}
+                {STAKEHOLDERS.iter().map(|s| view! {
+                    <option value=*s selected=*s == chosen>{ctx.tr(&format!("stakeholder-{s}"))}</option>
+                }).collect_view()}
             </select>
             <ErrorLine ctx=ctx dom_id="gdc-stakeholder" />
         </div>
@@ -148,13 +158,16 @@ pub fn CountryField(
     label: &'static str,
 ) -> impl IntoView {
     let countries = ctx.countries();
-    let (country_text, set_country_text) = signal(ctx.draft.with_untracked(|d| ctx.country_name(&d.country)));
+    let (country_text, set_country_text) = signal(
+        ctx.country_text.get_value().unwrap_or_else(|| ctx.draft.with_untracked(|d| ctx.country_name(&d.country))),
+    );
     let lookup = countries.clone();
     view! {
         <div class="gdc-field">
             <label for="gdc-country">{ctx.tr(label)}</label>
             <p id="gdc-country-hint" class="gdc-hint">{ctx.tr("field-country-hint")}</p>
-            <input id="gdc-country" type="text" list="gdc-country-list" autocomplete="off" dir="auto"
+            <input id="gdc-country" name=form::COUNTRY_TEXT type="text" list="gdc-country-list" autocomplete="off" dir="auto"
+                value=country_text.get_untracked()
                 aria-invalid=ctx.invalid("gdc-country") aria-describedby="gdc-country-hint gdc-country-error"
                 prop:value=move || country_text.get()
                 on:input=move |ev| {
@@ -200,6 +213,7 @@ pub fn RadioGroup(
                 view! {
                     <div class="gdc-check">
                         <input type="radio" name=name id=id.clone() value=*value
+                            checked=ctx.draft.with_untracked(|d| get(d) == value)
                             prop:checked=move || ctx.draft.with(|d| get(d) == value)
                             on:change=move |_| ctx.draft.update(|d| set(d, value)) />
                         <label for=id>{ctx.tr(&format!("{name}-{value}"))}</label>
@@ -228,9 +242,14 @@ pub fn Checkbox(
     set: fn(&mut Draft, bool),
 ) -> impl IntoView {
     let hint_id = format!("{dom_id}-hint");
+    let name = dom_id.trim_start_matches("gdc-");
     view! {
         <div class="gdc-check gdc-field">
-            <input type="checkbox" id=dom_id aria-describedby=hint.map(|_| hint_id.clone())
+            // Unticked, a checkbox posts nothing: this says "no" first, and
+            // a tick's "yes" after it is the value that counts.
+            <input type="hidden" name=name value="false" />
+            <input type="checkbox" id=dom_id name=name value="true" aria-describedby=hint.map(|_| hint_id.clone())
+                checked=ctx.draft.with_untracked(get)
                 prop:checked=move || ctx.draft.with(get)
                 on:change=move |ev| ctx.draft.update(|d| set(d, event_target_checked(&ev))) />
             <label for=dom_id>{ctx.tr(label)}</label>

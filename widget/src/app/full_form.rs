@@ -9,6 +9,7 @@ use super::delivery::Sender;
 use super::footer::FormFooter;
 use super::steps::{AboutStep, AnswersStep, PrivacyStep, ReviewStep, TopicsStep};
 use crate::model::Step;
+use crate::model::form::{self, Go};
 
 /// The stepper form; "Next" checks the step, "Send" the whole draft.
 #[component(transparent)]
@@ -29,7 +30,7 @@ pub fn FullForm(
         ctx.tr_with("progress", &[("n", &n), ("total", &total)])
     };
     view! {
-        <form class="gdc-form" novalidate on:submit=on_submit>
+        <form class="gdc-form" novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=on_submit>
             <h2 class="gdc-title">{ctx.tr("form-title")}</h2>
             <nav class="gdc-progress" aria-label=move || ctx.tr("progress-label")>
                 <p class="gdc-progress-text">{progress}</p>
@@ -57,14 +58,19 @@ pub fn FullForm(
             }}
             <FormFooter ctx=ctx sender=sender set_honeypot=set_honeypot />
             <div class="gdc-nav">
-                <button type="button" class="gdc-back" hidden=move || ctx.step.get() == Step::Topics
-                    on:click=move |_| ctx.go(ctx.step.get_untracked().previous())>
+                // Submit buttons, so that a form without the Wasm says where
+                // to go; with it, a click does the move and sends nothing.
+                <button type="submit" name=form::GO value=Go::Back.value() class="gdc-back" formnovalidate
+                    hidden=move || ctx.step.get() == Step::Topics
+                    on:click=move |ev| { ev.prevent_default(); ctx.go(ctx.step.get_untracked().previous()) }>
                     {ctx.tr("back")}
                 </button>
-                <button type="submit" class="gdc-submit" aria-disabled=move || ctx.sending().to_string()>
+                <button type="submit" name=form::GO class="gdc-submit" aria-disabled=move || ctx.sending().to_string()
+                    value=move || if ctx.step.get() == Step::Review { Go::Send.value() } else { Go::Next.value() }>
                     {move || if ctx.step.get() == Step::Review { ctx.submit_label() } else { ctx.tr("next") }}
                 </button>
-                <button type="button" class="gdc-start-over" on:click=move |_| ctx.start_over()>
+                <button type="submit" name=form::GO value=Go::StartOver.value() class="gdc-start-over" formnovalidate
+                    on:click=move |ev| { ev.prevent_default(); ctx.start_over() }>
                     {ctx.tr("start-over")}
                 </button>
             </div>

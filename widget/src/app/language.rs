@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::ctx::Ctx;
-use crate::browser::dom::emit;
 use crate::browser::intl;
 
 /// A small `<select>` of the catalogs' languages, each option in its own
@@ -20,7 +19,7 @@ pub fn LanguageMenu(
         let lang = event_target_value(&ev);
         if lang != ctx.lang() {
             ctx.language_asked.set_value(true);
-            emit(&ctx.host.get_value(), "gdc:language", &[("lang", &lang)]);
+            ctx.emit("gdc:language", &[("lang", &lang)]);
         }
     };
     view! {

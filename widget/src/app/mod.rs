@@ -30,13 +30,14 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use self::compact::CompactForm;
-use self::ctx::{Ctx, Phase};
+use self::ctx::Ctx;
 use self::delivery::Sender;
 use self::full_form::FullForm;
 use self::language::LanguageMenu;
 use self::others::Others;
 use self::receipt::Receipt;
 use crate::browser::{self, Lifetime, storage};
+pub use self::ctx::{Phase, Post};
 use crate::model::{Draft, Step, Variant, WidgetConfig};
 
 /// What a rebuilt widget starts from: the state of the one it replaces
@@ -49,6 +50,8 @@ pub struct Seed {
     done: Option<String>,
     /// The visitor asked for another language from the menu: focus it.
     focus_language: bool,
+    /// The country box's text, when it names no country.
+    country_text: Option<String>,
 }
 
 /// A handle on a mounted widget's state, to take its [`Seed`] before it is
@@ -57,6 +60,22 @@ pub struct Seed {
 pub struct Live {
     ctx: Ctx,
     token: RwSignal<Option<String>>,
+}
+
+impl Seed {
+    /// The state of a widget the server rendered, as read from its form
+    /// (or its receipt), so that the Wasm's widget replaces it in place;
+    /// `country_text` is the country box's text when it names no country.
+    pub fn served(
+        draft: Draft,
+        step: Step,
+        id: String,
+        token: Option<String>,
+        done: Option<String>,
+        country_text: Option<String>,
+    ) -> Self {
+        Self { draft, step, id, token, done, focus_language: false, country_text }
+    }
 }
 
 impl Live {
@@ -71,6 +90,7 @@ impl Live {
                 _ => None,
             },
             focus_language: self.ctx.language_asked.get_value(),
+            country_text: None,
         }
     }
 }
@@ -92,6 +112,7 @@ pub struct Start {
 /// The whole widget, bound to the element it is mounted in (events go there).
 pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> impl IntoView {
     let Start { seed, token: page_token, life, live, texts } = start;
+    let country_text = seed.as_ref().and_then(|s| s.country_text.clone());
     let (draft, step, id, saved_token, done, focus_language) = match seed {
         Some(s) => (s.draft.rebase(&config), s.step, Some(s.id), s.token, s.done, s.focus_language),
         None => {
@@ -100,25 +121,14 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
         }
     };
     let token = RwSignal::new(saved_token.or(page_token));
-    let variant = config.variant;
-    let ctx = Ctx {
-        config: StoredValue::new(config),
-        draft: RwSignal::new(draft),
-        step: RwSignal::new(step),
-        errors: RwSignal::new(Vec::new()),
-        touched: RwSignal::new(Vec::new()),
-        // Made once per contribution and kept with the draft: retries and
-        // reloads reuse it, so the companion stores it once whatever happens.
-        id: RwSignal::new(id.unwrap_or_else(browser::new_id)),
-        phase: RwSignal::new(done.map_or(Phase::Editing, Phase::Done)),
-        host: StoredValue::new_local(host),
-        countries: StoredValue::new(None),
-        texts: StoredValue::new(texts),
-        language_asked: StoredValue::new(false),
-    };
+    // Made once per contribution and kept with the draft: retries and
+    // reloads reuse it, so the companion stores it once whatever happens.
+    let id = id.unwrap_or_else(browser::new_id);
+    let phase = done.map_or(Phase::Editing, Phase::Done);
+    let ctx = Ctx::new(config, Some(host), texts, State { draft, step, id, phase, post: None, country_text });
     live.set(Some(Live { ctx, token }));
     if focus_language {
-        browser::dom::focus_selector(ctx.host.get_value(), "#gdc-lang");
+        ctx.focus("#gdc-lang");
     }
     // Hidden from people and from assistive technology; bots fill it in.
     let (honeypot, set_honeypot) = signal(String::new());
@@ -126,13 +136,34 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
     sender.fetch_token_if_missing();
     autosave::autosave(ctx, token);
     sender.resume();
+    compose(ctx, sender, set_honeypot, true)
+}
 
+/// Where a widget starts: what was typed, the step, the contribution's id,
+/// how far sending went, and where the form posts without the Wasm.
+#[derive(Debug)]
+pub struct State {
+    pub draft: Draft,
+    pub step: Step,
+    pub id: String,
+    pub phase: Phase,
+    /// How the form posts when the browser sends it itself (no Wasm yet,
+    /// or none at all): set when the server renders it.
+    pub post: Option<Post>,
+    /// The country as typed, when it names no country (yet): shown as typed.
+    pub country_text: Option<String>,
+}
+
+/// The views of a widget, in the browser and on the server alike; the feed
+/// of what others said is the browser's only (it is fetched when opened).
+fn compose(ctx: Ctx, sender: Sender, set_honeypot: WriteSignal<String>, others: bool) -> impl IntoView {
+    let variant = ctx.config.with_value(|c| c.variant);
     let form = match variant {
         Variant::Compact => view! { <CompactForm ctx=ctx sender=sender set_honeypot=set_honeypot /> }.into_any(),
         Variant::Full => view! { <FullForm ctx=ctx sender=sender set_honeypot=set_honeypot /> }.into_any(),
     };
     let done = move || matches!(ctx.phase.get(), Phase::Done(_));
-    let others = (variant == Variant::Full).then(|| view! { <Others ctx=ctx /> });
+    let others = (others && variant == Variant::Full).then(|| view! { <Others ctx=ctx /> });
     view! {
         <LanguageMenu ctx=ctx />
         <div hidden=done>{form}</div>
@@ -142,4 +173,19 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
         }}
         {others}
     }
+}
+
+/// The widget rendered to HTML by the companion, from the same views: a
+/// form that works as it is (it posts to `state.post`) and that the
+/// Wasm takes over in place. `errors` are shown beside their fields.
+#[cfg(feature = "ssr")]
+pub fn render(config: WidgetConfig, texts: crate::i18n::Texts, state: State, errors: &[gdc_core::FieldError]) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        let ctx = Ctx::new(config, None, texts, state);
+        ctx.show(errors);
+        let (honeypot, set_honeypot) = signal(String::new());
+        let sender = Sender::new(ctx, RwSignal::new(None), honeypot, Lifetime::default());
+        compose(ctx, sender, set_honeypot, false).to_html()
+    })
 }

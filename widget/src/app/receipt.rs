@@ -8,6 +8,7 @@ use super::delivery::Sender;
 use crate::browser::net;
 use crate::browser::storage::Queued;
 use crate::delivery::Refusal;
+use crate::model::form::{self, Go};
 
 /// The acknowledgement: the contribution's reference and what happens next.
 #[component(transparent)]
@@ -26,9 +27,12 @@ pub fn Receipt(
             </dl>
             <p>{ctx.tr("receipt-next")}</p>
             <p>{ctx.tr("receipt-published")}</p>
-            <button type="button" class="gdc-start-over" on:click=move |_| ctx.start_over()>
-                {ctx.tr("start-over")}
-            </button>
+            <form method=ctx.action().map(|_| "post") action=ctx.action()>
+                <button type="submit" name=form::GO value=Go::StartOver.value() class="gdc-start-over"
+                    on:click=move |ev| { ev.prevent_default(); ctx.start_over() }>
+                    {ctx.tr("start-over")}
+                </button>
+            </form>
         </section>
     }
 }

@@ -4,10 +4,15 @@
 //! country names ([`intl`]); and the ids of contributions, here.
 
 pub mod dom;
+#[cfg(target_arch = "wasm32")]
 pub mod intl;
+#[cfg(not(target_arch = "wasm32"))]
+pub use crate::ssr::intl;
 mod lifetime;
 pub mod net;
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod takeover;
 
 pub use lifetime::Lifetime;
 

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod draft;
+pub mod form;
 pub mod retry;
 pub mod step;
 

@@ -26,6 +26,16 @@ impl Step {
         self.index().checked_sub(1).map_or(self, |i| Self::ALL[i])
     }
 
+    /// The step's name in a form field or a URL.
+    pub fn name(self) -> &'static str {
+        &self.key()["step-".len()..]
+    }
+
+    /// The step a [`Step::name`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// The catalog key of the step's title.
     pub fn key(self) -> &'static str {
         match self {

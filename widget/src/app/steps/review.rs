@@ -6,6 +6,7 @@ use crate::app::ctx::Ctx;
 use crate::app::fields::StepHeading;
 use crate::browser::intl;
 use crate::model::Step;
+use crate::model::form::{self, Go};
 
 /// Everything typed, shown back as text (so escaped), with links to edit.
 #[component(transparent)]
@@ -20,7 +21,10 @@ pub fn ReviewStep(
     let yes_no = move |b: bool| ctx.tr(if b { "yes" } else { "no" });
     let edit = move |step: Step| {
         let label = ctx.tr_with("edit-step", &[("step", &ctx.tr(step.key()))]);
-        view! { <button type="button" class="gdc-edit" on:click=move |_| ctx.go(step)>{label}</button> }
+        view! {
+            <button type="submit" name=form::GO value=Go::Edit(step).value() class="gdc-edit" formnovalidate
+                on:click=move |ev| { ev.prevent_default(); ctx.go(step) }>{label}</button>
+        }
     };
     let country = ctx.country_name(&d.country);
     let about: Vec<(String, String)> = [

@@ -24,6 +24,7 @@ pub fn TopicsStep(
                 view! {
                     <div class="gdc-check">
                         <input type="checkbox" id=id.clone() name="topics" value=topic aria-describedby=hint.clone()
+                            checked=ctx.draft.with_untracked(|d| d.topics.iter().any(|t| t == topic))
                             prop:checked=move || ctx.draft.with(|d| d.topics.iter().any(|t| t == topic))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
