@@ -16,12 +16,16 @@ pub const WAIT: Duration = Duration::from_secs(30);
 pub const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
 
 /// Opens the demo page and enters the widget's iframe once the form shows.
+/// The first topic of a form the Wasm has taken over: the server-rendered
+/// form before it carries `data-served` on its root.
+pub const TAKEN_OVER: &str = ".gdc:not([data-served]) #gdc-topic-ai";
+
 pub async fn open_widget(c: &Client, server: &DemoServer) -> Result<()> {
     c.goto(&format!("{}/", server.url)).await?;
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
     frame.enter_frame().await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
     Ok(())
 }
 
@@ -45,7 +49,7 @@ pub async fn click(c: &Client, css: &str) -> Result<()> {
 
 /// The form's submit button: "Next", or "Send" on the review step.
 pub async fn next(c: &Client) -> Result<()> {
-    click(c, "button[type=submit]").await
+    click(c, ".gdc-submit").await
 }
 
 pub async fn step_title(c: &Client) -> Result<String> {

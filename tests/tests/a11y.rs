@@ -189,13 +189,13 @@ impl Audit {
 }
 
 /// Clicks the form's submit button unless an error is already shown.
-const SHOW_ERRORS: &str = "if (!doc.querySelector('.gdc-error:not(:empty)')) $('button[type=submit]').click();";
+const SHOW_ERRORS: &str = "if (!doc.querySelector('.gdc-error:not(:empty)')) $('.gdc-submit').click();";
 
 /// Opens "what others said" unless it is open.
 const OPEN_OTHERS: &str = "if (!$('.gdc-others').open) $('.gdc-others summary').click();";
 
 async fn next(c: &Client) -> Result<()> {
-    click(c, "button[type=submit]").await
+    click(c, ".gdc-submit").await
 }
 
 /// The honeypot is for bots: no screen reader announces it.
@@ -376,7 +376,7 @@ async fn tab_to(c: &Client, id: &str) -> Result<()> {
 /// Presses Tab until the form's submit button has focus, then Enter.
 async fn tab_to_submit_and_press_enter(c: &Client) -> Result<()> {
     for _ in 0..60 {
-        if js(c, "return doc.activeElement === $('button[type=submit]');", vec![]).await? == json!(true) {
+        if js(c, "return doc.activeElement === $('.gdc-submit');", vec![]).await? == json!(true) {
             return press(c, &[Key::Enter]).await;
         }
         press(c, &[Key::Tab]).await?;

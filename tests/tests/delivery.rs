@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, next, open_widget, set_text, step_title};
+use gdc_e2e::form::{MIN_SUBMIT_TIME, TAKEN_OVER, WAIT, click, next, open_widget, set_text, step_title};
 use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::{Value, json};
 
@@ -218,7 +218,7 @@ async fn browser_a_forbidden_site_is_a_refusal_for_good_told_in_plain_words() ->
     // bring its panel back.
     click(c, ".gdc-start-over").await?;
     open_widget(c, &server).await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
     assert_eq!(c.execute("return document.querySelectorAll('.gdc-refused-reason').length;", vec![]).await?, 0);
     browser.close().await
 }

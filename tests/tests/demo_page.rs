@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, next, open_widget, set_text, step_title};
+use gdc_e2e::form::{MIN_SUBMIT_TIME, TAKEN_OVER, WAIT, click, next, open_widget, set_text, step_title};
 use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::json;
 
@@ -272,7 +272,7 @@ async fn browser_the_compact_variant_on_an_article_asks_one_question_fits_a_phon
     set_text(c, "#gdc-a-ai-principles", text).await?;
     click(c, "#gdc-publish").await?;
     gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
-    click(c, "button[type=submit]").await?;
+    click(c, ".gdc-submit").await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
 
     // Back on the article, the frame followed the form's height: about 400 px on a phone.
@@ -336,7 +336,7 @@ async fn browser_what_others_said_is_empty_until_published_then_shows_the_text_e
     set_text(c, "#gdc-a-ai-principles", text).await?;
     click(c, "#gdc-publish").await?;
     gdc_e2e::wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
-    click(c, "button[type=submit]").await?;
+    click(c, ".gdc-submit").await?;
     let reference = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-reference")).await?.text().await?;
     server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;
     server.publish(&[&reference])?;
@@ -375,7 +375,7 @@ async fn browser_the_widget_offers_only_the_topics_the_site_registry_collects() 
     let c = &browser.client;
     c.goto(&format!("{}/", server.url)).await?;
     widget_frame(c, WAIT).await?.enter_frame().await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-topic-ai")).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
     let offered =
         c.execute("return [...document.querySelectorAll('input[name=topics]')].map(e => e.value);", vec![]).await?;
     assert_eq!(offered, json!(["data", "ai"]), "in the consultation's order");

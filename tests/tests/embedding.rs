@@ -406,7 +406,7 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     // Partway through the form…
     wait_in_widget(c, mode, "#gdc-topic-ai").await?;
     in_widget(c, mode, CLICK, vec![json!("#gdc-topic-ai")]).await?;
-    in_widget(c, mode, CLICK, vec![json!("button[type=submit]")]).await?;
+    in_widget(c, mode, CLICK, vec![json!(".gdc-submit")]).await?;
     wait_in_widget(c, mode, "#gdc-a-ai-principles").await?;
     let text = "Les algorithmes publics doivent être explicables 🌍 — الشفافية";
     in_widget(c, mode, SET_TEXT, vec![json!("#gdc-a-ai-principles"), json!(text)]).await?;
@@ -481,12 +481,12 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     if mode == Mode::Inline {
         browser.cdp("Network.enable", json!({})).await?;
         browser.cdp("Network.emulateNetworkConditions", offline(true)).await?;
-        in_widget(c, mode, CLICK, vec![json!("button[type=submit]")]).await?;
+        in_widget(c, mode, CLICK, vec![json!(".gdc-submit")]).await?;
         let error = wait_for_event(c, "gdc:error").await?;
         assert_eq!(error["detail"], json!({ "code": "queued" }));
         browser.cdp("Network.emulateNetworkConditions", offline(false)).await?;
     } else {
-        in_widget(c, mode, CLICK, vec![json!("button[type=submit]")]).await?;
+        in_widget(c, mode, CLICK, vec![json!(".gdc-submit")]).await?;
     }
     let submitted = wait_for_event(c, "gdc:submitted").await?;
     let id = submitted["detail"]["id"].as_str().context("gdc:submitted carries the id")?.to_owned();

@@ -107,7 +107,7 @@ async fn french_form_at_answers(c: &Client, server: &DemoServer, topics: &str, t
     page_with(c, server, "fr", &html).await?;
     wait_for_lang(c, "w", "fr").await?;
     press(c, "w", &format!("#gdc-topic-{topic}")).await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     let answers = format!("return !!root.querySelector('#gdc-a-{topic}-principles');");
     wait_in_widget(c, "w", &answers, "the answers step").await
 }
@@ -205,15 +205,15 @@ async fn browser_no_step_of_a_form_in_another_language_shows_english() -> Result
     wait_for_lang(c, "w", "ar").await?;
     each_language("topics").await?;
     // Next with nothing chosen: the error, in each language.
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     wait_in_widget(c, "w", "return !!root.querySelector('#gdc-topics-error').textContent;", "the topics error").await?;
     each_language("topics, with its error").await?;
     press(c, "w", "#gdc-topic-ai").await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     wait_in_widget(c, "w", "return !!root.querySelector('#gdc-a-ai-principles');", "the answers step").await?;
     type_into(c, "w", "#gdc-a-ai-principles", "Transparency").await?;
     each_language("answers").await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     press(c, "w", "#gdc-kind-consultation").await?;
     each_language("about you").await?;
     type_into(c, "w", "#gdc-event-title", "Forum").await?;
@@ -234,10 +234,10 @@ async fn browser_no_step_of_a_form_in_another_language_shows_english() -> Result
         )
         .await?;
     type_into(c, "w", "#gdc-country", rwanda.as_str().unwrap_or_default()).await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     press(c, "w", "#gdc-publish").await?;
     each_language("privacy").await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     wait_in_widget(c, "w", "return !!root.querySelector('.gdc-review');", "the review step").await?;
     each_language("review").await?;
     // The review shows the count and the date in the locale's words.
@@ -337,7 +337,7 @@ async fn browser_the_language_menu_keeps_everything_typed_and_text_keeps_its_own
     tokio::time::sleep(Duration::from_millis(300)).await;
     wait_for_lang(c, "w", "ar").await?;
     // On the review step each answer keeps its own direction too.
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     press(c, "w", "#gdc-kind-individual").await?;
     in_widget(
         c,
@@ -348,8 +348,8 @@ async fn browser_the_language_menu_keeps_everything_typed_and_text_keeps_its_own
     .await?;
     let country = c.execute("return new Intl.DisplayNames(['ar'], { type: 'region' }).of('MA');", vec![]).await?;
     type_into(c, "w", "#gdc-country", country.as_str().unwrap_or_default()).await?;
-    press(c, "w", "button[type=submit]").await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
+    press(c, "w", ".gdc-submit").await?;
     wait_in_widget(c, "w", "return !!root.querySelector('.gdc-review');", "the review step").await?;
     let dirs = in_widget(
         c,
@@ -370,7 +370,7 @@ async fn browser_countries_are_named_sorted_and_found_in_the_visitors_language()
     let c = &browser.client;
     french_form_at_answers(c, &server, "ai", "ai").await?;
     type_into(c, "w", "#gdc-a-ai-principles", "Une réponse").await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     press(c, "w", "#gdc-kind-individual").await?;
     in_widget(
         c,
@@ -391,7 +391,7 @@ async fn browser_countries_are_named_sorted_and_found_in_the_visitors_language()
     // still the country: Next goes on to the privacy step.
     for typed in ["cote d’ivoire", "  CÔTE D’IVOIRE ", "egypte", "ÉGYPTE", "Égypte"] {
         type_into(c, "w", "#gdc-country", typed).await?;
-        press(c, "w", "button[type=submit]").await?;
+        press(c, "w", ".gdc-submit").await?;
         wait_in_widget(
             c,
             "w",
@@ -404,7 +404,7 @@ async fn browser_countries_are_named_sorted_and_found_in_the_visitors_language()
     }
     // Something that is no country's name is an error beside the field.
     type_into(c, "w", "#gdc-country", "Atlantis").await?;
-    press(c, "w", "button[type=submit]").await?;
+    press(c, "w", ".gdc-submit").await?;
     wait_in_widget(
         c,
         "w",

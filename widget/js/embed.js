@@ -1,7 +1,9 @@
 // The embed page's boot script (iframe mode). It runs on the companion's
-// origin, starts the Wasm widget, and talks to the loader on the partner page
-// with a versioned, origin-checked postMessage protocol: events and size go
-// up, configuration changes come down.
+// origin, where the server has rendered the form into the page (it works
+// as it is); it starts the Wasm widget, which takes that form over with what
+// was typed, and talks to the loader on the partner page with a versioned,
+// origin-checked postMessage protocol: events and size go up, configuration
+// changes come down.
 import init, { mount } from "__GLUE__";
 
 // Marks for the start-up profile (`cargo xtask bench tti`).
@@ -76,6 +78,8 @@ const localise = (t) => {
 let current = configure(params);
 const first = texts(current.get("lang"));
 try {
+  // Without WebAssembly the served form stays, and posts by itself.
+  if (typeof WebAssembly != "object") throw new Error("no WebAssembly: the form works without it");
   await init({ module_or_path: "__WASM__" });
   performance.mark("gdc-wasm-ready");
   const t = await first;
@@ -99,6 +103,8 @@ try {
     if (d.type === "gdc:config") update(new URLSearchParams(d.detail));
   });
 } catch (err) {
-  console.error("gdc: widget failed to start", err);
-  post("gdc:error", { code: "start" });
+  // The served form is there and works by posting: the host hears it is
+  // ready, in its basic form.
+  console.warn("gdc: the form works without its script:", err);
+  post("gdc:ready", { title: document.title, basic: true });
 }

@@ -32,7 +32,14 @@
     ".r{all:initial;display:block}iframe{display:block;width:100%;border:0;height:480px}";
   let seq = 0;
   let hostSheet;
-  let loaded;
+  let loaded, styled, wasm;
+  // Whether this page may run WebAssembly: a browser without it, or a page
+  // whose CSP lacks 'wasm-unsafe-eval', gets the iframe instead. An empty
+  // module answers at once, before anything is downloaded.
+  const canWasm = () =>
+    (wasm ||= typeof WebAssembly == "object"
+      ? WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => 1, () => 0)
+      : Promise.resolve(0));
   const catalogs = {};
   const pick = (tag) => ((tag = (tag || "").split(/[-_]/)[0].toLowerCase()), LANGS.includes(tag) ? tag : "en");
   const texts = (lang) =>
@@ -100,8 +107,12 @@
     return [configure, () => removeEventListener("message", onMessage)];
   };
 
-  // The glue module (its integrity checked through a modulepreload), the
-  // Wasm and the stylesheet, loaded once per page for every inline widget.
+  // The stylesheet, then the glue module (its integrity checked through a
+  // modulepreload) and the Wasm, loaded once per page for every inline widget.
+  const style = () =>
+    (styled ||= fetch(base + CSS[0], { integrity: CSS[1] })
+      .then((r) => r.text())
+      .then(sheet));
   const load = () =>
     (loaded ||= Promise.all([
       new Promise((ok, fail) => {
@@ -115,9 +126,7 @@
       })
         .then(() => import(base + GLUE[0]))
         .then((m) => m.default({ module_or_path: fetch(base + WASM[0], { integrity: WASM[1] }) }).then(() => m)),
-      fetch(base + CSS[0], { integrity: CSS[1] })
-        .then((r) => r.text())
-        .then(sheet),
+      style(),
     ]).catch((e) => {
       loaded = null;
       throw e;
@@ -125,7 +134,7 @@
 
   // Mode "inline": the form in the shadow root, on the page's origin; it
   // calls the companion (CORS) with a token fetched here.
-  const inline = (el, root) => {
+  const inline = (el, root, fallback) => {
     const div = document.createElement("div");
     const extra = new URLSearchParams({ api: base });
     // `chosen`: the language the visitor picked in the widget's menu.
@@ -147,10 +156,36 @@
       const q = configure();
       return texts(q.get("lang")).then((t) => widget.update("" + q, t));
     };
+    // The form as the companion renders it, shown until the Wasm takes it
+    // over; a step sent before then is posted here and its answer shown.
+    const show = (answer) =>
+      Promise.all([answer.then((r) => r.text()), style()]).then(([html, css]) => {
+        if (gone || widget) return;
+        root.adoptedStyleSheets = [hostSheet, css];
+        div.innerHTML = html;
+      });
+    div.addEventListener("submit", (e) => {
+      if (widget) return;
+      e.preventDefault();
+      const body = new URLSearchParams(new FormData(e.target, e.submitter));
+      show(fetch(e.target.action, { method: "POST", body }));
+    });
     const start = () => {
       io && io.disconnect();
+      canWasm().then((ok) => {
+        if (gone) return;
+        if (ok) begin();
+        else {
+          console.warn("gdc: this page cannot run WebAssembly (no support, or a CSP without " +
+            "'wasm-unsafe-eval'): the widget is shown in an iframe instead");
+          fallback();
+        }
+      });
+    };
+    const begin = () => {
       const site = encodeURIComponent(el.getAttribute("site") || "");
       const token = fetch(base + "/v1/token?site=" + site).then((r) => (r.ok ? r.json() : {}), () => ({}));
+      show(fetch(base + "/embed/v1/fragment?" + configure())).catch(() => {});
       Promise.all([load(), token, texts(configure().get("lang"))])
         .then(([[m, css], t, words]) => {
           if (gone) return;
@@ -205,7 +240,12 @@
       hostSheet ||= sheet(HOST_CSS);
       root.adoptedStyleSheets = [hostSheet];
       this._k = key(this);
-      this._w = (this.getAttribute("mode") === "inline" ? inline : frame)(this, root);
+      const fallback = () => {
+        this._w[1]();
+        root.replaceChildren();
+        this._w = frame(this, root);
+      };
+      this._w = (this.getAttribute("mode") === "inline" ? inline : frame)(this, root, fallback);
     }
     disconnectedCallback() {
       // A move within the page reconnects at once; only a removal tears down.

@@ -180,6 +180,7 @@ mod wasm {
         let seed = takeover::read(&root, &config).and_then(|served| seed_from(served, &config, token.clone()));
         let caret = takeover::caret(&root);
         root.set_inner_html("");
+        root.remove_attribute("data-served")?;
         let mut widget = Widget { root: root.clone(), config, token, texts, mounted: None };
         widget.render(seed)?;
         if let Some(caret) = caret {

@@ -25,12 +25,19 @@ pub fn FullForm(
         ev.prevent_default();
         if ctx.step.get_untracked() == Step::Review { sender.send() } else { ctx.next() }
     };
+    // Where the main button goes: on, or (on the last step) off to be sent.
+    let forward = move || if ctx.step.get() == Step::Review { Go::Send.value() } else { Go::Next.value() };
     let progress = move || {
         let (n, total) = (ctx.number(ctx.step.get().index() + 1), ctx.number(Step::ALL.len()));
         ctx.tr_with("progress", &[("n", &n), ("total", &total)])
     };
     view! {
         <form class="gdc-form" novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=on_submit>
+            // The button Enter presses in a form sent without the Wasm (the
+            // first in the form): "Next" or "Send", never "Back".
+            <button type="submit" name=form::GO class="gdc-default" tabindex="-1" aria-hidden="true"
+                value=forward>
+            </button>
             <h2 class="gdc-title">{ctx.tr("form-title")}</h2>
             <nav class="gdc-progress" aria-label=move || ctx.tr("progress-label")>
                 <p class="gdc-progress-text">{progress}</p>
@@ -66,7 +73,7 @@ pub fn FullForm(
                     {ctx.tr("back")}
                 </button>
                 <button type="submit" name=form::GO class="gdc-submit" aria-disabled=move || ctx.sending().to_string()
-                    value=move || if ctx.step.get() == Step::Review { Go::Send.value() } else { Go::Next.value() }>
+                    value=forward>
                     {move || if ctx.step.get() == Step::Review { ctx.submit_label() } else { ctx.tr("next") }}
                 </button>
                 <button type="submit" name=form::GO value=Go::StartOver.value() class="gdc-start-over" formnovalidate
