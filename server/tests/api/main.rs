@@ -11,6 +11,7 @@ mod hostile;
 mod limits;
 mod ops;
 mod rules;
+mod served;
 mod storage;
 mod submissions;
 mod trust;

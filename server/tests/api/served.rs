@@ -1,0 +1,171 @@
+//! The widget rendered by the companion (`/embed/v1`, `/embed/v1/fragment`):
+//! every language and theme renders in its own words, a form posted step by
+//! step without any script is stored once however often it is sent, and odd
+//! posts get a page or a clear error, never a 5xx.
+
+use std::fs;
+
+use crate::helpers::{TestApp, form_token, spawn_app_with};
+
+async fn app() -> TestApp {
+    spawn_app_with(|c| {
+        fs::create_dir_all(&c.assets_dir).unwrap();
+        fs::write(c.assets_dir.join("embed.html"), include_str!("../../../widget/embed.html")).unwrap();
+    })
+    .await
+}
+
+/// The value of the hidden input `name` in a rendered form.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name} in {html}"));
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+async fn post(app: &TestApp, query: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    client.post(format!("{}/embed/v1?{query}", app.url)).form(pairs).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn every_language_theme_and_variant_renders_on_the_server_in_its_own_words() {
+    let app = app().await;
+    let catalogs = gdc_i18n::Catalogs::load().unwrap();
+    let english = catalogs.get("en");
+    for lang in gdc_i18n::LANGUAGES {
+        let texts = catalogs.get(lang);
+        for theme in ["light", "dark", "auto", "high-contrast"] {
+            for variant in ["full", "compact"] {
+                for path in ["/embed/v1", "/embed/v1/fragment"] {
+                    let query = format!("site=demo&lang={lang}&theme={theme}&variant={variant}");
+                    let page = app.get(&format!("{path}?{query}")).await;
+                    assert_eq!(page.status(), 200, "{path}?{query}");
+                    let html = page.text().await.unwrap();
+                    let dir = if *lang == "ar" { "rtl" } else { "ltr" };
+                    let root = format!("lang=\"{lang}\" dir=\"{dir}\" data-theme=\"{theme}\"");
+                    assert!(html.contains(&root), "{path}?{query}: no {root}");
+                    assert!(html.contains("class=\"gdc-submit\""), "{path}?{query}: no form");
+                    if *lang == "en" {
+                        continue;
+                    }
+                    // No text of the English catalog where the language has its own.
+                    for (id, text) in english.iter() {
+                        let own = texts.get(id);
+                        let plain = !text.contains(['&', '<', '>', '"', '\'', '{']) && text.len() > 3;
+                        if plain && own != text && !gdc_i18n::SAME_AS_ENGLISH.contains(&(*lang, id)) {
+                            assert!(!html.contains(&format!(">{text}<")), "{path}?{query} shows English {id}: {text}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_form_posted_without_script_is_checked_step_by_step_and_stored_once_however_often_it_is_sent() {
+    let app = app().await;
+    let query = "site=demo&lang=fr";
+    let first = app.get(&format!("/embed/v1?{query}")).await.text().await.unwrap();
+    let id = hidden(&first, "gdc-id");
+    let token = form_token("demo", 60_000);
+    let base = [("gdc-id", id.as_str()), ("gdc-token", token.as_str())];
+    let with = |extra: &[(&'static str, &'static str)]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
+
+    // Next with no topic: the same step, its error beside the field, in French.
+    let empty = post(&app, query, &with(&[("gdc-step", "topics"), ("go", "next")])).await;
+    assert_eq!(empty.status(), 422);
+    let html = empty.text().await.unwrap();
+    assert!(html.contains("id=\"gdc-topics-error\" class=\"gdc-error\">Veuillez remplir ce champ."), "{html}");
+    assert!(html.contains("aria-invalid=\"true\""));
+
+    let answers = post(&app, query, &with(&[("gdc-step", "topics"), ("topics", "ai"), ("go", "next")])).await;
+    assert_eq!(answers.status(), 200);
+    let html = answers.text().await.unwrap();
+    assert!(html.contains("name=\"gdc-step\" value=\"answers\""));
+    assert!(html.contains("name=\"a.ai.principles\""));
+
+    let text = "Transparence 🌍 الشفافية <b>&amp;</b>";
+    let mut draft = vec![
+        ("topics", "ai"),
+        ("a.ai.principles", text),
+        ("kind", "individual"),
+        ("stakeholder", "youth"),
+        ("country_name", "  CÔTE D’IVOIRE "),
+        ("publish", "false"),
+        ("contact", "false"),
+        ("attribution", "anonymous"),
+    ];
+    // The about step maps the country's French name, in any case and accents, to its code.
+    let about = post(&app, query, &[with(&[("gdc-step", "about"), ("go", "next")]), draft.clone()].concat()).await;
+    assert_eq!(about.status(), 200);
+    let html = about.text().await.unwrap();
+    assert!(html.contains("name=\"country\" value=\"CI\""), "the privacy step carries the code");
+    assert!(html.contains("&lt;b&gt;&amp;amp;&lt;/b&gt;"), "typed markup is carried as text");
+
+    draft.retain(|(k, _)| *k != "country_name");
+    draft.push(("country", "CI"));
+    let review = post(&app, query, &[with(&[("gdc-step", "privacy"), ("go", "next")]), draft.clone()].concat()).await;
+    let html = review.text().await.unwrap();
+    assert!(html.contains("Côte d’Ivoire"), "the review names the country in French");
+    assert!(html.contains("value=\"send\""));
+
+    let send = [with(&[("gdc-step", "review"), ("go", "send")]), draft.clone()].concat();
+    let mut locations = Vec::new();
+    for _ in 0..3 {
+        let sent = post(&app, query, &send).await;
+        assert_eq!(sent.status(), 303);
+        locations.push(sent.headers()["location"].to_str().unwrap().to_owned());
+    }
+    assert!(locations.iter().all(|l| *l == format!("/embed/v1?{query}&sent={id}")), "{locations:?}");
+    assert_eq!(app.outbox_ids(), vec![id.clone()], "sent three times, stored once");
+    let rows = app.wait_for_central(1).await;
+    assert_eq!(rows.len(), 1);
+    let stored = &rows[0].submission;
+    assert_eq!(stored.answers[0].texts.get("principles").map(String::as_str), Some(text));
+    assert_eq!((stored.submitter.country.as_str(), stored.lang.as_str()), ("CI", "fr"));
+
+    let receipt = app.get(&locations[0]).await.text().await.unwrap();
+    assert!(receipt.contains(&format!("class=\"gdc-reference\">{id}</code>")), "{receipt}");
+}
+
+#[tokio::test]
+async fn odd_posts_get_a_page_or_a_clear_error_and_never_a_5xx() {
+    let app = app().await;
+    let query = "site=demo&lang=ar";
+    let client = reqwest::Client::new();
+    let url = format!("{}/embed/v1?{query}", app.url);
+    // Not a form: 415. Too big: 413. Unknown site: the page saying why.
+    let json = client.post(&url).json(&serde_json::json!({"go": "send"})).send().await.unwrap();
+    assert_eq!(json.status(), 415);
+    let huge = "a=".to_owned() + &"x".repeat(1024 * 1024 + 1);
+    let big = client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(huge).send().await.unwrap();
+    assert_eq!(big.status(), 413);
+    assert_eq!(post(&app, "site=nobody", &[("go", "next")]).await.status(), 403);
+
+    // Junk, repeated and hostile fields: a page at a step, with errors where due.
+    for pairs in [
+        vec![],
+        vec![("go", "fly"), ("gdc-step", "nowhere"), ("zzz", "1")],
+        vec![("gdc-id", "<script>alert(1)</script>"), ("go", "next"), ("topics", "ai")],
+        vec![("topics", "ai"), ("topics", "ai"), ("topics", "not-a-topic"), ("go", "next")],
+        vec![("gdc-step", "review"), ("go", "send")],
+        vec![("gdc-step", "review"), ("go", "edit-about"), ("country_name", "ساحل العاج")],
+        vec![("go", "start-over"), ("a.ai.principles", "gone")],
+        vec![("a.ai.principles", &"ع".repeat(5000)), ("topics", "ai"), ("gdc-step", "answers"), ("go", "next")],
+    ] {
+        let page = post(&app, query, &pairs).await;
+        let status = page.status().as_u16();
+        assert!([200, 422].contains(&status), "{pairs:?}: {status}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("lang=\"ar\" dir=\"rtl\""), "{pairs:?}");
+        assert!(!html.contains("<script>alert"), "{pairs:?}: markup escaped");
+        let id = hidden(&html, "gdc-id");
+        assert!(id.parse::<uuid::Uuid>().is_ok(), "{pairs:?}: a forged id is replaced: {id}");
+    }
+    // Sending an incomplete form goes to the first step with an error, says why, stores nothing.
+    let page = post(&app, query, &[("gdc-step", "review"), ("go", "send"), ("topics", "ai")]).await;
+    assert_eq!(page.status(), 422);
+    assert!(page.text().await.unwrap().contains("name=\"gdc-step\" value=\"answers\""));
+    assert!(app.outbox_ids().is_empty());
+}
