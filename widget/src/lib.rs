@@ -28,13 +28,13 @@ mod wasm {
     use wasm_bindgen::prelude::*;
 
     use crate::app::{Live, Seed, Start};
-    use crate::browser::intl;
-    use crate::browser::takeover::{self, Served};
-    use crate::model::{Draft, Step};
     use crate::browser::Lifetime;
     use crate::browser::dom::emit;
+    use crate::browser::intl;
+    use crate::browser::takeover::{self, Served};
     use crate::i18n::{self, Texts};
     use crate::model::WidgetConfig;
+    use crate::model::{Draft, Step};
 
     /// The keys a host may pass in the query string.
     const KEYS: [&str; 9] = ["site", "topics", "lang", "theme", "variant", "question", "api", "allowed", "token"];

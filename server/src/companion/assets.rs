@@ -22,8 +22,7 @@ pub const LOADER_PATH: &str = "/widget/v1/loader.js";
 pub const EMBED_PATH: &str = "/embed/v1";
 
 /// The asset paths as the OpenAPI document names them.
-pub const DOCUMENTED_PATHS: &[&str] =
-    &[LOADER_PATH, EMBED_PATH, super::form::FRAGMENT_PATH, "/widget/assets/{file}"];
+pub const DOCUMENTED_PATHS: &[&str] = &[LOADER_PATH, EMBED_PATH, "/widget/assets/{file}"];
 
 /// The embed page's policy, before `frame-ancestors`: our own scripts,
 /// our own Wasm, requests only to ourselves.

@@ -64,9 +64,15 @@ struct Asked<'a> {
 /// with the site's topics from the registry; a language the query does not
 /// name comes from `Accept-Language`.
 fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) -> Result<Asked<'a>, Response> {
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     let find = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    // A setting given twice is ambiguous: the page says the address is malformed.
+    let keys = ["site", "topics", "lang", "theme", "variant", "question", "api", SENT];
+    if keys.iter().any(|key| pairs.iter().filter(|(k, _)| k == key).count() > 1) {
+        return Err(embed_error(StatusCode::BAD_REQUEST, find("lang").unwrap_or(""), "embed-reason-malformed"));
+    }
     let browser = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -80,14 +86,13 @@ fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) ->
         None => return Err(embed_error(StatusCode::FORBIDDEN, &lang, "embed-reason-unknown-site")),
     };
     let allowed = site.topics.join(",");
-    let keys = ["site", "topics", "theme", "variant", "question", "api"];
-    let given = pairs.iter().filter(|(k, _)| keys.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str()));
+    let given =
+        pairs.iter().filter(|(k, _)| k != "lang" && keys.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str()));
     let (config, _warnings) =
         WidgetConfig::from_pairs(given.chain([("lang", lang.as_str()), ("allowed", allowed.as_str())]));
     let sent = find(SENT).map(str::to_owned);
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs.iter().filter(|(k, _)| k != SENT))
-        .finish();
+    let query =
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter().filter(|(k, _)| k != SENT)).finish();
     Ok(Asked { site, config, query, sent })
 }
 
@@ -179,7 +184,8 @@ async fn post(
             Vec::new()
         }
         Go::StartOver => {
-            shown = Shown { draft: Draft::default(), step: Step::Topics, id: uuid::Uuid::now_v7().to_string(), ..shown };
+            shown =
+                Shown { draft: Draft::default(), step: Step::Topics, id: uuid::Uuid::now_v7().to_string(), ..shown };
             Vec::new()
         }
         Go::Next => {
@@ -369,6 +375,8 @@ pub struct FormBody {
     params(FormQuery),
     responses(
         (status = 200, description = "The page", content_type = "text/html"),
+        (status = 400, description = "A setting given twice: a page saying the address is malformed",
+            content_type = "text/html"),
         (status = 403, description = "Unknown or disabled site: a page saying so, for the webmaster",
             content_type = "text/html"),
         (status = 503, description = "The widget is not built on this server", body = crate::http::error::ErrorBody),
@@ -412,6 +420,7 @@ pub async fn page_post(
     params(FormQuery),
     responses(
         (status = 200, description = "The widget's HTML", content_type = "text/html"),
+        (status = 400, description = "A setting given twice: a page saying so", content_type = "text/html"),
         (status = 403, description = "Unknown or disabled site: a page saying so", content_type = "text/html"),
     ))]
 pub async fn fragment_get(state: State<CompanionState>, headers: HeaderMap, raw: RawQuery) -> Response {

@@ -916,13 +916,19 @@ async fn wrong_methods_get_405_with_allow_on_every_route() {
         "/v1/export",
         "/v1/contributions?topic=ai",
         "/widget/v1/loader.js",
-        "/embed/v1?site=demo",
         WASM,
         "/",
         "/examples/article.html",
     ];
     let posts = ["/v1/submissions", "/v1/batches"];
+    // The form the companion renders: read, and posted by browsers without script.
+    let forms = ["/embed/v1?site=demo", "/embed/v1/fragment?site=demo"];
     let mut cases = Vec::new();
+    for path in forms {
+        for method in ["PUT", "DELETE", "PATCH", "TRACE"] {
+            cases.push(case(format!("{method} {path}"), Req::new(method, path), 405));
+        }
+    }
     for path in gets {
         for method in ["POST", "PUT", "DELETE", "PATCH", "TRACE"] {
             cases.push(case(format!("{method} {path}"), Req::new(method, path), 405));

@@ -70,7 +70,8 @@ async fn a_form_posted_without_script_is_checked_step_by_step_and_stored_once_ho
     let id = hidden(&first, "gdc-id");
     let token = form_token("demo", 60_000);
     let base = [("gdc-id", id.as_str()), ("gdc-token", token.as_str())];
-    let with = |extra: &[(&'static str, &'static str)]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
+    let with =
+        |extra: &[(&'static str, &'static str)]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
 
     // Next with no topic: the same step, its error beside the field, in French.
     let empty = post(&app, query, &with(&[("gdc-step", "topics"), ("go", "next")])).await;
@@ -139,7 +140,8 @@ async fn odd_posts_get_a_page_or_a_clear_error_and_never_a_5xx() {
     let json = client.post(&url).json(&serde_json::json!({"go": "send"})).send().await.unwrap();
     assert_eq!(json.status(), 415);
     let huge = "a=".to_owned() + &"x".repeat(1024 * 1024 + 1);
-    let big = client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(huge).send().await.unwrap();
+    let big =
+        client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(huge).send().await.unwrap();
     assert_eq!(big.status(), 413);
     assert_eq!(post(&app, "site=nobody", &[("go", "next")]).await.status(), 403);
 

@@ -76,12 +76,7 @@ pub type Countries = Arc<Vec<(&'static str, String)>>;
 
 impl Ctx {
     /// The shared state of a widget starting from `state`.
-    pub fn new(
-        config: WidgetConfig,
-        host: Option<web_sys::HtmlElement>,
-        texts: Texts,
-        state: super::State,
-    ) -> Self {
+    pub fn new(config: WidgetConfig, host: Option<web_sys::HtmlElement>, texts: Texts, state: super::State) -> Self {
         let super::State { draft, step, id, phase, post, country_text } = state;
         Self {
             config: StoredValue::new(config),

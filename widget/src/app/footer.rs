@@ -4,9 +4,12 @@
 
 use leptos::prelude::*;
 
-use super::ctx::{Ctx, Phase, Post};
+#[cfg(feature = "ssr")]
+use super::ctx::Post;
+use super::ctx::{Ctx, Phase};
 use super::delivery::Sender;
 use super::receipt::Refused;
+#[cfg(feature = "ssr")]
 use crate::model::{Variant, form};
 
 /// The honeypot and the sending notices.
@@ -26,7 +29,7 @@ pub fn FormFooter(
             <input id="gdc-website" name="website" type="text" tabindex="-1" autocomplete="off"
                 on:input=move |ev| set_honeypot.set(event_target_value(&ev)) />
         </div>
-        {ctx.post.get_value().map(|post| view! { <Carried ctx=ctx post=post /> })}
+        {carried(ctx)}
         <p class="gdc-queued" role="status">
             {move || match ctx.phase.get() {
                 Phase::Queued => Some(ctx.tr("queued")),
@@ -41,10 +44,21 @@ pub fn FormFooter(
     }
 }
 
+/// The hidden fields of a form the server renders; nothing in the Wasm,
+/// which never renders one.
+#[cfg(feature = "ssr")]
+fn carried(ctx: Ctx) -> impl IntoView {
+    ctx.post.get_value().map(|post| view! { <Carried ctx=ctx post=post /> })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn carried(_: Ctx) {}
+
 /// What a server-rendered form posts besides its visible fields: the
 /// contribution's id (made once per form, so sending twice stores it once),
 /// the step on display, the form token, and the draft's fields that other
 /// steps show.
+#[cfg(feature = "ssr")]
 #[component(transparent)]
 fn Carried(
     /// The widget's shared state.

@@ -31,13 +31,13 @@ use leptos::prelude::*;
 
 use self::compact::CompactForm;
 use self::ctx::Ctx;
+pub use self::ctx::{Phase, Post};
 use self::delivery::Sender;
 use self::full_form::FullForm;
 use self::language::LanguageMenu;
 use self::others::Others;
 use self::receipt::Receipt;
 use crate::browser::{self, Lifetime, storage};
-pub use self::ctx::{Phase, Post};
 use crate::model::{Draft, Step, Variant, WidgetConfig};
 
 /// What a rebuilt widget starts from: the state of the one it replaces
@@ -179,7 +179,12 @@ fn compose(ctx: Ctx, sender: Sender, set_honeypot: WriteSignal<String>, others: 
 /// form that works as it is (it posts to `state.post`) and that the
 /// Wasm takes over in place. `errors` are shown beside their fields.
 #[cfg(feature = "ssr")]
-pub fn render(config: WidgetConfig, texts: crate::i18n::Texts, state: State, errors: &[gdc_core::FieldError]) -> String {
+pub fn render(
+    config: WidgetConfig,
+    texts: crate::i18n::Texts,
+    state: State,
+    errors: &[gdc_core::FieldError],
+) -> String {
     let owner = Owner::new();
     owner.with(|| {
         let ctx = Ctx::new(config, None, texts, state);

@@ -106,8 +106,10 @@ pub fn carried(draft: &Draft, step: Step) -> Vec<(String, String)> {
     let shown = |key: &str| match step {
         Step::Topics => key == "topics",
         Step::Answers => key.starts_with("a."),
-        Step::About => ["kind", "stakeholder", "country", "name", "organization", "email"].contains(&key)
-            || key.starts_with("event_"),
+        Step::About => {
+            ["kind", "stakeholder", "country", "name", "organization", "email"].contains(&key)
+                || key.starts_with("event_")
+        }
         Step::Privacy => ["publish", "attribution", "contact"].contains(&key),
         Step::Review => false,
     };

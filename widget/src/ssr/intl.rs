@@ -6,8 +6,8 @@
 use icu_collator::Collator;
 use icu_collator::options::CollatorOptions;
 use icu_decimal::DecimalFormatter;
-use icu_experimental::displaynames::multi::{LanguageDisplayNames, RegionDisplayNames};
 use icu_experimental::displaynames::DisplayNamesOptions;
+use icu_experimental::displaynames::multi::{LanguageDisplayNames, RegionDisplayNames};
 use icu_locale_core::Locale;
 use icu_locale_core::subtags::{Language, Region};
 use icu_plurals::{PluralCategory, PluralRules};
@@ -88,11 +88,7 @@ pub fn countries(lang: &str) -> Vec<(&'static str, String)> {
 /// `cote d’ivoire` fold alike), as the browser's folding does.
 pub fn fold(_lang: &str, text: &str) -> String {
     let decomposed = icu_normalizer::DecomposingNormalizerBorrowed::new_nfd().normalize(text.trim());
-    decomposed
-        .chars()
-        .filter(|c| !is_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    decomposed.chars().filter(|c| !is_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
 /// Whether `c` is a mark (general category M), which folding drops.
