@@ -100,10 +100,6 @@ pub(crate) fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Respo
         .into_response()
 }
 
-/// The embed page's query. The widget itself reads the rest of it (topics,
-/// language, theme, the parent's origin, the frame id); the server needs
-/// only the site.
-
 /// The loader partners paste (a service; documented here).
 #[utoipa::path(get, path = "/widget/v1/loader.js", tag = "widget", summary = "The loader partners paste; short caching",
     responses(

@@ -63,7 +63,7 @@ struct Asked<'a> {
 /// Reads the query as the widget reads its own (`site`, `topics`, `lang`…),
 /// with the site's topics from the registry; a language the query does not
 /// name comes from `Accept-Language`.
-fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) -> Result<Asked<'a>, Response> {
+fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) -> Result<Asked<'a>, Box<Response>> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -71,7 +71,11 @@ fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) ->
     // A setting given twice is ambiguous: the page says the address is malformed.
     let keys = ["site", "topics", "lang", "theme", "variant", "question", "api", SENT];
     if keys.iter().any(|key| pairs.iter().filter(|(k, _)| k == key).count() > 1) {
-        return Err(embed_error(StatusCode::BAD_REQUEST, find("lang").unwrap_or(""), "embed-reason-malformed"));
+        return Err(Box::new(embed_error(
+            StatusCode::BAD_REQUEST,
+            find("lang").unwrap_or(""),
+            "embed-reason-malformed",
+        )));
     }
     let browser = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -82,8 +86,8 @@ fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) ->
     let lang = find("lang").filter(|l| !l.is_empty()).unwrap_or(browser).to_owned();
     let site = match state.sites.get(find("site").unwrap_or_default()) {
         Some(site) if site.enabled => site,
-        Some(_) => return Err(embed_error(StatusCode::FORBIDDEN, &lang, "embed-reason-disabled")),
-        None => return Err(embed_error(StatusCode::FORBIDDEN, &lang, "embed-reason-unknown-site")),
+        Some(_) => return Err(Box::new(embed_error(StatusCode::FORBIDDEN, &lang, "embed-reason-disabled"))),
+        None => return Err(Box::new(embed_error(StatusCode::FORBIDDEN, &lang, "embed-reason-unknown-site"))),
     };
     let allowed = site.topics.join(",");
     let given =
@@ -106,7 +110,7 @@ async fn show(
 ) -> Response {
     let asked = match ask(&state, &headers, raw.as_deref()) {
         Ok(a) => a,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let (id, phase) = match asked.sent.as_deref().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
         Some(sent) => (sent.to_string(), Phase::Done(sent.to_string())),
@@ -143,7 +147,7 @@ async fn post(
 ) -> Response {
     let asked = match ask(&state, &headers, raw.as_deref()) {
         Ok(a) => a,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let form = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !form.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded") {
