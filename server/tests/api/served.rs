@@ -165,6 +165,13 @@ async fn odd_posts_get_a_page_or_a_clear_error_and_never_a_5xx() {
         let id = hidden(&html, "gdc-id");
         assert!(id.parse::<uuid::Uuid>().is_ok(), "{pairs:?}: a forged id is replaced: {id}");
     }
+    // Typed markup comes back as text in its textarea, never as markup (a
+    // textarea's children are raw text, so the server escapes them itself).
+    let typed = "</textarea><h1 id=injected>&amp; ok";
+    let page = post(&app, query, &[("topics", "ai"), ("a.ai.principles", typed), ("go", "next")]).await;
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("<h1 id=injected>"), "{html}");
+    assert!(html.contains("&lt;/textarea>&lt;h1 id=injected>&amp;amp; ok</textarea>"), "{html}");
     // Sending an incomplete form goes to the first step with an error, says why, stores nothing.
     let page = post(&app, query, &[("gdc-step", "review"), ("go", "send"), ("topics", "ai")]).await;
     assert_eq!(page.status(), 422);

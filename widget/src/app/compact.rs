@@ -20,9 +20,8 @@ pub fn CompactForm(
     /// Where the honeypot writes what a bot typed into it.
     set_honeypot: WriteSignal<String>,
 ) -> impl IntoView {
-    let (topic, question, max) = ctx
-        .config
-        .with_value(|c| (c.topics.first().copied().unwrap_or("other"), c.question, c.consultation.limits.answer_chars));
+    let (topic, question, max) =
+        ctx.config.with_value(|c| (c.compact_topic(), c.question, c.consultation.limits.answer_chars));
     ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
     view! {
         <form class="gdc-form gdc-compact" novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>

@@ -92,7 +92,10 @@ pub fn AnswerField(
         move || ctx.draft.with(|d| d.answer(&topic, question))
     };
     let name = format!("a.{topic}.{question}");
-    let initial = value();
+    // The server writes a textarea's text as it is (its children are raw
+    // text in HTML): escaped here, or typed markup would close it. In the
+    // browser it becomes a text node, which needs no escaping.
+    let initial = if cfg!(feature = "ssr") { escape_text(&value()) } else { value() };
     let count = {
         let value = value.clone();
         move || ctx.count("characters-left", "left", max.saturating_sub(value().chars().count()))
@@ -256,4 +259,9 @@ pub fn Checkbox(
             {hint.map(|h| view! { <p id=hint_id.clone() class="gdc-hint">{ctx.tr(h)}</p> })}
         </div>
     }
+}
+
+/// `text` with `&` and `<` escaped, for the raw text of a `<textarea>`.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
 }

@@ -113,6 +113,11 @@ impl WidgetConfig {
     }
 
     /// Whether Arabic (or another right-to-left language) is in use.
+    /// The topic the compact variant asks about: the webmaster's first.
+    pub fn compact_topic(&self) -> &'static str {
+        self.topics.first().copied().unwrap_or("other")
+    }
+
     pub fn is_rtl(&self) -> bool {
         gdc_i18n::is_rtl(&self.lang)
     }

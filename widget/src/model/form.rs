@@ -5,7 +5,7 @@
 //! posts with it; the Wasm reads the server-rendered form with it when it
 //! takes over, so what was typed before it arrived is kept.
 
-use super::{Draft, Step, WidgetConfig};
+use super::{Draft, Step, Variant, WidgetConfig};
 
 /// The hidden field holding the contribution's id, made once per form.
 pub const ID: &str = "gdc-id";
@@ -84,8 +84,17 @@ impl Posted {
     pub fn read<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, config: &WidgetConfig) -> Self {
         let (mut step, mut id, mut token, mut honeypot, mut go, mut country_text) =
             (Step::Topics, None, None, String::new(), None, None);
+        // Browsers post a textarea's line breaks as CRLF; the Wasm's draft,
+        // and so the store, has LF: one spelling, one character each.
+        let pairs: Vec<(&str, std::borrow::Cow<'a, str>)> = pairs
+            .into_iter()
+            .map(|(k, v)| {
+                (k, if v.contains('\r') { v.replace("\r\n", "\n").replace('\r', "\n").into() } else { v.into() })
+            })
+            .collect();
         let mut fields = Vec::new();
-        for (key, value) in pairs {
+        for (key, value) in &pairs {
+            let (key, value) = (*key, value.as_ref());
             match key {
                 ID => id = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
                 STEP => step = Step::from_name(value).unwrap_or(Step::Topics),
@@ -96,7 +105,12 @@ impl Posted {
                 _ => fields.push((key, value)),
             }
         }
-        Self { draft: Draft::from_pairs(fields, config), step, id, token, honeypot, go, country_text }
+        let mut draft = Draft::from_pairs(fields, config);
+        if config.variant == Variant::Compact {
+            // One topic, the webmaster's first, whatever was posted.
+            draft.topics = vec![config.compact_topic().to_owned()];
+        }
+        Self { draft, step, id, token, honeypot, go, country_text }
     }
 }
 
@@ -205,5 +219,13 @@ mod tests {
             assert_eq!(read(&[(GO, &go.value())]).go, Some(go));
         }
         assert_eq!(read(&[(COUNTRY_TEXT, "côte d'ivoire")]).country_text.as_deref(), Some("côte d'ivoire"));
+        // Line breaks as a browser posts them (CRLF), or a lone CR: LF, as the Wasm keeps them.
+        let text =
+            read(&[("topics", "ai"), ("a.ai.principles", "one\r\ntwo\rthree\nfour")]).draft.answer("ai", "principles");
+        assert_eq!(text, "one\ntwo\nthree\nfour");
+        // The compact variant answers on its one topic, whatever is posted.
+        let compact = config(&[("variant", "compact"), ("topics", "data")]);
+        let p = Posted::read([("topics", "other"), ("topics", "ai")], &compact);
+        assert_eq!(p.draft.topics, vec!["data"]);
     }
 }
