@@ -234,45 +234,7 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Result<Self> {
-        let chromium = required(env_path("GDC_CHROMIUM", "/usr/bin/chromium".into()), "Chromium");
-        let chromedriver = required(env_path("GDC_CHROMEDRIVER", "/usr/bin/chromedriver".into()), "chromedriver");
-        let port = free_port()?;
-        let mut driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("cannot start chromedriver")?;
-        let profile = tempfile::tempdir()?;
-        let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run", "--disable-sync", "--window-size=1024,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
-        });
-        let serde_json::Value::Object(caps) = caps else { unreachable!() };
-        let url = format!("http://127.0.0.1:{port}");
-        let start = Instant::now();
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
-                Ok(client) => break client,
-                Err(e) if start.elapsed() < Duration::from_secs(20) => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => {
-                    let _ = driver.kill();
-                    bail!("cannot open a Chromium session: {e}");
-                }
-            }
-        };
-        Ok(Self { driver, client, _profile: profile })
+        Self::start_with(&[], serde_json::json!({})).await
     }
 
     /// Runs `source` in every new document before the page's own scripts,
@@ -436,7 +398,7 @@ pub async fn wait_for_form_token_age(c: &Client, age: Duration) -> Result<()> {
 }
 
 impl Browser {
-    /// Like [`Browser::start`], with more Chromium switches (`--js-flags=…`)
+    /// A headless Chromium with more Chromium switches (`--js-flags=…`)
     /// and profile preferences (`goog:chromeOptions.prefs`), for a browser
     /// unlike the usual one: JavaScript off, no WebAssembly.
     pub async fn start_with(switches: &[&str], prefs: serde_json::Value) -> Result<Self> {
@@ -451,9 +413,15 @@ impl Browser {
             .context("cannot start chromedriver")?;
         let profile = tempfile::tempdir()?;
         let mut args: Vec<String> = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync", "--window-size=1024,900",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--window-size=1024,900",
         ]
         .iter()
         .chain(switches)

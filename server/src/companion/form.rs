@@ -10,6 +10,10 @@
 //!
 //! Inline mode asks for the same widget as a fragment
 //! (`/embed/v1/fragment`) to show in the partner page while its Wasm loads.
+//!
+//! It is longer than 400 lines because the four routes' OpenAPI
+//! annotations (every answer of a form post, in HTML or JSON) sit with the
+//! handlers they describe, as elsewhere in the server.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
