@@ -16,6 +16,9 @@ use unic_langid::LanguageIdentifier;
 
 use crate::{SOURCES, Texts};
 
+/// The prefix of the configurator's texts (`cfg-title`…).
+pub const CONFIGURATOR: &str = "cfg-";
+
 /// Texts that may read the same as English in a translation: a borrowed
 /// word or a name. Anything else identical to English is an untranslated
 /// text, which the tests refuse.
@@ -309,9 +312,25 @@ impl Catalogs {
     }
 
     /// `lang`'s texts as the JSON object the widget fetches: id to text,
-    /// sorted, so that the same catalog always has the same hash.
+    /// sorted, so that the same catalog always has the same hash; the
+    /// configurator's (`cfg-…`) are left out, as visitors never see them.
     pub fn json(&self, lang: &str) -> String {
-        let sorted: BTreeMap<&str, &str> = self.get(lang).iter().collect();
+        self.json_of(lang, |id| !id.starts_with(CONFIGURATOR))
+    }
+
+    /// `lang`'s texts for the configurator: its own, and the names of the
+    /// topics and questions it offers.
+    pub fn configurator_json(&self, lang: &str) -> String {
+        self.json_of(lang, |id| {
+            id.starts_with(CONFIGURATOR)
+                || (id.starts_with("topic-") && !id.ends_with("-description"))
+                || (id.starts_with("question-") && !id.ends_with("-hint"))
+                || id == "consultation-name"
+        })
+    }
+
+    fn json_of(&self, lang: &str, keep: impl Fn(&str) -> bool) -> String {
+        let sorted: BTreeMap<&str, &str> = self.get(lang).iter().filter(|(id, _)| keep(id)).collect();
         serde_json::to_string(&sorted).expect("strings serialise")
     }
 }

@@ -6,20 +6,25 @@
 //! never print.
 //!
 //! It is long because every setting is here with its documentation and
-//! default: the one place an operator's key is defined.
+//! default: the one place an operator's key is defined. The doc comments of
+//! the fields are also the descriptions of `docs/configuration.md`, which is
+//! generated from these types' JSON Schema (`crate::reference`): write them
+//! for operators.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::companion::sites::Site;
 
 /// A value that must not appear in logs or debug output.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(transparent)]
+#[schemars(extend("x-secret" = true))]
 pub struct Secret(String);
 
 impl Secret {
@@ -56,22 +61,29 @@ impl fmt::Debug for Secret {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A server's whole configuration.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Where to listen. Port 0 picks a free port (tests).
+    /// Where to listen, `address:port`. Put a TLS-terminating reverse proxy
+    /// in front in production. Port 0 picks a free port (tests).
     pub addr: SocketAddr,
-    /// Holds `outbox.sqlite` (companion) and `central.sqlite` (central store).
+    /// Holds `outbox.sqlite` (companion), `central.sqlite` (central store on
+    /// SQLite) and `form-token.key` (when `abuse.token_secret` is unset).
+    /// One per companion process.
     pub data_dir: PathBuf,
     /// The output of `cargo xtask build`: loader, embed page, hashed assets.
     pub assets_dir: PathBuf,
-    /// When set, `/` serves `index.html` and `/examples/` from this folder
-    /// (the demo and configurator pages).
+    /// When set, `/examples/` serves the demo's partner pages from this
+    /// folder's `examples/` (the configurator at `/` is always served).
     pub site_root: Option<PathBuf>,
     pub companion: CompanionConfig,
     pub central: CentralConfig,
     pub limits: LimitsConfig,
     pub abuse: AbuseConfig,
+    /// The site registry: the partner sites allowed to embed the widget, one
+    /// `[[sites]]` table each. Read at start.
+    #[schemars(with = "Vec<crate::reference::configuration::SiteEntry>")]
     pub sites: Vec<Site>,
     /// Benchmarks only: adds `POST /bench/noop`, which reads the body and
     /// answers 202 without doing anything, as the baseline for intake.
@@ -79,54 +91,69 @@ pub struct Config {
 }
 
 /// Request rates, sizes and timeouts.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimitsConfig {
     /// Submissions per minute from one client IP (many people may share one
-    /// address behind a school's or a mobile carrier's NAT).
+    /// address behind a school's or a mobile carrier's NAT). IPv6 clients
+    /// are counted by their /64.
     pub per_ip_per_minute: u32,
     /// Submissions one client IP may send at once before the rate applies.
     pub per_ip_burst: u32,
     /// Submissions per second for one site key.
     pub per_site_per_second: u32,
+    /// Submissions one site key may receive at once before its rate applies.
     pub per_site_burst: u32,
     /// Reads per minute from one client IP (published contributions,
-    /// readiness, metrics), and the burst allowed before the rate applies.
+    /// readiness, metrics).
     pub reads_per_ip_per_minute: u32,
+    /// Reads one client IP may make at once before the read rate applies.
     pub reads_per_ip_burst: u32,
     /// Peers whose `X-Forwarded-For` is believed (the reverse proxies in
-    /// front of this server). Anyone else's header is ignored.
+    /// front of this server): the client is then the right-most address in
+    /// it that is not itself a trusted proxy. Anyone else's header is
+    /// ignored. Without the proxies here, every visitor shares the proxy's
+    /// per-IP limits.
     pub trusted_proxies: Vec<IpAddr>,
-    /// Most time to receive a request body, in ms.
+    /// Most time to receive a request body, in ms (408 past it).
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub body_timeout: Duration,
-    /// Most time to answer a request, in ms.
+    /// Most time to answer a request, in ms (408 past it).
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub request_timeout: Duration,
     /// Most time for a request's line and headers to arrive, in ms.
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub header_timeout: Duration,
     /// Most client connections open at once; more wait to be accepted.
     pub max_connections: usize,
-    /// The outbox refuses new submissions (503) beyond this many rows not
-    /// yet forwarded...
+    /// The outbox refuses new submissions (503 with `Retry-After`) beyond
+    /// this many rows not yet forwarded; what it acknowledged is kept.
     pub spool_max_rows: u64,
-    /// ...or this many bytes of them.
+    /// The outbox refuses new submissions (503 with `Retry-After`) beyond
+    /// this many bytes of rows not yet forwarded.
+    #[schemars(extend("x-unit" = "bytes"))]
     pub spool_max_bytes: u64,
 }
 
 /// Quiet defences against scripted submissions.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AbuseConfig {
     /// Key for the form tokens issued with the widget. When unset, a random
-    /// key is made once and kept in `data_dir/form-token.key`.
+    /// key is made once and kept in `data_dir/form-token.key`. Companions
+    /// behind one load balancer need the same key.
     pub token_secret: Option<Secret>,
     /// Refuse submissions without a valid form token (403).
     pub require_token: bool,
-    /// A submission sent sooner than this after its form token was issued
-    /// is taken for a bot: answered 202, not stored, counted in metrics.
+    /// A submission sent sooner than this after its form token was issued,
+    /// in ms, is doubted as a bot's: stored with a flag, kept out of the
+    /// published feed until an organiser reviews it, counted in
+    /// `gdc_bot_submissions_total`.
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub min_submit_time: Duration,
 }
 
@@ -156,47 +183,62 @@ impl Default for AbuseConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The companion role: intake from partner pages, the outbox, forwarding.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CompanionConfig {
+    /// Run the companion role (`gdc-server companion` sets it).
     pub enabled: bool,
-    /// Base URL of the central store; `None` means this same server.
+    /// Base URL of the central store (`https://central.example.org`); unset
+    /// means this same process, which must then have the central role.
     pub central_url: Option<String>,
     /// This companion's address as browsers see it (`https://consult.example.org`),
     /// when a reverse proxy in front of it rewrites `Host`: the widget's own
     /// requests (iframe mode) come from this origin.
     pub public_url: Option<String>,
-    /// Presented to the central store as `Authorization: Bearer …`.
+    /// Presented to the central store as `Authorization: Bearer …`: one the
+    /// central store lists in `central.companions`, or one made there with
+    /// `gdc-server token create NAME`.
     pub token: Secret,
-    /// Most submissions per forwarded batch.
+    /// Most submissions per forwarded batch (at least 1).
     pub batch_size: usize,
-    /// How long a new submission may wait for a batch to fill.
+    /// How long a new submission may wait for a batch to fill, in ms.
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub batch_delay: Duration,
     /// Longest wait between two forwarding attempts while the central
-    /// store is unreachable.
+    /// store is unreachable, in ms (exponential backoff with full jitter up
+    /// to this).
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub max_backoff: Duration,
     /// How long a forwarded row stays in the outbox (for an operator's
     /// questions) before it is deleted, in ms. Visitors' emails are not
     /// kept on a companion longer than this.
     #[serde(with = "millis")]
+    #[schemars(schema_with = "millis::schema")]
     pub retention: Duration,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The central store role: batches from companions, moderation, export.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CentralConfig {
+    /// Run the central store role (`gdc-server central` sets it).
     pub enabled: bool,
-    /// Companion name to the token it presents.
+    /// Companions allowed to post batches, each with its token, besides
+    /// those made with `gdc-server token create NAME` (which the store keeps
+    /// as hashes: prefer them).
     pub companions: Vec<CompanionToken>,
-    /// Grants export over HTTP. Without one, export is CLI-only.
+    /// Grants `GET /v1/export`, `GET /v1/stats` and the organisers' page
+    /// at `/organiser`. Without one, export is CLI-only.
     pub admin_token: Option<Secret>,
     /// A `postgres://` URL: the central store in that PostgreSQL database.
     /// Without one, in `central.sqlite` in the data directory.
     pub database_url: Option<String>,
     /// `pre` (the default): a contribution is public once an organiser
     /// approves it; `post`: as soon as it arrives, until one hides it.
+    #[schemars(with = "crate::reference::configuration::ModerationValue")]
     pub moderation: crate::central::Moderation,
 }
 
@@ -207,10 +249,14 @@ impl CentralConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A companion allowed to post batches to the central store.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompanionToken {
+    /// The companion's name, recorded with each row it forwards and shown
+    /// on the organisers' page.
     pub name: String,
+    /// The token that companion presents (its `companion.token`).
     pub token: Secret,
 }
 
@@ -365,7 +411,7 @@ fn is_placeholder(secret: &str) -> bool {
 }
 
 /// The keys `GDC_…` variables may set.
-const TOP_LEVEL_KEYS: &[&str] =
+pub(crate) const TOP_LEVEL_KEYS: &[&str] =
     &["addr", "data_dir", "assets_dir", "site_root", "companion", "central", "limits", "abuse"];
 
 /// A variable's text as the TOML value it spells (number, boolean, list),
@@ -393,13 +439,24 @@ fn insert_path(map: &mut serde_json::Map<String, serde_json::Value>, path: &[Str
     }
 }
 
+/// Durations, written as whole milliseconds.
 mod millis {
     use std::time::Duration;
 
-    use serde::{Deserialize, Deserializer};
+    use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         u64::deserialize(d).map(Duration::from_millis)
+    }
+
+    /// For the defaults in the configuration reference.
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    /// A whole number of milliseconds, so the reference says so.
+    pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "integer", "minimum": 0, "x-unit": "ms" })
     }
 }
 

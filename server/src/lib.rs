@@ -11,6 +11,7 @@ pub mod config;
 pub mod feed;
 pub mod http;
 pub mod ops;
+pub mod reference;
 pub mod startup;
 pub mod storage;
 

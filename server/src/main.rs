@@ -1,4 +1,5 @@
-//! The `gdc-server` command: serve, run the demo, export, check a config.
+//! The `gdc-server` command: serve, run the demo, export, check a config,
+//! print the generated references.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,7 +92,7 @@ enum Command {
     /// all-in-one server).
     Serve(ServeArgs),
     /// Companion and central store in one process on embedded SQLite, with a
-    /// `demo` site open to localhost pages and the demo page at `/`.
+    /// `demo` site open to localhost pages, the configurator at `/` and the demo page at `/examples/`.
     Demo {
         #[arg(long, env = "GDC_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
@@ -99,7 +100,7 @@ enum Command {
         data_dir: PathBuf,
         #[arg(long, env = "GDC_ASSETS_DIR", default_value = "dist")]
         assets_dir: PathBuf,
-        /// Folder holding `index.html` and `examples/`.
+        /// Folder holding `examples/`, the demo's partner pages.
         #[arg(long, env = "GDC_SITE_ROOT", default_value = ".")]
         site_root: PathBuf,
         /// The organisers' page's admin token; a random one, printed at
@@ -153,6 +154,13 @@ enum Command {
     CheckConfig {
         #[arg(long, env = "GDC_CONFIG")]
         config: PathBuf,
+    },
+    /// Print a reference generated from this binary's own code, as
+    /// Markdown: every configuration key, or the HTTP API (`cargo xtask
+    /// docs` writes both to `docs/`).
+    Reference {
+        #[arg(value_enum)]
+        of: ReferenceOf,
     },
     /// Inspect the companion's outbox, and replay dead letters.
     Outbox {
@@ -210,6 +218,14 @@ enum ActionArg {
     Approve,
     Hide,
     Unhide,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReferenceOf {
+    /// Every configuration key: `docs/configuration.md`.
+    Configuration,
+    /// Every operation of the HTTP API: `docs/api.md`.
+    Api,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -303,6 +319,16 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::CheckConfig { config } => {
             Config::load(Some(&config), std::env::vars())?.check()?;
             println!("{}: ok", config.display());
+            Ok(())
+        }
+        Command::Reference { of } => {
+            print!(
+                "{}",
+                match of {
+                    ReferenceOf::Configuration => gdc_server::reference::configuration_reference(),
+                    ReferenceOf::Api => gdc_server::reference::api_reference(),
+                }
+            );
             Ok(())
         }
         Command::Outbox { data_dir, action } => {

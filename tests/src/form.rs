@@ -21,7 +21,7 @@ pub const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
 pub const TAKEN_OVER: &str = ".gdc:not([data-served]) #gdc-topic-ai";
 
 pub async fn open_widget(c: &Client, server: &DemoServer) -> Result<()> {
-    c.goto(&format!("{}/", server.url)).await?;
+    c.goto(&format!("{}/examples/", server.url)).await?;
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
     frame.enter_frame().await?;

@@ -373,7 +373,7 @@ async fn browser_the_widget_offers_only_the_topics_the_site_registry_collects() 
     let server = gdc_e2e::ServerProcess::spawn(&gdc_e2e::server_bin(), &args, dir.path().join("data"))?;
     let browser = Browser::start().await?;
     let c = &browser.client;
-    c.goto(&format!("{}/", server.url)).await?;
+    c.goto(&format!("{}/examples/", server.url)).await?;
     widget_frame(c, WAIT).await?.enter_frame().await?;
     c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
     let offered =

@@ -688,7 +688,7 @@ async fn browser_every_example_page_shows_its_widgets_without_a_csp_violation() 
     let c = &browser.client;
     c.set_window_size(1024, 2400).await?;
     for page in [
-        "/",
+        "/examples/",
         "/examples/article.html",
         "/examples/strict-csp.html",
         "/examples/strict-csp-inline.html",

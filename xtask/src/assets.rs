@@ -141,8 +141,7 @@ pub fn build(root: &Path) -> Result<()> {
         .replace("__LANGS__", &langs);
     let boot = hashed(&dist, "embed", "js", &minify_js(boot_src.as_bytes())?)?;
     let embed_src = fs::read_to_string(root.join("widget/embed.html"))?
-        .replace("__CSS_SRI__", &css.integrity)
-        .replace("__CSS__", &css.path)
+        .replace("__CSS_TEXT__", std::str::from_utf8(&css_bytes)?.trim_end())
         .replace("__GLUE_SRI__", &glue.integrity)
         .replace("__GLUE__", &glue.path)
         .replace("__BOOT_SRI__", &boot.integrity)
@@ -177,11 +176,33 @@ pub fn build(root: &Path) -> Result<()> {
         files.insert(name.to_owned(), asset);
     }
     files.extend(catalogs);
+    files.extend(configurator(root, &dist, &esbuild, &i18n, &langs)?);
     let manifest = Manifest { files };
     fs::write(dist.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
     eprintln!("widget built into {}", dist.display());
     crate::size::print(&manifest.files);
     Ok(())
+}
+
+/// The configurator, `/` of every companion (`widget/configurator/`): its
+/// page at `dist/index.html`, its script and stylesheet hashed beside the
+/// widget's, its texts fetched like the widget's (`cfg-<lang>.json`).
+fn configurator(root: &Path, dist: &Path, esbuild: &Path, i18n: &str, langs: &str) -> Result<Vec<(String, Asset)>> {
+    let dir = root.join("widget/configurator");
+    let topics: Vec<&str> = gdc_core::consultation::DEFAULT.topics.iter().map(|t| t.id).collect();
+    let js_src = fs::read_to_string(dir.join("configurator.js"))?
+        .replace("__I18N__", i18n)
+        .replace("__LANGS__", langs)
+        .replace("__TOPICS__", &topics.join(" "));
+    let js = hashed(dist, "configurator", "js", &minify(esbuild, "js", js_src.as_bytes())?)?;
+    let css = hashed(dist, "configurator", "css", &minify(esbuild, "css", &fs::read(dir.join("configurator.css"))?)?)?;
+    let page = fs::read_to_string(dir.join("index.html"))?
+        .replace("__CFG_JS_SRI__", &js.integrity)
+        .replace("__CFG_JS__", &js.path)
+        .replace("__CFG_CSS_SRI__", &css.integrity)
+        .replace("__CFG_CSS__", &css.path);
+    let page = write_compressed(&dist.join("index.html"), "/", page.as_bytes())?;
+    Ok(vec![("configurator-js".into(), js), ("configurator-css".into(), css), ("configurator".into(), page)])
 }
 
 /// Compiles the Fluent catalogs (failing on any gap a translator left) and
@@ -195,7 +216,12 @@ fn catalogs(dist: &Path) -> Result<(String, Vec<(String, Asset)>)> {
             errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
         )
     })?;
-    let jsons: Vec<(&str, String)> = gdc_i18n::LANGUAGES.iter().map(|l| (*l, compiled.json(l))).collect();
+    // The widget's texts per language, and the configurator's beside them
+    // (`cfg-<lang>.json`): one hash over all, as they change together.
+    let jsons: Vec<(String, String)> = gdc_i18n::LANGUAGES
+        .iter()
+        .flat_map(|l| [((*l).to_owned(), compiled.json(l)), (format!("cfg-{l}"), compiled.configurator_json(l))])
+        .collect();
     let mut digest = Sha256::new();
     for (lang, json) in &jsons {
         digest.update(lang.as_bytes());
@@ -208,6 +234,7 @@ fn catalogs(dist: &Path) -> Result<(String, Vec<(String, Asset)>)> {
     let mut files = Vec::new();
     for (lang, json) in jsons {
         let path = dist.join("widget/assets").join(&dir).join(format!("{lang}.json"));
+        let lang = lang.as_str();
         files.push((format!("i18n-{lang}"), write_compressed(&path, &format!("{url}{lang}.json"), json.as_bytes())?));
     }
     Ok((url, files))

@@ -5,6 +5,7 @@
 mod assets;
 mod bench;
 mod demo;
+mod docs;
 mod fuzz;
 mod schemathesis;
 mod size;
@@ -26,6 +27,7 @@ const TASKS: &[(&str, &str)] = &[
     ("soak", "[--minutes N] crash cycles, outages, full spool, poisoned row; prints a summary"),
     ("fuzz", "[--seconds N] [submission|batch] run the cargo-fuzz targets in fuzz/ for N s each"),
     ("tidy", "check the project's own conventions (also run by `cargo test`)"),
+    ("docs", "write docs/configuration.md and docs/api.md, generated from the server's code"),
 ];
 
 fn main() -> Result<()> {
@@ -43,6 +45,7 @@ fn main() -> Result<()> {
         Some("soak") => soak::run(&root, rest),
         Some("fuzz") => fuzz::run(&root, rest),
         Some("tidy") => tidy::run(&root),
+        Some("docs") => docs::run(&root),
         other => {
             let width = TASKS.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
             let lines: Vec<String> = TASKS.iter().map(|(name, what)| format!("  {name:width$}  {what}")).collect();

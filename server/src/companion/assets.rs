@@ -27,7 +27,8 @@ pub const DOCUMENTED_PATHS: &[&str] = &[LOADER_PATH, EMBED_PATH, "/widget/assets
 /// The embed page's policy, before `frame-ancestors`: our own scripts,
 /// our own Wasm, requests only to ourselves.
 /// The embed page's policy; its form posts to this server alone.
-pub(crate) const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+/// Its `style-src` is added per page (`form::style_sources`).
+pub(crate) const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
      connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
 
 pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionState> {
@@ -53,17 +54,16 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
         )
         .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
         .route(EMBED_PATH, get(super::form::page_get).post(super::form::page_post));
+    // The configurator, for webmasters: `/` of every companion.
+    let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let page = ServeFile::new(assets_dir.join("index.html")).precompressed_br().precompressed_gzip();
+    router = router.route_service("/", tower::ServiceBuilder::new().layer(no_cache.clone()).service(page));
     if let Some(root) = site_root {
-        let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        router = router
-            .route_service(
-                "/",
-                tower::ServiceBuilder::new().layer(no_cache.clone()).service(ServeFile::new(root.join("index.html"))),
-            )
-            .nest_service(
-                "/examples",
-                tower::ServiceBuilder::new().layer(no_cache).service(ServeDir::new(root.join("examples"))),
-            );
+        // The demo's partner pages (`examples/index.html` is the demo page).
+        router = router.nest_service(
+            "/examples",
+            tower::ServiceBuilder::new().layer(no_cache).service(ServeDir::new(root.join("examples"))),
+        );
     }
     router
 }

@@ -311,7 +311,12 @@ fn render(
                     return ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }.into_response();
                 }
             };
-            let csp = format!("{}; frame-ancestors {}", super::assets::EMBED_CSP, asked.site.frame_ancestors());
+            let csp = format!(
+                "{}; style-src {}; frame-ancestors {}",
+                super::assets::EMBED_CSP,
+                style_sources(&template),
+                asked.site.frame_ancestors()
+            );
             let Ok(csp) = HeaderValue::from_str(&csp) else {
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             };
@@ -334,6 +339,21 @@ fn render(
             )
                 .into_response()
         }
+    }
+}
+
+/// The page's `style-src`: its own origin, and the hash of the stylesheet
+/// the build put in the page (one round trip less before the form shows).
+fn style_sources(template: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let inline = template.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(css, _)| css);
+    match inline {
+        Some(css) => {
+            let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
+            format!("'self' 'sha256-{hash}'")
+        }
+        None => "'self'".to_owned(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod form;
 pub mod forwarder;
 pub mod intake;
 pub mod outbox;
+pub mod site_check;
 pub mod sites;
 pub mod token;
 
@@ -81,6 +82,7 @@ impl Companion {
 pub fn routes() -> Vec<ApiRoute<CompanionState>> {
     vec![
         ApiRoute::new("/v1/token", Caller::Browser, get(token::issue_token)),
+        ApiRoute::new("/v1/sites/{key}", Caller::BrowserRead, get(site_check::site_info)),
         ApiRoute::new("/v1/submissions", Caller::Browser, post(intake::submit)),
         ApiRoute::new(form::FRAGMENT_PATH, Caller::Browser, get(form::fragment_get).post(form::fragment_post)),
     ]

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::companion::{assets, form, intake, token};
+use crate::companion::{assets, form, intake, site_check, token};
 use crate::http::error;
 use crate::ops::health;
 use crate::{central, feed};
@@ -37,6 +37,7 @@ use crate::{central, feed};
         health::metrics,
         assets::loader,
         assets::asset,
+        site_check::site_info,
         form::page_get,
         form::page_post,
         form::fragment_get,

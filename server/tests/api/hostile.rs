@@ -437,7 +437,7 @@ async fn hostile_app(change: impl FnOnce(&mut gdc_server::config::Config)) -> Te
              <meta name=\"gdc-allowed-topics\" content=\"__GDC_ALLOWED_TOPICS__\"><div id=gdc-root></div>",
         )
         .unwrap();
-        fs::write(site.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
+        fs::write(dist.join("index.html"), "<!doctype html><title>configurator</title>").unwrap();
         fs::write(site.join("examples/article.html"), "<!doctype html><title>article</title>").unwrap();
         for secret in
             [root.join("Cargo.toml"), dist.join("Cargo.toml"), dist.join("widget/Cargo.toml"), site.join("Cargo.toml")]

@@ -67,7 +67,7 @@ async fn the_openapi_document_matches_the_router() {
 
     let served = spawn_app().await;
     for (path, ops) in paths {
-        let concrete = path.replace("{file}", "gdc_widget-0000.wasm");
+        let concrete = path.replace("{file}", "gdc_widget-0000.wasm").replace("{key}", "demo");
         for method in ["get", "post", "put", "delete", "patch"] {
             let url = format!("{}{}", served.url, concrete);
             let response = served.client.request(method.to_uppercase().parse().unwrap(), &url).send().await.unwrap();
