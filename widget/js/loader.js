@@ -182,10 +182,15 @@
         }
       });
     };
-    const begin = () => {
+    // The served form first, alone on the wire; the Wasm and the rest
+    // after it, so that on a slow link they do not share its bandwidth.
+    const begin = () =>
+      show(fetch(base + "/embed/v1/fragment?" + configure()))
+        .catch(() => {})
+        .then(takeOver);
+    const takeOver = () => {
       const site = encodeURIComponent(el.getAttribute("site") || "");
       const token = fetch(base + "/v1/token?site=" + site).then((r) => (r.ok ? r.json() : {}), () => ({}));
-      show(fetch(base + "/embed/v1/fragment?" + configure())).catch(() => {});
       Promise.all([load(), token, texts(configure().get("lang"))])
         .then(([[m, css], t, words]) => {
           if (gone) return;
