@@ -64,6 +64,24 @@ struct Asked<'a> {
     sent: Option<String>,
 }
 
+impl Asked<'_> {
+    /// The same request in another language: its configuration and the
+    /// query its form posts to.
+    fn in_language(&self, lang: &str) -> Self {
+        let mut config = self.config.clone();
+        lang.clone_into(&mut config.lang);
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(self.query.as_bytes())
+            .filter(|(k, _)| k != "lang")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .append_pair("lang", lang)
+            .finish();
+        Self { site: self.site, config, query, sent: None }
+    }
+}
+
 /// Reads the query as the widget reads its own (`site`, `topics`, `lang`…),
 /// with the site's topics from the registry; a language the query does not
 /// name comes from `Accept-Language`.
@@ -166,6 +184,7 @@ async fn post(
         form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let config = &asked.config;
     let posted = Posted::read(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), config);
+    let asked_lang = posted.lang.clone();
     let mut draft = posted.draft;
     let mut country = None;
     if let Some(text) = posted.country_text.filter(|t| !t.trim().is_empty()) {
@@ -186,6 +205,12 @@ async fn post(
         Go::Back => {
             shown.step = shown.step.previous();
             Vec::new()
+        }
+        Go::Language => {
+            // The same step with everything typed, in the language chosen
+            // (a country typed by name was read in the page's own first).
+            let lang = gdc_i18n::negotiate(asked_lang.as_deref().unwrap_or(&config.lang));
+            return render(&state, &asked.in_language(lang), shape, shown, &[], StatusCode::OK);
         }
         Go::Edit(step) => {
             shown.step = step;

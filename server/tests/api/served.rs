@@ -178,3 +178,29 @@ async fn odd_posts_get_a_page_or_a_clear_error_and_never_a_5xx() {
     assert!(page.text().await.unwrap().contains("name=\"gdc-step\" value=\"answers\""));
     assert!(app.outbox_ids().is_empty());
 }
+
+#[tokio::test]
+async fn the_language_menu_without_script_brings_the_same_step_back_in_that_language_with_everything_typed() {
+    let app = app().await;
+    let pairs = [
+        ("gdc-step", "about"),
+        ("topics", "ai"),
+        ("a.ai.principles", "Transparence"),
+        ("country_name", "Allemagne"),
+        ("gdc-lang", "ar"),
+        ("go", "language"),
+    ];
+    let page = post(&app, "site=demo&lang=fr&theme=dark", &pairs).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("lang=\"ar\" dir=\"rtl\" data-theme=\"dark\""), "{html}");
+    assert!(html.contains("action=\"/embed/v1?site=demo&amp;theme=dark&amp;lang=ar\""), "{html}");
+    assert!(html.contains("name=\"gdc-step\" value=\"about\""), "the same step");
+    assert!(html.contains("name=\"a.ai.principles\" value=\"Transparence\""), "the answer carried");
+    // The country typed in French, named again in Arabic.
+    assert!(html.contains("value=\"ألمانيا\""), "{html}");
+    // An unknown language is English, never an error.
+    let page = post(&app, "site=demo&lang=fr", &[("gdc-lang", "xx"), ("go", "language")]).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("lang=\"en\" dir=\"ltr\""));
+}

@@ -24,7 +24,7 @@ pub fn CompactForm(
         ctx.config.with_value(|c| (c.compact_topic(), c.question, c.consultation.limits.answer_chars));
     ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
     view! {
-        <form class="gdc-form gdc-compact" novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
+        <form class="gdc-form gdc-compact" id=form::FORM_ID novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
             <h2 class="gdc-title">{ctx.tr(&format!("topic-{topic}"))}</h2>
             <AnswerField ctx=ctx topic=topic.to_owned() question=question max=max />
             <div class="gdc-row">

@@ -32,12 +32,7 @@ pub fn FullForm(
         ctx.tr_with("progress", &[("n", &n), ("total", &total)])
     };
     view! {
-        <form class="gdc-form" novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=on_submit>
-            // The button Enter presses in a form sent without the Wasm (the
-            // first in the form): "Next" or "Send", never "Back".
-            <button type="submit" name=form::GO class="gdc-default" tabindex="-1" aria-hidden="true"
-                value=forward>
-            </button>
+        <form class="gdc-form" id=form::FORM_ID novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=on_submit>
             <h2 class="gdc-title">{ctx.tr("form-title")}</h2>
             <nav class="gdc-progress" aria-label=move || ctx.tr("progress-label")>
                 <p class="gdc-progress-text">{progress}</p>

@@ -38,7 +38,7 @@ use self::language::LanguageMenu;
 use self::others::Others;
 use self::receipt::Receipt;
 use crate::browser::{self, Lifetime, storage};
-use crate::model::{Draft, Step, Variant, WidgetConfig};
+use crate::model::{Draft, Step, Variant, WidgetConfig, form};
 
 /// What a rebuilt widget starts from: the state of the one it replaces
 /// (an attribute such as the language changed), so nothing typed is lost.
@@ -165,6 +165,7 @@ fn compose(ctx: Ctx, sender: Sender, set_honeypot: WriteSignal<String>, others: 
     let done = move || matches!(ctx.phase.get(), Phase::Done(_));
     let others = (others && variant == Variant::Full).then(|| view! { <Others ctx=ctx /> });
     view! {
+        {default_button(ctx)}
         <LanguageMenu ctx=ctx />
         <div hidden=done>{form}</div>
         {move || match ctx.phase.get() {
@@ -173,6 +174,21 @@ fn compose(ctx: Ctx, sender: Sender, set_honeypot: WriteSignal<String>, others: 
         }}
         {others}
     }
+}
+
+/// In a form the server renders, the button Enter presses (a form's first
+/// submit button in the page, so it stands before the language menu's):
+/// "Next" or "Send", never "Back" or "Change language". The Wasm's form
+/// handles Enter itself and has none.
+fn default_button(ctx: Ctx) -> Option<impl IntoView> {
+    ctx.post.with_value(Option::is_some).then(|| {
+        let last = ctx.config.with_value(|c| c.variant) == Variant::Compact || ctx.step.get_untracked() == Step::Review;
+        let go = if last { form::Go::Send } else { form::Go::Next };
+        view! {
+            <button type="submit" form=form::FORM_ID name=form::GO value=go.value() class="gdc-default" tabindex="-1"
+                aria-hidden="true"></button>
+        }
+    })
 }
 
 /// The widget rendered to HTML by the companion, from the same views: a

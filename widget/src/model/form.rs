@@ -17,6 +17,11 @@ pub const TOKEN: &str = "gdc-token";
 pub const HONEYPOT: &str = "website";
 /// The name of the buttons that say where to go.
 pub const GO: &str = "go";
+/// The language menu's choice, posted with the form by a browser that
+/// runs no script (the menu is the form's through its `form` attribute).
+pub const LANG: &str = "gdc-lang";
+/// The id of the form element, which the language menu names.
+pub const FORM_ID: &str = "gdc-form";
 /// The text typed into the country box (a name in the visitor's language);
 /// the draft holds the code it names, carried as `country`.
 pub const COUNTRY_TEXT: &str = "country_name";
@@ -33,6 +38,8 @@ pub enum Go {
     Send,
     /// Forget the draft and begin a new contribution.
     StartOver,
+    /// The same step, in the language the menu names.
+    Language,
 }
 
 impl Go {
@@ -44,6 +51,7 @@ impl Go {
             Self::Edit(step) => format!("edit-{}", step.name()),
             Self::Send => "send".into(),
             Self::StartOver => "start-over".into(),
+            Self::Language => "language".into(),
         }
     }
 
@@ -53,6 +61,7 @@ impl Go {
             "back" => Self::Back,
             "send" => Self::Send,
             "start-over" => Self::StartOver,
+            "language" => Self::Language,
             v => Self::Edit(Step::from_name(v.strip_prefix("edit-")?)?),
         })
     }
@@ -74,6 +83,8 @@ pub struct Posted {
     /// The country as typed, when the country box was on display; the
     /// caller turns the name into a code in the visitor's language.
     pub country_text: Option<String>,
+    /// The language the menu names.
+    pub lang: Option<String>,
 }
 
 impl Posted {
@@ -82,8 +93,8 @@ impl Posted {
     /// given twice keeps its last value (a checkbox after its hidden
     /// `false`); topics may be given once each.
     pub fn read<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, config: &WidgetConfig) -> Self {
-        let (mut step, mut id, mut token, mut honeypot, mut go, mut country_text) =
-            (Step::Topics, None, None, String::new(), None, None);
+        let (mut step, mut id, mut token, mut honeypot, mut go, mut country_text, mut lang) =
+            (Step::Topics, None, None, String::new(), None, None, None);
         // Browsers post a textarea's line breaks as CRLF; the Wasm's draft,
         // and so the store, has LF: one spelling, one character each.
         let pairs: Vec<(&str, std::borrow::Cow<'a, str>)> = pairs
@@ -102,6 +113,7 @@ impl Posted {
                 HONEYPOT => value.clone_into(&mut honeypot),
                 GO => go = Go::parse(value),
                 COUNTRY_TEXT => country_text = Some(value.to_owned()),
+                LANG => lang = Some(value.to_owned()),
                 _ => fields.push((key, value)),
             }
         }
@@ -110,7 +122,7 @@ impl Posted {
             // One topic, the webmaster's first, whatever was posted.
             draft.topics = vec![config.compact_topic().to_owned()];
         }
-        Self { draft, step, id, token, honeypot, go, country_text }
+        Self { draft, step, id, token, honeypot, go, country_text, lang }
     }
 }
 
@@ -215,7 +227,7 @@ mod tests {
         assert_eq!(read(&[(TOKEN, "forged")]).token, None);
         assert_eq!(read(&[(GO, "edit-about")]).go, Some(Go::Edit(Step::About)));
         assert_eq!(read(&[(GO, "edit-")]).go, None);
-        for go in [Go::Next, Go::Back, Go::Send, Go::StartOver, Go::Edit(Step::Privacy)] {
+        for go in [Go::Next, Go::Back, Go::Send, Go::StartOver, Go::Language, Go::Edit(Step::Privacy)] {
             assert_eq!(read(&[(GO, &go.value())]).go, Some(go));
         }
         assert_eq!(read(&[(COUNTRY_TEXT, "côte d'ivoire")]).country_text.as_deref(), Some("côte d'ivoire"));
