@@ -1,8 +1,9 @@
 //! `gdc-bench`: the measurements behind `cargo xtask bench`. Each
 //! subcommand prints one JSON object; xtask turns them into BENCHMARKS.md.
 //!
-//! - `tti`: loader start to `gdc:ready` in headless Chromium, against the
-//!   same form as a plain HTML page in the same iframe arrangement.
+//! - `tti` (`tti.rs`): navigation start to a usable form on a first visit,
+//!   in headless Chromium, the widget in both modes on a normal and a slow
+//!   network, against a plain HTML form in the same arrangement.
 //! - `intake`: wrk against `POST /v1/submissions` and a no-op route of the
 //!   same server, at several connection counts, plus the server's peak RSS.
 //! - `drain`: a backlog queued while the central store is down, then the
@@ -27,6 +28,7 @@ use gdc_e2e::{Browser, DemoServer, ServerProcess, dist, free_port, server_bin};
 use serde_json::{Value, json};
 
 mod central;
+mod tti;
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -35,7 +37,7 @@ async fn main() -> Result<()> {
         args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_owned())
     };
     let result = match args.first().map(String::as_str) {
-        Some("tti") => tti(arg("--runs", "20").parse()?).await?,
+        Some("tti") => tti::run(arg("--runs", "12").parse()?, arg("--slow-runs", "5").parse()?).await?,
         Some("intake") => {
             intake(&arg("--connections", "64,256"), arg("--seconds", "10").parse()?, arg("--profile", ""))?
         }
@@ -52,159 +54,12 @@ async fn main() -> Result<()> {
         }
         Some("screenshots") => screenshots(Path::new(&arg("--out", "screenshots"))).await?,
         _ => bail!(
-            "usage: gdc-bench tti [--runs N] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N] \
+            "usage: gdc-bench tti [--runs 12] [--slow-runs 5] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N] \
              | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE]"
         ),
     };
     println!("{}", serde_json::to_string_pretty(&result)?);
     Ok(())
-}
-
-// ---------------------------------------------------------------- tti
-
-/// Host pages for both arrangements, written next to a copy of the plain
-/// form, so both load the same stylesheet from the same server.
-fn write_tti_pages(root: &Path) -> Result<()> {
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dist().join("manifest.json"))?)?;
-    let css = manifest["files"]["css"]["path"].as_str().context("css in manifest")?;
-    let examples = root.join("examples");
-    std::fs::create_dir_all(&examples)?;
-    std::fs::write(root.join("index.html"), "<!doctype html><title>bench</title>")?;
-    // t0 is taken just before the embedding starts, t1 when the form is usable.
-    let host = |body: &str| {
-        format!(
-            "<!doctype html><html lang=en><meta charset=utf-8><title>host</title><body>\
-             <script>window.__t0 = performance.now(); window.__bench = null;</script>{body}</body></html>"
-        )
-    };
-    std::fs::write(
-        examples.join("host-widget.html"),
-        host(
-            "<script>document.addEventListener('gdc:ready', () => { window.__bench = performance.now() - window.__t0; });</script>\
-             <script src=\"/widget/v1/loader.js\" data-site=\"demo\" data-lang=\"en\" data-loading=\"eager\"></script>",
-        ),
-    )?;
-    std::fs::write(
-        examples.join("host-plain.html"),
-        host(
-            "<div><iframe id=f title=Consultation style=\"display:block;width:100%;border:0;height:480px\"></iframe></div>\
-             <script>const f = document.getElementById('f');\
-             f.addEventListener('load', () => { window.__bench = performance.now() - window.__t0; });\
-             f.src = '/examples/plain-form.html';</script>",
-        ),
-    )?;
-    // The widget's first screen as plain server-rendered HTML: the title,
-    // the step list and the topic choices, from the same definition.
-    let topics: String = gdc_core::consultation::DEFAULT
-        .topics
-        .iter()
-        .map(|t| {
-            format!(
-                "<div class=gdc-check><input type=checkbox id=gdc-topic-{id} name=topics value={id}>\
-                 <label for=gdc-topic-{id}>{id}</label></div>",
-                id = t.id
-            )
-        })
-        .collect();
-    std::fs::write(
-        examples.join("plain-form.html"),
-        format!(
-            "<!doctype html><html lang=en><meta charset=utf-8><title>form</title>\
-             <link rel=stylesheet href=\"{css}\"><body><div class=gdc data-theme=auto>\
-             <form class=gdc-form method=post action=/nowhere><h2 class=gdc-title>Share your view</h2>\
-             <nav class=gdc-progress><p class=gdc-progress-text>Step 1 of 5</p><ol class=gdc-steps>\
-             <li aria-current=step>Topics</li><li>Your answers</li><li>About you</li><li>Your privacy</li>\
-             <li>Review and send</li></ol></nav><h3 class=gdc-step-title>Topics</h3>\
-             <fieldset id=gdc-topics class=gdc-field><legend>Which areas?</legend>{topics}</fieldset>\
-             <div class=gdc-nav><button class=gdc-submit type=submit>Next</button></div></form></div></body></html>"
-        ),
-    )?;
-    Ok(())
-}
-
-async fn tti(runs: usize) -> Result<Value> {
-    let root = tempfile::tempdir()?;
-    write_tti_pages(root.path())?;
-    let server = DemoServer::start_with(&server_bin(), root.path())?;
-    let browser = Browser::start().await?;
-    // Every load is a first visit.
-    browser.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true })).await?;
-    let c = &browser.client;
-    let (mut widget, mut plain) = (Vec::new(), Vec::new());
-    let mut marks = Vec::new();
-    for i in 0..runs + 2 {
-        // Alternate the two so drift on this shared machine hits both alike.
-        for (page, out) in [("host-widget", &mut widget), ("host-plain", &mut plain)] {
-            c.goto(&format!("{}/examples/{page}.html", server.url)).await?;
-            let ms = wait_for_value(c, "return window.__bench;").await?;
-            if i >= 2 {
-                // The first two rounds warm the server and the browser process.
-                out.push(ms);
-            }
-            if page == "host-widget" && i >= 2 {
-                marks.push(widget_marks(c).await?);
-            }
-        }
-    }
-    browser.close().await?;
-    let (w, p) = (stats(&widget), stats(&plain));
-    let ratio = w["median_ms"].as_f64().unwrap_or(0.0) / p["median_ms"].as_f64().unwrap_or(1.0).max(0.001);
-    Ok(json!({ "runs": runs, "widget": w, "plain": p, "ratio_median": ratio, "widget_start": average_marks(&marks) }))
-}
-
-async fn wait_for_value(c: &fantoccini::Client, script: &str) -> Result<f64> {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = c.execute(script, vec![]).await?.as_f64() {
-            return Ok(v);
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            bail!("page never became ready");
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-/// Where the widget's start went, from the iframe's own timeline (same
-/// origin here): the wasm download, its compile and the first render.
-async fn widget_marks(c: &fantoccini::Client) -> Result<Value> {
-    gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
-    let v = c
-        .execute(
-            "const w = document.querySelector('gdc-consultation').shadowRoot.querySelector('iframe').contentWindow;
-             const m = n => (w.performance.getEntriesByName(n)[0] || {}).startTime;
-             const r = w.performance.getEntriesByType('resource');
-             const wasm = r.find(e => e.name.endsWith('.wasm')) || {};
-             const glue = r.find(e => /gdc_widget-[0-9a-f]+\\.js$/.test(e.name)) || {};
-             return { boot: m('gdc-boot'), wasm_ready: m('gdc-wasm-ready'), mounted: m('gdc-mounted'),
-                      wasm_fetch: wasm.duration, wasm_bytes: wasm.transferSize,
-                      glue_fetch: glue.duration, nav_to_boot: m('gdc-boot') };",
-            vec![],
-        )
-        .await?;
-    Ok(v)
-}
-
-fn average_marks(marks: &[Value]) -> Value {
-    let avg = |f: &dyn Fn(&Value) -> Option<f64>| {
-        let xs: Vec<f64> = marks.iter().filter_map(f).collect();
-        if xs.is_empty() { Value::Null } else { json!(xs.iter().sum::<f64>() / xs.len() as f64) }
-    };
-    let diff = |a: &'static str, b: &'static str| move |m: &Value| Some(m[b].as_f64()? - m[a].as_f64()?);
-    json!({
-        "page_start_to_boot_script_ms": avg(&|m: &Value| m["boot"].as_f64()),
-        "boot_to_wasm_ready_ms": avg(&diff("boot", "wasm_ready")),
-        "wasm_ready_to_mounted_ms": avg(&diff("wasm_ready", "mounted")),
-        "wasm_fetch_ms": avg(&|m: &Value| m["wasm_fetch"].as_f64()),
-        "glue_fetch_ms": avg(&|m: &Value| m["glue_fetch"].as_f64()),
-    })
-}
-
-fn stats(xs: &[f64]) -> Value {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let q = |p: f64| v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN);
-    json!({ "n": v.len(), "median_ms": q(0.5), "p10_ms": q(0.1), "p90_ms": q(0.9), "min_ms": q(0.0), "max_ms": q(1.0) })
 }
 
 // ---------------------------------------------------------------- intake
@@ -555,7 +410,7 @@ async fn screenshots(out: &Path) -> Result<Value> {
 /// each in `dir`. The widget's `lang` attribute is set before it loads.
 async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, dir: &Path) -> Result<Vec<String>> {
     c.set_window_size(430, 2400).await?;
-    c.goto(&format!("{}/", server.url)).await?;
+    c.goto(&format!("{}/examples/", server.url)).await?;
     let frame = gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
     c.execute("document.querySelector('gdc-consultation').setAttribute('lang', arguments[0]);", vec![json!(lang)])
         .await?;

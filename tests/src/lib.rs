@@ -232,6 +232,19 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// The switches every headless Chromium here starts with (tests and benches).
+pub const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--window-size=1024,900",
+];
+
 impl Browser {
     pub async fn start() -> Result<Self> {
         Self::start_with(&[], serde_json::json!({})).await
@@ -412,21 +425,7 @@ impl Browser {
             .spawn()
             .context("cannot start chromedriver")?;
         let profile = tempfile::tempdir()?;
-        let mut args: Vec<String> = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--window-size=1024,900",
-        ]
-        .iter()
-        .chain(switches)
-        .map(|s| (*s).to_owned())
-        .collect();
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().chain(switches).map(|s| (*s).to_owned()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
         let caps = serde_json::json!({ "goog:chromeOptions": { "binary": chromium, "args": args, "prefs": prefs } });
         let serde_json::Value::Object(caps) = caps else { unreachable!() };
