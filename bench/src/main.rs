@@ -402,6 +402,25 @@ async fn screenshots(out: &Path) -> Result<Value> {
         std::fs::write(&path, c.screenshot().await?)?;
         saved.push(path.display().to_string());
     }
+
+    // The configurator (docs/embedding.md), with a configuration chosen,
+    // once its preview has been taken over by the Wasm.
+    c.set_window_size(1280, 1700).await?;
+    c.goto(&format!(
+        "{}/?site=demo&topics=data,ai&theme=dark&accent=%230a6650&radius=10px&lang=fr&loading=eager",
+        server.url
+    ))
+    .await?;
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#code-pinned")).await?;
+    let frame = gdc_e2e::widget_frame(c, Duration::from_secs(30)).await?;
+    frame.enter_frame().await?;
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(gdc_e2e::form::TAKEN_OVER)).await?;
+    c.enter_parent_frame().await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let path = out.join("9-configurator.png");
+    std::fs::write(&path, c.screenshot().await?)?;
+    saved.push(path.display().to_string());
+
     browser.close().await?;
     Ok(json!({ "screenshots": saved }))
 }

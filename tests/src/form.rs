@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use anyhow::Result;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -54,4 +56,26 @@ pub async fn next(c: &Client) -> Result<()> {
 
 pub async fn step_title(c: &Client) -> Result<String> {
     Ok(c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-step-title")).await?.text().await?)
+}
+
+/// Presses keys one after the other (`Key::Shift` held around the next key
+/// makes Shift+that key), on whatever has focus.
+pub async fn press(c: &Client, keys: &[Key]) -> Result<()> {
+    let mut actions = KeyActions::new("keyboard".to_owned());
+    let mut shift = false;
+    for key in keys {
+        if matches!(key, Key::Shift) {
+            actions = actions.then(KeyAction::Down { value: Key::Shift.into() });
+            shift = true;
+            continue;
+        }
+        let value: char = (*key).into();
+        actions = actions.then(KeyAction::Down { value }).then(KeyAction::Up { value });
+        if shift {
+            actions = actions.then(KeyAction::Up { value: Key::Shift.into() });
+            shift = false;
+        }
+    }
+    c.perform_actions(actions).await?;
+    Ok(())
 }

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail, ensure};
 use fantoccini::Client;
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use gdc_e2e::axe::{self, Violation};
+use gdc_e2e::form::press;
 use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT};
 use gdc_e2e::{Browser, DemoServer, server_bin, widget_frame};
 use serde_json::{Value, json};
@@ -326,28 +326,6 @@ async fn browser_the_compact_form_and_its_receipt_meet_wcag_a_and_aa_in_both_mod
 -> Result<()> {
     compact_form(Mode::Iframe).await?;
     compact_form(Mode::Inline).await
-}
-
-/// Presses keys one after the other (`Key::Shift` held around the next key
-/// makes Shift+that key), on whatever has focus.
-async fn press(c: &Client, keys: &[Key]) -> Result<()> {
-    let mut actions = KeyActions::new("keyboard".to_owned());
-    let mut shift = false;
-    for key in keys {
-        if matches!(key, Key::Shift) {
-            actions = actions.then(KeyAction::Down { value: Key::Shift.into() });
-            shift = true;
-            continue;
-        }
-        let value: char = (*key).into();
-        actions = actions.then(KeyAction::Down { value }).then(KeyAction::Up { value });
-        if shift {
-            actions = actions.then(KeyAction::Up { value: Key::Shift.into() });
-            shift = false;
-        }
-    }
-    c.perform_actions(actions).await?;
-    Ok(())
 }
 
 /// What has focus inside the widget: `[id, class, tag]`. Never the

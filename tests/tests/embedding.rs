@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::MIN_SUBMIT_TIME;
+use gdc_e2e::picture::{Picture, decode};
 use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
 
@@ -234,32 +235,6 @@ const MOUNT: &str = "const [companion, mode] = arguments;
     }
     document.body.append(s);
   }";
-
-/// A decoded screenshot.
-struct Picture {
-    width: u32,
-    height: u32,
-    rgba: Vec<u8>,
-}
-
-fn decode(png_bytes: &[u8]) -> Result<Picture> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info()?;
-    let mut buf = vec![0; reader.output_buffer_size().context("png too large")?];
-    let info = reader.next_frame(&mut buf)?;
-    buf.truncate(info.buffer_size());
-    let channels = info.color_type.samples();
-    let rgba = buf
-        .chunks(channels)
-        .flat_map(|p| match channels {
-            4 => [p[0], p[1], p[2], p[3]],
-            3 => [p[0], p[1], p[2], 255],
-            _ => [p[0], p[0], p[0], 255],
-        })
-        .collect();
-    Ok(Picture { width: info.width, height: info.height, rgba })
-}
 
 /// The share of pixels that differ visibly (any channel by more than 40).
 fn differing_share(a: &Picture, b: &Picture) -> f64 {

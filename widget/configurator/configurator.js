@@ -86,13 +86,19 @@
     }
   };
 
-  // The topics the site collects (all when it names none), as checkboxes.
+  // The topics the site collects (all when it names none), as checkboxes;
+  // rebuilt only when that list or the language changes (a rebuild would
+  // take the keyboard's focus away).
+  let listed = "";
   const topicList = () => {
+    const shown = TOPICS.filter((id) => !(siteTopics && siteTopics.length && !siteTopics.includes(id)));
+    const key = document.documentElement.lang + " " + shown.join(",");
+    if (key === listed) return;
+    listed = key;
     const chosen = chosenTopics();
     const list = $("topic-list");
     list.replaceChildren();
-    for (const id of TOPICS) {
-      if (siteTopics && siteTopics.length && !siteTopics.includes(id)) continue;
+    for (const id of shown) {
       const div = document.createElement("div");
       div.className = "choice";
       div.innerHTML = `<input type="checkbox" id="topic-${id}" name="topic" value="${id}"><label for="topic-${id}"></label>`;
@@ -218,7 +224,11 @@
   };
 
   let checking;
-  const checkSite = () => {
+  let checked = "";
+  const checkSite = (again) => {
+    const asked = $("site").value.trim() + " " + $("page").value.trim();
+    if (asked === checked && !again) return;
+    checked = asked;
     clearTimeout(checking);
     checking = setTimeout(() => {
       const site = $("site").value.trim();
@@ -250,6 +260,7 @@
     if (e && e.target.id === "preset") {
       const p = PRESETS[e.target.value] || {};
       for (const k of COLOURS.concat(["radius"])) form.elements[k].value = p[k] || "";
+      for (const c of COLOURS) syncPicker(c);
     }
     if (e && COLOURS.includes(e.target.id)) syncPicker(e.target.id);
     $("question-field").hidden = !$("variant-compact").checked;
@@ -274,6 +285,7 @@
         labels();
         $("ui").value = ui;
         changed();
+        checkSite(true);
       });
   };
 

@@ -235,7 +235,13 @@ fn catalogs(dist: &Path) -> Result<(String, Vec<(String, Asset)>)> {
     for (lang, json) in jsons {
         let path = dist.join("widget/assets").join(&dir).join(format!("{lang}.json"));
         let lang = lang.as_str();
-        files.push((format!("i18n-{lang}"), write_compressed(&path, &format!("{url}{lang}.json"), json.as_bytes())?));
+        // The configurator's texts are not the widget's: named apart, so that
+        // the size report counts only the widget's as a visitor's.
+        let name = match lang.strip_prefix("cfg-") {
+            Some(l) => format!("configurator-i18n-{l}"),
+            None => format!("i18n-{lang}"),
+        };
+        files.push((name, write_compressed(&path, &format!("{url}{lang}.json"), json.as_bytes())?));
     }
     Ok((url, files))
 }

@@ -201,6 +201,9 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
                 a["gzip"],
                 a["brotli"]
             );
+            if !crate::size::IFRAME_MODE.contains(&name.as_str()) && !name.starts_with("i18n-") {
+                continue;
+            }
             if let Some(lang) = name.strip_prefix("i18n-") {
                 if f(&a["brotli"]) > heaviest_texts.2 {
                     heaviest_texts = (f(&a["bytes"]), f(&a["gzip"]), f(&a["brotli"]), lang);

@@ -24,8 +24,12 @@ pub fn run(root: &Path) -> Result<()> {
 /// no embed page, no boot script.
 pub const INLINE_MODE: [&str; 4] = ["loader", "glue", "wasm", "css"];
 
-/// A first visit in iframe mode fetches every asset in the manifest once,
-/// except the texts: only its visitor's language (`i18n-<lang>`).
+/// What a first visit in iframe mode fetches: the loader, the embed page
+/// (with its stylesheet in it), its boot script, the glue and the Wasm; and
+/// the texts of its visitor's language (`i18n-<lang>`). The configurator's
+/// files are webmasters', not visitors'.
+pub const IFRAME_MODE: [&str; 5] = ["loader", "embed", "boot", "glue", "wasm"];
+
 pub fn print(files: &BTreeMap<String, Asset>) {
     let row = |name: &str, path: &str, (raw, gz, br): (usize, usize, usize)| {
         println!("{name:<8} {path:<58} {raw:>10} {gz:>10} {br:>10}");
@@ -41,7 +45,7 @@ pub fn print(files: &BTreeMap<String, Asset>) {
             assets.iter().map(|a| a.brotli).sum(),
         )
     };
-    let code: Vec<&Asset> = files.iter().filter(|(n, _)| !n.starts_with("i18n-")).map(|(_, a)| a).collect();
+    let code: Vec<&Asset> = IFRAME_MODE.iter().filter_map(|n| files.get(*n)).collect();
     let inline: Vec<&Asset> = INLINE_MODE.iter().filter_map(|n| files.get(*n)).collect();
     for (name, texts) in files.iter().filter(|(n, _)| n.starts_with("i18n-")) {
         let lang = name.trim_start_matches("i18n-");

@@ -50,10 +50,15 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
     let mut router = Router::new()
         .nest_service(
             "/widget/assets",
-            tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).layer(any_origin).service(hashed),
+            tower::ServiceBuilder::new().layer(immutable).layer(vary.clone()).layer(any_origin.clone()).service(hashed),
         )
-        .route_service(LOADER_PATH, tower::ServiceBuilder::new().layer(short).layer(vary).service(loader))
-        .route(EMBED_PATH, get(super::form::page_get).post(super::form::page_post));
+        // Any origin too: a partner pinning the loader with `integrity` loads
+        // it with `crossorigin`, in CORS mode.
+        .route_service(
+            LOADER_PATH,
+            tower::ServiceBuilder::new().layer(short).layer(vary).layer(any_origin).service(loader),
+        )
+        .route(EMBED_PATH, super::form::compressed(get(super::form::page_get).post(super::form::page_post)));
     // The configurator, for webmasters: `/` of every companion.
     let no_cache = SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     let page = ServeFile::new(assets_dir.join("index.html")).precompressed_br().precompressed_gzip();

@@ -84,7 +84,11 @@ pub fn routes() -> Vec<ApiRoute<CompanionState>> {
         ApiRoute::new("/v1/token", Caller::Browser, get(token::issue_token)),
         ApiRoute::new("/v1/sites/{key}", Caller::BrowserRead, get(site_check::site_info)),
         ApiRoute::new("/v1/submissions", Caller::Browser, post(intake::submit)),
-        ApiRoute::new(form::FRAGMENT_PATH, Caller::Browser, get(form::fragment_get).post(form::fragment_post)),
+        ApiRoute::new(
+            form::FRAGMENT_PATH,
+            Caller::Browser,
+            form::compressed(get(form::fragment_get).post(form::fragment_post)),
+        ),
     ]
 }
 
