@@ -74,10 +74,8 @@ impl Asked<'_> {
             .filter(|(k, _)| k != "lang")
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .append_pair("lang", lang)
-            .finish();
+        let query =
+            form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).append_pair("lang", lang).finish();
         Self { site: self.site, config, query, sent: None }
     }
 }
