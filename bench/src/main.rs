@@ -459,7 +459,7 @@ async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, 
     let click = |css: &'static str| async move { c.find(Locator::Css(css)).await?.click().await };
     let start = std::time::Instant::now();
     while c.execute("return document.documentElement.lang;", vec![]).await? != json!(lang)
-        || c.find(Locator::Css("#gdc-topic-ai")).await.is_err()
+        || c.find(Locator::Css(gdc_e2e::form::TAKEN_OVER)).await.is_err()
     {
         if start.elapsed() > Duration::from_secs(30) {
             bail!("the form never showed in {lang}");
@@ -468,11 +468,11 @@ async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, 
     }
     c.execute_async("document.fonts.ready.then(() => arguments[0]());", vec![]).await?;
     saved.push(shot("1-topics").await?);
-    click("button[type=submit]").await?;
+    click(".gdc-submit").await?;
     saved.push(shot("1b-topics-error").await?);
     click("#gdc-topic-ai").await?;
     click("#gdc-topic-data").await?;
-    click("button[type=submit]").await?;
+    click(".gdc-submit").await?;
     let (principles, commitments, event, name) = match lang {
         "ar" => (
             "ينبغي أن تكون الخوارزميات التي تمس حياة الناس قابلة للتفسير. Transparency",
@@ -496,7 +496,7 @@ async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, 
     set("#gdc-a-ai-principles", principles.into()).await?;
     set("#gdc-a-data-commitments", commitments.into()).await?;
     saved.push(shot("2-answers").await?);
-    click("button[type=submit]").await?;
+    click(".gdc-submit").await?;
     click("#gdc-kind-consultation").await?;
     set("#gdc-event-title", event.into()).await?;
     set("#gdc-event-date", "2023-03-14".into()).await?;
@@ -508,14 +508,14 @@ async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, 
     set("#gdc-country", rwanda.as_str().unwrap_or("Rwanda").to_owned()).await?;
     set("#gdc-name", name.into()).await?;
     saved.push(shot("3-about").await?);
-    click("button[type=submit]").await?;
+    click(".gdc-submit").await?;
     click("#gdc-publish").await?;
     click("#gdc-attribution-name").await?;
     saved.push(shot("4-privacy").await?);
-    click("button[type=submit]").await?;
+    click(".gdc-submit").await?;
     saved.push(shot("5-review").await?);
     tokio::time::sleep(Duration::from_secs(3)).await;
-    click("button[type=submit]").await?;
+    click(".gdc-submit").await?;
     c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".gdc-reference")).await?;
     saved.push(shot("6-receipt").await?);
     c.enter_parent_frame().await?;

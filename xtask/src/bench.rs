@@ -217,7 +217,7 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
         let (t_raw, t_gz, t_br, lang) = heaviest_texts;
         let (raw, gz, br) = (raw + t_raw, gz + t_gz, br + t_br);
         md += &format!(
-            "| **first visit** | iframe mode (every asset above but the texts, plus the heaviest language's, {lang}) | {raw} | {gz} | {br} |\n"
+            "| **first visit** | iframe mode (loader, embed page with its stylesheet, boot script, glue, Wasm, texts in {lang}, the heaviest language) | {raw} | {gz} | {br} |\n"
         );
         let inline = |key: &str| -> f64 {
             crate::size::INLINE_MODE.iter().filter_map(|n| files.get(*n)).map(|a| f(&a[key])).sum()
