@@ -486,3 +486,37 @@ async fn browser_what_is_typed_before_the_wasm_arrives_is_kept() -> Result<()> {
 async fn browser_what_is_typed_before_the_wasm_arrives_is_kept_inline() -> Result<()> {
     typed_before_the_wasm_is_kept(Mode::Inline).await
 }
+
+/// Proves: a step sent before the Wasm arrived (Next with no topic) comes
+/// back from the companion with its error beside the field, and the Wasm,
+/// taking that page over, shows the same error rather than a clean form.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_errors_the_companion_showed_stay_when_the_wasm_takes_over() -> Result<()> {
+    let partner = Partner::start()?;
+    let proxy =
+        delaying_proxy(partner.server.url.trim_start_matches("http://").to_owned(), Duration::from_secs(2)).await?;
+    let body = format!(
+        "<gdc-consultation site=\"demo\" lang=\"en\" loading=\"eager\"></gdc-consultation>\
+         <script src=\"{proxy}/widget/v1/loader.js\" async></script>"
+    );
+    let browser = Browser::start().await?;
+    browser.on_new_document(RECORD).await?;
+    let c = &browser.client;
+    c.goto(&partner.page("early.html", "", &body)?).await?;
+    widget_frame(c, WAIT).await?.enter_frame().await?;
+    // Next on the served form, before the Wasm: the companion answers.
+    element(c, Mode::Iframe, ".gdc[data-served] .gdc-submit").await?.click().await?;
+    let shown = "return [!!root.querySelector('.gdc[data-served]'),
+        root.getElementById('gdc-topics-error').textContent, root.getElementById('gdc-topics').getAttribute('aria-invalid')];";
+    let start = Instant::now();
+    while in_widget(c, Mode::Iframe, shown, vec![]).await.ok() != Some(json!([true, "Please fill this in.", "true"])) {
+        ensure!(start.elapsed() < WAIT, "the companion never showed the error");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.enter_parent_frame().await?;
+    wait_for_event(c, "gdc:ready").await?;
+    widget_frame(c, WAIT).await?.enter_frame().await?;
+    let after = in_widget(c, Mode::Iframe, shown, vec![]).await?;
+    assert_eq!(after, json!([false, "Please fill this in.", "true"]), "the Wasm's form shows the error too");
+    browser.close().await
+}

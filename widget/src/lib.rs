@@ -139,15 +139,15 @@ mod wasm {
     /// The seed of a widget taking over what the server rendered; none when
     /// the visitor has not touched it (a draft saved on this device wins).
     fn seed_from(served: Served, config: &WidgetConfig, token: Option<String>) -> Option<Seed> {
-        let posted = match served {
+        let (posted, errors) = match served {
             Served::Receipt(reference) => {
                 let id = reference.clone();
-                return Some(Seed::served(Draft::default(), Step::Topics, id, token, Some(reference), None));
+                return Some(Seed::served(Draft::default(), Step::Topics, id, token, Some(reference), None, false));
             }
-            Served::Form(posted) => posted,
+            Served::Form(posted, errors) => (posted, errors),
         };
         let typed_country = posted.country_text.as_deref().is_some_and(|t| !t.trim().is_empty());
-        if posted.draft == Draft::default() && posted.step == Step::Topics && !typed_country {
+        if posted.draft == Draft::default() && posted.step == Step::Topics && !typed_country && !errors {
             return None;
         }
         let mut draft = posted.draft;
@@ -162,7 +162,7 @@ mod wasm {
             }
         }
         let id = posted.id.unwrap_or_else(crate::browser::new_id);
-        Some(Seed::served(draft, posted.step, id, posted.token.or(token), None, unnamed))
+        Some(Seed::served(draft, posted.step, id, posted.token.or(token), None, unnamed, errors))
     }
 
     /// Renders the widget into `root`, configured by `query`, with the

@@ -222,6 +222,15 @@ impl Ctx {
         self.focus(".gdc-step-title");
     }
 
+    /// The step's errors all at once, where they are, without moving
+    /// focus: what the companion showed before the Wasm took over.
+    pub fn recheck(self) {
+        let errors = self.step_errors();
+        let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
+        self.touched.update(|t| t.extend(ids));
+        self.show(&errors);
+    }
+
     /// "Next": the step's errors all at once, or the next step.
     pub fn next(self) {
         let errors = self.step_errors();

@@ -52,6 +52,8 @@ pub struct Seed {
     focus_language: bool,
     /// The country box's text, when it names no country.
     country_text: Option<String>,
+    /// The server showed the step's errors: show them again.
+    recheck: bool,
 }
 
 /// A handle on a mounted widget's state, to take its [`Seed`] before it is
@@ -73,8 +75,9 @@ impl Seed {
         token: Option<String>,
         done: Option<String>,
         country_text: Option<String>,
+        recheck: bool,
     ) -> Self {
-        Self { draft, step, id, token, done, focus_language: false, country_text }
+        Self { draft, step, id, token, done, focus_language: false, country_text, recheck }
     }
 }
 
@@ -91,6 +94,7 @@ impl Live {
             },
             focus_language: self.ctx.language_asked.get_value(),
             country_text: None,
+            recheck: false,
         }
     }
 }
@@ -113,6 +117,7 @@ pub struct Start {
 pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> impl IntoView {
     let Start { seed, token: page_token, life, live, texts } = start;
     let country_text = seed.as_ref().and_then(|s| s.country_text.clone());
+    let recheck = seed.as_ref().is_some_and(|s| s.recheck);
     let (draft, step, id, saved_token, done, focus_language) = match seed {
         Some(s) => (s.draft.rebase(&config), s.step, Some(s.id), s.token, s.done, s.focus_language),
         None => {
@@ -129,6 +134,9 @@ pub fn app(config: WidgetConfig, host: web_sys::HtmlElement, start: Start) -> im
     live.set(Some(Live { ctx, token }));
     if focus_language {
         ctx.focus("#gdc-lang");
+    }
+    if recheck {
+        ctx.recheck();
     }
     // Hidden from people and from assistive technology; bots fill it in.
     let (honeypot, set_honeypot) = signal(String::new());

@@ -12,7 +12,9 @@ use crate::model::form::Posted;
 /// post now, or the reference of a receipt it shows. `None` when `root`
 /// holds no rendered widget.
 pub enum Served {
-    Form(Posted),
+    /// The form as it would post now, and whether it shows errors (the
+    /// companion checked a step the visitor sent before the Wasm came).
+    Form(Posted, bool),
     Receipt(String),
 }
 
@@ -30,7 +32,8 @@ pub fn read(root: &web_sys::HtmlElement, config: &WidgetConfig) -> Option<Served
             pairs.push((k, v));
         }
     }
-    Some(Served::Form(Posted::read(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), config)))
+    let errors = matches!(form.query_selector("[aria-invalid=true]"), Ok(Some(_)));
+    Some(Served::Form(Posted::read(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), config), errors))
 }
 
 /// Where the visitor's focus and caret are, inside `root`.
