@@ -40,6 +40,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
+use gdc_e2e::widget::Mode;
 use gdc_e2e::{DemoServer, dist, free_port, server_bin};
 use serde_json::{Value, json};
 
@@ -116,21 +117,6 @@ const WAIT: &str = r#"const [takeover, done] = arguments;
 const r = window.__gdcBench;
 const check = () => ("usable" in r && (!takeover || "ready" in r) ? setTimeout(() => done(r), 250) : setTimeout(check, 25));
 check();"#;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Iframe,
-    Inline,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Iframe => "iframe",
-            Self::Inline => "inline",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Network {

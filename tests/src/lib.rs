@@ -23,6 +23,7 @@ use fantoccini::{Client, ClientBuilder};
 pub mod axe;
 pub mod form;
 pub mod picture;
+pub mod widget;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_owned()

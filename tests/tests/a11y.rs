@@ -18,6 +18,7 @@ use fantoccini::key::Key;
 use gdc_e2e::axe::{self, Violation};
 use gdc_e2e::form::press;
 use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT};
+use gdc_e2e::widget::Mode;
 use gdc_e2e::{Browser, DemoServer, server_bin, widget_frame};
 use serde_json::{Value, json};
 
@@ -85,16 +86,10 @@ async fn configure(c: &Client, lang: &str, theme: &str) -> Result<()> {
     .await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Iframe,
-    Inline,
-}
-
 /// A demo server with one partner page holding one widget.
 async fn open(mode: Mode, variant: &str, topics: &str, lang: &str) -> Result<(DemoServer, Browser, tempfile::TempDir)> {
     let root = tempfile::tempdir()?;
-    let mode_name = if mode == Mode::Iframe { "iframe" } else { "inline" };
+    let mode_name = mode.name();
     std::fs::create_dir_all(root.path().join("examples"))?;
     std::fs::write(
         root.path().join("examples/a11y.html"),

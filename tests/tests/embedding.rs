@@ -11,29 +11,15 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::MIN_SUBMIT_TIME;
 use gdc_e2e::picture::{Picture, decode};
+use gdc_e2e::widget::{Mode, events, wait_for_event};
 use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Iframe,
-    Inline,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Iframe => "iframe",
-            Self::Inline => "inline",
-        }
-    }
-}
 
 /// A demo server whose partner pages the test writes.
 struct Partner {
@@ -84,24 +70,6 @@ async fn assert_no_csp_violation(c: &Client) -> Result<()> {
     Ok(())
 }
 
-async fn events(c: &Client) -> Result<Vec<Value>> {
-    Ok(c.execute("return window.__events || [];", vec![]).await?.as_array().cloned().unwrap_or_default())
-}
-
-/// Waits until an event of `kind` has reached the page, and returns it.
-async fn wait_for_event(c: &Client, kind: &str) -> Result<Value> {
-    let start = Instant::now();
-    loop {
-        if let Some(e) = events(c).await?.into_iter().find(|e| e["type"] == kind) {
-            return Ok(e);
-        }
-        if start.elapsed() > WAIT {
-            bail!("no {kind} event within {WAIT:?}; events: {:?}", events(c).await?);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Waits until the widget element's height has stopped changing.
 async fn wait_until_settled(c: &Client, host: &str) -> Result<()> {
     let (mut last, mut same, start) = (-1.0, 0, Instant::now());
@@ -124,22 +92,13 @@ async fn wait_until_settled(c: &Client, host: &str) -> Result<()> {
     Ok(())
 }
 
-/// JavaScript for the widget's document root: the shadow root in inline
-/// mode, the frame's document (entered beforehand) in iframe mode.
-fn scope(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Inline => "document.querySelector('gdc-consultation').shadowRoot",
-        Mode::Iframe => "document",
-    }
-}
-
 /// Runs `body` with `root` bound to the widget's document root, inside the
 /// frame in iframe mode, and returns to the partner page.
 async fn in_widget(c: &Client, mode: Mode, body: &str, args: Vec<Value>) -> Result<Value> {
     if mode == Mode::Iframe {
         widget_frame(c, WAIT).await?.enter_frame().await?;
     }
-    let script = format!("const root = {}; {body}", scope(mode));
+    let script = format!("const root = {}; {body}", mode.root());
     let out = c.execute(&script, args).await;
     if mode == Mode::Iframe {
         c.enter_parent_frame().await?;
@@ -282,7 +241,7 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
             ensure!(start.elapsed() < WAIT, "{name}: the widgets never became ready");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let ready = wait_for_event(c, "gdc:ready").await?;
+        let ready = wait_for_event(c, "gdc:ready", WAIT).await?;
         assert_eq!(ready["target"], "gdc-consultation", "events come from the host element");
         wait_in_widget(c, mode, "#gdc-topic-ai").await?;
         for host in ["#a", "#b"] {
@@ -374,8 +333,8 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     browser.on_new_document(RECORD_EVENTS).await?;
     let c = &browser.client;
     c.goto(&url).await?;
-    wait_for_event(c, "gdc:ready").await?;
-    let resize = wait_for_event(c, "gdc:resize").await?;
+    wait_for_event(c, "gdc:ready", WAIT).await?;
+    let resize = wait_for_event(c, "gdc:resize", WAIT).await?;
     assert!(resize["detail"]["height"].as_f64().unwrap_or(0.0) > 100.0, "{resize}");
 
     // Partway through the form…
@@ -457,13 +416,13 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
         browser.cdp("Network.enable", json!({})).await?;
         browser.cdp("Network.emulateNetworkConditions", offline(true)).await?;
         in_widget(c, mode, CLICK, vec![json!(".gdc-submit")]).await?;
-        let error = wait_for_event(c, "gdc:error").await?;
+        let error = wait_for_event(c, "gdc:error", WAIT).await?;
         assert_eq!(error["detail"], json!({ "code": "queued" }));
         browser.cdp("Network.emulateNetworkConditions", offline(false)).await?;
     } else {
         in_widget(c, mode, CLICK, vec![json!(".gdc-submit")]).await?;
     }
-    let submitted = wait_for_event(c, "gdc:submitted").await?;
+    let submitted = wait_for_event(c, "gdc:submitted", WAIT).await?;
     let id = submitted["detail"]["id"].as_str().context("gdc:submitted carries the id")?.to_owned();
     assert_eq!(submitted["target"], "gdc-consultation");
     let rows = partner.server.wait_for_export(WAIT, |rows| !rows.is_empty()).await?;

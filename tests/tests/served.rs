@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail, ensure};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, set_text};
+use gdc_e2e::widget::{Mode, wait_for_event};
 use gdc_e2e::{Browser, DemoServer, server_bin, wait_for_form_token_age, widget_frame};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -99,20 +100,6 @@ for (const t of ['gdc:ready', 'gdc:submitted', 'gdc:error'])
 const warn = console.warn;
 console.warn = function (...args) { window.__warn.push(args.join(' ')); return warn.apply(this, args); };
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));";
-
-/// Waits until an event of `kind` has reached the partner page (the
-/// client is on it), and returns it.
-async fn wait_for_event(c: &Client, kind: &str) -> Result<Value> {
-    let start = Instant::now();
-    loop {
-        let events = js(c, "return window.__events || [];").await?;
-        if let Some(e) = events.as_array().into_iter().flatten().find(|e| e["type"] == kind) {
-            return Ok(e.clone());
-        }
-        ensure!(start.elapsed() < WAIT, "no {kind} event within {WAIT:?}; events: {events}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 async fn wait_for_warning(c: &Client) -> Result<()> {
     let warned = format!("return (window.__warn || []).some(w => w.startsWith({WARNING:?}));");
@@ -275,7 +262,7 @@ async fn browser_without_webassembly_the_served_form_works_in_both_modes() -> Re
             wait_for_warning(c).await?;
             assert_fell_back_to_the_iframe(c, &companion).await?;
         }
-        let ready = wait_for_event(c, "gdc:ready").await?;
+        let ready = wait_for_event(c, "gdc:ready", WAIT).await?;
         assert_eq!(ready["detail"]["basic"], json!(true), "{mode}: {ready}");
         widget_frame(c, WAIT).await?.enter_frame().await?;
         assert_eq!(js(c, "return !!document.querySelector('.gdc[data-served] form.gdc-compact');").await?, json!(true));
@@ -315,7 +302,7 @@ async fn browser_a_page_csp_that_refuses_wasm_gets_the_iframe_in_inline_mode() -
         "the page's policy refused the Wasm: {csp}"
     );
     assert_fell_back_to_the_iframe(c, &companion).await?;
-    let ready = wait_for_event(c, "gdc:ready").await?;
+    let ready = wait_for_event(c, "gdc:ready", WAIT).await?;
     assert_ne!(ready["detail"]["basic"], json!(true), "the frame's own page runs the Wasm: {ready}");
     widget_frame(c, WAIT).await?.enter_frame().await?;
     c.wait().at_most(WAIT).for_element(Locator::Css(".gdc:not([data-served]) #gdc-a-ai-principles")).await?;
@@ -323,7 +310,7 @@ async fn browser_a_page_csp_that_refuses_wasm_gets_the_iframe_in_inline_mode() -
     wait_for_form_token_age(c, MIN_SUBMIT_TIME).await?;
     click(c, ".gdc-submit").await?;
     c.enter_parent_frame().await?;
-    let submitted = wait_for_event(c, "gdc:submitted").await?;
+    let submitted = wait_for_event(c, "gdc:submitted", WAIT).await?;
     let id = submitted["detail"]["id"].as_str().context("gdc:submitted carries the id")?;
     assert_eq!(partner.row(id).await?["submission"]["answers"][0]["principles"], json!(TEXT));
     assert_fell_back_to_the_iframe(c, &companion).await?;
@@ -368,21 +355,11 @@ async fn delaying_proxy(upstream: String, delay: Duration) -> Result<String> {
     Ok(url)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Iframe,
-    Inline,
-}
-
 /// Runs `body` with `root` bound to the widget's root: the shadow root in
 /// inline mode, the document of the frame (which the client is in) in
 /// iframe mode.
 async fn in_widget(c: &Client, mode: Mode, body: &str, args: Vec<Value>) -> Result<Value> {
-    let root = match mode {
-        Mode::Inline => "document.querySelector('gdc-consultation').shadowRoot",
-        Mode::Iframe => "document",
-    };
-    Ok(c.execute(&format!("const root = {root}; {body}"), args).await?)
+    Ok(c.execute(&format!("const root = {}; {body}", mode.root()), args).await?)
 }
 
 /// The widget's element matching `css`, once there.
@@ -432,7 +409,7 @@ async fn typed_before_the_wasm_is_kept(mode: Mode) -> Result<()> {
     if mode == Mode::Iframe {
         c.enter_parent_frame().await?;
     }
-    wait_for_event(c, "gdc:ready").await?;
+    wait_for_event(c, "gdc:ready", WAIT).await?;
     if mode == Mode::Iframe {
         widget_frame(c, WAIT).await?.enter_frame().await?;
     }
@@ -460,7 +437,7 @@ async fn typed_before_the_wasm_is_kept(mode: Mode) -> Result<()> {
     if mode == Mode::Iframe {
         c.enter_parent_frame().await?;
     }
-    let submitted = wait_for_event(c, "gdc:submitted").await?;
+    let submitted = wait_for_event(c, "gdc:submitted", WAIT).await?;
     let id = submitted["detail"]["id"].as_str().context("gdc:submitted carries the id")?;
     let row = partner.row(id).await?;
     let answers = row["submission"]["answers"].as_array().context("answers")?;
@@ -514,7 +491,7 @@ async fn browser_errors_the_companion_showed_stay_when_the_wasm_takes_over() -> 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     c.enter_parent_frame().await?;
-    wait_for_event(c, "gdc:ready").await?;
+    wait_for_event(c, "gdc:ready", WAIT).await?;
     widget_frame(c, WAIT).await?.enter_frame().await?;
     let after = in_widget(c, Mode::Iframe, shown, vec![]).await?;
     assert_eq!(after, json!([false, "Please fill this in.", "true"]), "the Wasm's form shows the error too");
