@@ -140,7 +140,7 @@ async fn show(
     };
     let token = state.tokens.issue(&asked.site.key, now_ms());
     let shown = Shown { draft: Draft::default(), step: Step::Topics, id, phase, token, notice: None, country: None };
-    render(&state, &asked, shape, shown, &[], StatusCode::OK)
+    render(&state, &asked, shape, shown, &[], StatusCode::OK).await
 }
 
 /// What a rendering shows.
@@ -208,7 +208,7 @@ async fn post(
             // The same step with everything typed, in the language chosen
             // (a country typed by name was read in the page's own first).
             let lang = gdc_i18n::negotiate(asked_lang.as_deref().unwrap_or(&config.lang));
-            return render(&state, &asked.in_language(lang), shape, shown, &[], StatusCode::OK);
+            return render(&state, &asked.in_language(lang), shape, shown, &[], StatusCode::OK).await;
         }
         Go::Edit(step) => {
             shown.step = step;
@@ -246,14 +246,14 @@ async fn post(
                         // the visitor sends again.
                         shown.token = state.tokens.issue(&asked.site.key, now_ms());
                         shown.notice = Some("send-again");
-                        render(&state, &asked, shape, shown, &[], StatusCode::FORBIDDEN)
+                        render(&state, &asked, shape, shown, &[], StatusCode::FORBIDDEN).await
                     }
                     Err(ApiError::Forbidden(_)) => {
                         embed_error(StatusCode::FORBIDDEN, &config.lang, "embed-reason-unknown-site")
                     }
                     Err(e) => {
                         shown.notice = Some("send-again");
-                        let mut page = render(&state, &asked, shape, shown, &[], e.status());
+                        let mut page = render(&state, &asked, shape, shown, &[], e.status()).await;
                         if let Some(after) = e.retry_after_secs() {
                             page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(after));
                         }
@@ -272,7 +272,7 @@ async fn post(
         },
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render(&state, &asked, shape, shown, &errors, status)
+    render(&state, &asked, shape, shown, &errors, status).await
 }
 
 /// Post/redirect/get: the receipt has an address of its own, so a reload
@@ -286,7 +286,7 @@ fn sent(asked: &Asked<'_>, shape: Shape, id: &str) -> Response {
     }
 }
 
-fn render(
+async fn render(
     state: &CompanionState,
     asked: &Asked<'_>,
     shape: Shape,
@@ -327,7 +327,7 @@ fn render(
         )
             .into_response(),
         Shape::Page => {
-            let template = match std::fs::read_to_string(state.assets_dir.join("embed.html")) {
+            let template = match tokio::fs::read_to_string(state.assets_dir.join("embed.html")).await {
                 Ok(t) => t,
                 Err(e) => {
                     tracing::error!(error = %e, "embed page missing: run `cargo xtask build`");

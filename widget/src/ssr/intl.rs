@@ -68,8 +68,16 @@ pub fn autonym(code: &str) -> String {
 }
 
 /// Country codes with their names in `lang`, sorted by name in that
-/// language's collation.
+/// language's collation. Made once per language and kept: every post and
+/// every "about you" step asks for them.
 pub fn countries(lang: &str) -> Vec<(&'static str, String)> {
+    type Lists = std::collections::HashMap<String, Vec<(&'static str, String)>>;
+    static MADE: std::sync::Mutex<Option<Lists>> = std::sync::Mutex::new(None);
+    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    made.get_or_insert_with(Lists::new).entry(lang.to_owned()).or_insert_with(|| sorted_countries(lang)).clone()
+}
+
+fn sorted_countries(lang: &str) -> Vec<(&'static str, String)> {
     let names = RegionDisplayNames::try_new(locale(lang).into(), DisplayNamesOptions::default()).ok();
     let mut list: Vec<(&'static str, String)> = gdc_core::countries::COUNTRY_CODES
         .iter()
