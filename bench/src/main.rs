@@ -4,8 +4,9 @@
 //! - `tti` (`tti.rs`): navigation start to a usable form on a first visit,
 //!   in headless Chromium, the widget in both modes on a normal and a slow
 //!   network, against a plain HTML form in the same arrangement.
-//! - `intake`: wrk against `POST /v1/submissions` and a no-op route of the
-//!   same server, at several connection counts, plus the server's peak RSS.
+//! - `intake` (`intake.rs`): wrk against `POST /v1/submissions` and a no-op
+//!   route of the same server: by connections (cores shared and separate),
+//!   by body size, with a ten-million-row outbox, plus the server's peak RSS.
 //! - `drain`: a backlog queued while the central store is down, then the
 //!   rate at which it drains once the store is back.
 //! - `central` (`central.rs`): ten companions forwarding overlapping ids at
@@ -14,20 +15,21 @@
 //! Comparisons are made within one run, side by side: this machine is
 //! shared, so absolute figures vary from run to run.
 //!
-//! It is long because each measurement (first visit, intake, drain) sets
-//! up its own servers, load and comparison, side by side in one run.
+//! It is long because each measurement (first visit, drain, screenshots)
+//! sets up its own servers, load and comparison, side by side in one run.
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use fantoccini::Locator;
-use gdc_e2e::{Browser, DemoServer, ServerProcess, dist, free_port, server_bin};
+use gdc_e2e::{Browser, DemoServer, ServerProcess, free_port, server_bin};
 use serde_json::{Value, json};
 
 mod central;
+mod intake;
 mod tti;
 
 #[tokio::main]
@@ -39,7 +41,22 @@ async fn main() -> Result<()> {
     let result = match args.first().map(String::as_str) {
         Some("tti") => tti::run(arg("--runs", "12").parse()?, arg("--slow-runs", "5").parse()?).await?,
         Some("intake") => {
-            intake(&arg("--connections", "64,256"), arg("--seconds", "10").parse()?, arg("--profile", ""))?
+            let list = |name: &str, default: &str| -> Result<Vec<u32>> {
+                arg(name, default).split(',').filter(|c| !c.trim().is_empty()).map(|c| Ok(c.trim().parse()?)).collect()
+            };
+            intake::run(&intake::Plan {
+                connections: list("--connections", "64,256")?,
+                seconds: arg("--seconds", "10").parse()?,
+                curve: list("--curve", "16,32,64,128,256,512,1024")?,
+                curve_seconds: arg("--curve-seconds", "5").parse()?,
+                bodies: list("--bodies", "512,4096,32768")?.into_iter().map(|b| b as usize).collect(),
+                body_connections: arg("--body-connections", "256").parse()?,
+                prefill_rows: arg("--prefill", "10000000").parse()?,
+                prefill_pending: arg("--prefill-pending", "1000000").parse()?,
+                prefill_connections: arg("--prefill-connections", "256").parse()?,
+                profile: arg("--profile", ""),
+                svg: arg("--svg", ""),
+            })?
         }
         Some("drain") => drain(arg("--count", "100000").parse()?)?,
         Some("central") => {
@@ -54,7 +71,11 @@ async fn main() -> Result<()> {
         }
         Some("screenshots") => screenshots(Path::new(&arg("--out", "screenshots"))).await?,
         _ => bail!(
-            "usage: gdc-bench tti [--runs 12] [--slow-runs 5] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N] \
+            "usage: gdc-bench tti [--runs 12] [--slow-runs 5] \
+             | intake [--connections 64,256] [--seconds 10] [--curve 16,32,…,1024] [--curve-seconds 5] \
+             [--bodies 512,4096,32768] [--body-connections 256] [--prefill 10000000] [--prefill-pending 1000000] \
+             [--prefill-connections 256] [--profile FILE] [--svg FILE] \
+             | drain [--count N] \
              | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE]"
         ),
     };
@@ -62,203 +83,11 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-// ---------------------------------------------------------------- intake
-
-const WRK_SCRIPT: &str = r#"
--- Unique UUIDv7-shaped ids: a per-run salt from the command line, a thread
--- number given by setup() in the main state, and a counter. (math.random
--- repeats across wrk's per-thread Lua states, so it is not used.)
-local threads = 0
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-local counter = 0
-local salt = 0
-function init(args)
-  salt = tonumber(args[1]) or 0
-  path = args[2] or "/v1/submissions"
-end
-local text = string.rep("Transparent, accountable and inclusive digital governance. ", 12)
-function request()
-  counter = counter + 1
-  local id = string.format("%08x-%04x-7000-8000-%012x", salt, tid, counter)
-  local body = '{"id":"' .. id .. '","consultation":"gdc-2023","site":"demo","lang":"en",' ..
-    '"submitter":{"kind":"individual","stakeholder":"youth","country":"RW"},' ..
-    '"answers":[{"topic":"ai","principles":"' .. text .. '"}],' ..
-    '"consent":{"publish":false,"attribution":"anonymous","contact":false}}'
-  return wrk.format("POST", path, nil, body)
-end
-"#;
-
-/// A companion whose central store is away: intake alone is measured, and
-/// what it takes in stays queued.
-fn bench_companion(dir: &Path, central_port: u16) -> Result<ServerProcess> {
-    let config = dir.join("companion.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "addr = \"127.0.0.1:0\"\ndata_dir = \"{data}\"\nassets_dir = \"{dist}\"\nbench_noop_route = true\n\
-             [companion]\nenabled = true\ncentral_url = \"http://127.0.0.1:{central_port}\"\ntoken = \"bench-token\"\nmax_backoff = 500\n\
-             [central]\nenabled = false\n\
-             [limits]\nper_ip_per_minute = 100000000\nper_ip_burst = 100000000\nper_site_per_second = 100000000\n\
-             per_site_burst = 100000000\nspool_max_rows = 10000000\nspool_max_bytes = 100000000000\n\
-             [abuse]\ntoken_secret = \"bench-key\"\n\
-             [[sites]]\nkey = \"demo\"\norigins = [\"http://127.0.0.1:*\"]\n",
-            data = dir.join("companion").display(),
-            dist = dist().display(),
-        ),
-    )?;
-    let args: Vec<OsString> = vec!["serve".into(), "--config".into(), config.into()];
-    ServerProcess::spawn(&server_bin(), &args, dir.join("companion"))
-}
-
-fn bench_central(dir: &Path, port: u16) -> Result<ServerProcess> {
-    let config = dir.join("central.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "addr = \"127.0.0.1:{port}\"\ndata_dir = \"{data}\"\n[companion]\nenabled = false\n\
-             [central]\nenabled = true\n[[central.companions]]\nname = \"bench\"\ntoken = \"bench-token\"\n",
-            data = dir.join("central").display(),
-        ),
-    )?;
-    let args: Vec<OsString> = vec!["serve".into(), "--config".into(), config.into()];
-    ServerProcess::spawn(&server_bin(), &args, dir.join("central"))
-}
-
-/// A form token old enough to pass the minimum time to submit.
-fn aged_token(url: &str) -> Result<String> {
-    let out = Command::new("curl").args(["-sf", &format!("{url}/v1/token?site=demo")]).output()?;
-    let v: Value = serde_json::from_slice(&out.stdout).context("token")?;
-    std::thread::sleep(Duration::from_millis(3_200));
-    Ok(v["token"].as_str().context("token")?.to_owned())
-}
-
-#[derive(Debug)]
-struct WrkRun {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    requests: u64,
-    non_2xx: u64,
-    errors: u64,
-}
-
-fn run_wrk(url: &str, path: &str, token: &str, connections: u32, seconds: u32, script: &Path) -> Result<WrkRun> {
-    let salt: u32 = rand_u32();
-    let out = Command::new("wrk")
-        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "--timeout", "10s"])
-        .args(["-H", "Content-Type: application/json", "-H", &format!("gdc-token: {token}")])
-        .arg("-s")
-        .arg(script)
-        .arg(format!("{url}{path}"))
-        .args(["--", &salt.to_string(), path])
-        .output()
-        .context("wrk (apt-get install -y wrk)")?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        bail!("wrk failed: {text}{}", String::from_utf8_lossy(&out.stderr));
-    }
-    parse_wrk(&text)
-}
+// ---------------------------------------------------------------- shared
 
 fn rand_u32() -> u32 {
     let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     (t.as_nanos() as u32) ^ std::process::id().rotate_left(16)
-}
-
-fn parse_wrk(text: &str) -> Result<WrkRun> {
-    let find = |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().to_owned()));
-    let ms = |s: String| -> f64 {
-        let s = s.trim();
-        if let Some(v) = s.strip_suffix("us") {
-            v.parse::<f64>().unwrap_or(f64::NAN) / 1000.0
-        } else if let Some(v) = s.strip_suffix("ms") {
-            v.parse().unwrap_or(f64::NAN)
-        } else if let Some(v) = s.strip_suffix('s') {
-            v.parse::<f64>().unwrap_or(f64::NAN) * 1000.0
-        } else {
-            f64::NAN
-        }
-    };
-    let rps = find("Requests/sec:").context("no Requests/sec in wrk output")?.parse()?;
-    let requests = text
-        .lines()
-        .find(|l| l.contains("requests in"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    let non_2xx = find("Non-2xx or 3xx responses:").and_then(|n| n.parse().ok()).unwrap_or(0);
-    let errors = find("Socket errors:")
-        .map(|s| s.split(',').filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok()).sum())
-        .unwrap_or(0);
-    Ok(WrkRun {
-        rps,
-        p50_ms: find("50%").map(ms).unwrap_or(f64::NAN),
-        p99_ms: find("99%").map(ms).unwrap_or(f64::NAN),
-        requests,
-        non_2xx,
-        errors,
-    })
-}
-
-fn peak_rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn intake(connections: &str, seconds: u32, profile: String) -> Result<Value> {
-    let dir = tempfile::tempdir()?;
-    let script = dir.path().join("submit.lua");
-    std::fs::write(&script, WRK_SCRIPT)?;
-    let companion = bench_companion(dir.path(), free_port()?)?;
-    let token = aged_token(&companion.url)?;
-    let mut rows = Vec::new();
-    for c in connections.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let c: u32 = c.parse()?;
-        // Side by side on the same server: the no-op route, then intake.
-        let noop = run_wrk(&companion.url, "/bench/noop", &token, c, seconds, &script)?;
-        let durable = run_wrk(&companion.url, "/v1/submissions", &token, c, seconds, &script)?;
-        rows.push(json!({
-            "connections": c,
-            "noop": wrk_json(&noop),
-            "intake": wrk_json(&durable),
-            "ratio_rps": durable.rps / noop.rps,
-        }));
-    }
-    let mut profile_top = Value::Null;
-    if !profile.is_empty() {
-        profile_top = perf_profile(&companion, &token, &script, seconds, Path::new(&profile))?;
-    }
-    let rss = peak_rss_mb(companion.pid());
-    let pending = pending_rows(&companion.url)?;
-    Ok(json!({ "seconds": seconds, "runs": rows, "peak_rss_mb": rss, "rows_stored": pending, "profile": profile_top }))
-}
-
-fn wrk_json(r: &WrkRun) -> Value {
-    json!({ "rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms, "requests": r.requests,
-            "non_2xx": r.non_2xx, "socket_errors": r.errors })
-}
-
-/// Samples the server with perf while wrk loads it; returns the top symbols.
-fn perf_profile(server: &ServerProcess, token: &str, script: &Path, seconds: u32, out: &Path) -> Result<Value> {
-    let data = out.with_extension("data");
-    let mut perf = Command::new("perf")
-        .args(["record", "-F", "499", "-g", "-o"])
-        .arg(&data)
-        .args(["-p", &server.pid().to_string(), "--", "sleep", &seconds.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .context("perf (apt-get install -y linux-perf)")?;
-    let run = run_wrk(&server.url, "/v1/submissions", token, 256, seconds, script)?;
-    perf.wait()?;
-    let top = perf_report(&data, out)?;
-    Ok(json!({ "rps_while_profiling": run.rps, "report": out.display().to_string(), "top": top }))
 }
 
 /// `perf report` of a recording, written to `out`; its top entries.
@@ -288,38 +117,44 @@ fn perf_report(data: &Path, out: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-fn pending_rows(url: &str) -> Result<u64> {
-    let out = Command::new("curl").args(["-sf", &format!("{url}/metrics")]).output()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|l| l.strip_prefix("gdc_outbox_pending_rows ").and_then(|n| n.trim().parse().ok()))
-        .context("gdc_outbox_pending_rows in /metrics")
-}
-
 // ---------------------------------------------------------------- drain
+
+fn bench_central(dir: &Path, port: u16) -> Result<ServerProcess> {
+    let config = dir.join("central.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "addr = \"127.0.0.1:{port}\"\ndata_dir = \"{data}\"\n[companion]\nenabled = false\n\
+             [central]\nenabled = true\n[[central.companions]]\nname = \"bench\"\ntoken = \"bench-token\"\n",
+            data = dir.join("central").display(),
+        ),
+    )?;
+    let args: Vec<OsString> = vec!["serve".into(), "--config".into(), config.into()];
+    ServerProcess::spawn(&server_bin(), &args, dir.join("central"))
+}
 
 fn drain(count: u64) -> Result<Value> {
     let dir = tempfile::tempdir()?;
-    let script = dir.path().join("submit.lua");
-    std::fs::write(&script, WRK_SCRIPT)?;
+    let load = intake::Load::new(dir.path(), 1024)?;
     let central_port = free_port()?;
-    let companion = bench_companion(dir.path(), central_port)?;
-    let token = aged_token(&companion.url)?;
+    let companion = intake::bench_companion(dir.path(), "companion", central_port)?;
+    let token = intake::aged_token(&companion.url)?;
 
     // Queue at least `count` submissions while the central store is down.
     let fill_start = Instant::now();
     let mut accepted = 0;
-    while pending_rows(&companion.url)? < count {
-        let run = run_wrk(&companion.url, "/v1/submissions", &token, 64, 5, &script)?;
+    while intake::pending_rows(&companion.url)? < count {
+        let run =
+            intake::run_wrk(&companion.url, intake::INTAKE, &token, 64, 5, &load.script, intake::Pinning::Shared)?;
         accepted += run.requests - run.non_2xx;
     }
     let fill_secs = fill_start.elapsed().as_secs_f64();
-    let queued = pending_rows(&companion.url)?;
+    let queued = intake::pending_rows(&companion.url)?;
 
     // Bring it up and time the drain.
     let central = bench_central(dir.path(), central_port)?;
     let start = Instant::now();
-    while pending_rows(&companion.url)? > 0 {
+    while intake::pending_rows(&companion.url)? > 0 {
         if start.elapsed() > Duration::from_secs(600) {
             bail!("the backlog did not drain within 10 minutes");
         }
