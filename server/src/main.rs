@@ -235,6 +235,7 @@ enum Format {
 }
 
 fn main() -> std::process::ExitCode {
+    return_freed_memory_promptly();
     let cli = Cli::parse();
     init_tracing(cli.log_json);
     match run(cli.command) {
@@ -244,6 +245,24 @@ fn main() -> std::process::ExitCode {
             eprintln!("gdc-server: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// A companion often runs on the smallest machine a partner has: mimalloc
+/// is told to give freed memory back to the system at once rather than
+/// after a second. Measured at 256 connections of intake, with transparent
+/// huge pages off (`.cargo/config.toml`): peak RSS 47.5 MB with mimalloc's
+/// default delay, 37.7 MB with none, at the same rate.
+#[allow(unsafe_code)]
+fn return_freed_memory_promptly() {
+    // mimalloc's option number for `mi_option_purge_delay` (`mi_option_t`
+    // in its `mimalloc.h`, v3).
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: `mi_option_set` is not thread safe; this runs first in
+    // `main`, before any other thread of ours exists. 0 is a value the
+    // option takes: purge at once.
+    unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
     }
 }
 

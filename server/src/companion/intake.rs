@@ -4,6 +4,7 @@
 //! checks; stored durably before it is acknowledged.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -75,7 +76,7 @@ async fn accept(
     let wire: WireSubmission = parse_json(&body)?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (token, honeypot) = (header(TOKEN_HEADER), header(HONEYPOT_HEADER));
-    let (status, receipt) = store(state, &headers, wire, Some(&body), token, honeypot).await?;
+    let (status, receipt) = store(state, &headers, wire, Some(body), token, honeypot).await?;
     Ok((status, Json(receipt)))
 }
 
@@ -87,7 +88,7 @@ pub(crate) async fn store(
     state: &CompanionState,
     headers: &HeaderMap,
     wire: WireSubmission,
-    body: Option<&[u8]>,
+    body: Option<Bytes>,
     token: Option<&str>,
     honeypot: Option<&str>,
 ) -> Result<(StatusCode, Receipt), ApiError> {
@@ -115,12 +116,12 @@ pub(crate) async fn store(
 
     let outbox = &state.outbox;
     let site_key = submission.site().to_owned();
-    // What was sent is stored as sent: it parsed as a valid v1 submission
-    // (so it is UTF-8 JSON with no unknown field), and writing it again
-    // would only cost time.
-    let body = match body.map(|b| String::from_utf8(b.to_vec())) {
-        Some(Ok(text)) => text,
-        _ => serde_json::to_string(submission.wire()).map_err(|_| ApiError::Internal)?,
+    // What was sent is stored as sent, without a copy: it parsed as a
+    // valid v1 submission (so it is JSON with no unknown field), and
+    // writing it again would only cost time.
+    let body = match body {
+        Some(sent) if std::str::from_utf8(&sent).is_ok() => sent,
+        _ => Bytes::from(serde_json::to_vec(submission.wire()).map_err(|_| ApiError::Internal)?),
     };
     let stored = outbox.insert(id.clone(), site_key, body, flag).await.map_err(|e| {
         tracing::error!(error = %e, "could not store a submission");

@@ -16,12 +16,13 @@ use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
+use axum::body::Bytes;
 use rusqlite::Connection;
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::storage::{OUTBOX, open_migrated, open_sqlite};
 pub use crate::storage::{StorageError, now_ms};
-use writer::{Job, MAX_GROUP, PRUNE_CHUNK, Reply, Writer};
+use writer::{Completions, Job, MAX_GROUP, PRUNE_CHUNK, Reply, Writer};
 
 /// Whether an insert stored a new row, found the id already there, or found
 /// no room.
@@ -107,7 +108,8 @@ impl Outbox {
         let usage = Arc::new(SpoolUsage { rows: AtomicU64::new(rows as u64), bytes: AtomicU64::new(bytes as u64) });
         let (jobs, rx) = mpsc::channel(8 * MAX_GROUP);
         let new_rows = Arc::new(Notify::new());
-        let writer = Writer { conn, limit, usage: usage.clone(), new_rows: new_rows.clone() };
+        let completions = Completions::start();
+        let writer = Writer { conn, limit, usage: usage.clone(), new_rows: new_rows.clone(), completions };
         std::thread::Builder::new()
             .name("outbox-writer".into())
             .spawn(move || writer.run(rx))
@@ -119,11 +121,13 @@ impl Outbox {
     /// Stores a submission durably; returns once the commit holding it is on
     /// disk. A known id changes nothing and reports `Duplicate`.
     /// `flag` keeps why a bot heuristic doubted it: stored all the same.
+    /// `body` is the submission's JSON: UTF-8 text, or the insert fails
+    /// and stores nothing.
     pub async fn insert(
         &self,
         id: String,
         site: String,
-        body: String,
+        body: Bytes,
         flag: Option<&'static str>,
     ) -> Result<Stored, StorageError> {
         self.call(|reply| Job::Insert { id, site, body, flag, reply }).await

@@ -3,10 +3,16 @@
 //! transaction and answers each only after that commit, so concurrent
 //! submissions share one fsync (group commit). The spool bound is enforced
 //! here, inside the transaction.
+//!
+//! A commit's answers go to the runtime in one hand-over, to a task that
+//! sends them ([`Completions`]): one wake-up from this thread per commit
+//! rather than one per request, and the writer is back at the next group
+//! while the runtime's threads deliver them.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use axum::body::Bytes;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{Notify, mpsc, oneshot};
 
@@ -26,7 +32,8 @@ pub(super) enum Job {
     Insert {
         id: String,
         site: String,
-        body: String,
+        /// The submission's JSON, UTF-8 (checked by the caller), stored as text.
+        body: Bytes,
         flag: Option<&'static str>,
         reply: Reply<Stored>,
     },
@@ -61,12 +68,55 @@ pub(super) struct Writer {
     pub(super) limit: SpoolLimit,
     pub(super) usage: Arc<SpoolUsage>,
     pub(super) new_rows: Arc<Notify>,
+    pub(super) completions: Completions,
+}
+
+/// Where a commit's answers go.
+#[derive(Debug)]
+pub(super) enum Completions {
+    /// To a task on the runtime that opened the outbox, in one batch.
+    Task(mpsc::UnboundedSender<Vec<Answer>>),
+    /// Sent by the writer itself (no runtime was running at open).
+    Direct,
+}
+
+impl Completions {
+    /// Starts the task that delivers answers, when a runtime runs.
+    pub(super) fn start() -> Self {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Self::Direct;
+        };
+        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<Answer>>();
+        runtime.spawn(async move {
+            while let Some(answers) = rx.recv().await {
+                for answer in answers {
+                    answer.send(Ok(()));
+                }
+            }
+        });
+        Self::Task(tx)
+    }
+
+    /// Delivers the answers of a group that committed.
+    fn deliver(&self, answers: &mut Vec<Answer>) {
+        if let Self::Task(tx) = self {
+            let batch = std::mem::replace(answers, Vec::with_capacity(answers.len()));
+            match tx.send(batch) {
+                Ok(()) => return,
+                // The runtime is gone (shutting down): answer here.
+                Err(mpsc::error::SendError(batch)) => *answers = batch,
+            }
+        }
+        for answer in answers.drain(..) {
+            answer.send(Ok(()));
+        }
+    }
 }
 
 /// A job done inside the transaction, with the value its caller gets once
 /// the commit is known: each reply keeps its own type, so no answer can go
 /// to the wrong kind of caller.
-enum Answer {
+pub(super) enum Answer {
     Stored(Reply<Stored>, Stored),
     Count(Reply<usize>, usize),
     Unit(Reply<()>),
@@ -126,9 +176,7 @@ impl Writer {
                     // Published only after the commit: the counts never run ahead of the disk.
                     self.usage.rows.store(usage.rows, Ordering::Relaxed);
                     self.usage.bytes.store(usage.bytes, Ordering::Relaxed);
-                    for answer in answers.drain(..) {
-                        answer.send(Ok(()));
-                    }
+                    self.completions.deliver(&mut answers);
                     if stored_new {
                         self.new_rows.notify_one();
                     }
@@ -192,6 +240,9 @@ impl Writer {
                 answers.push(match job {
                     Job::Insert { id, site, body, flag, reply } => {
                         let size = body.len() as u64;
+                        let body = std::str::from_utf8(&body).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+                        })?;
                         let stored = if usage.rows + 1 > limit.max_rows || usage.bytes + size > limit.max_bytes {
                             // A repeat of a stored id is still answered as one.
                             let known = exists.query_row([&id], |_| Ok(())).optional()?.is_some();
