@@ -93,11 +93,21 @@ pub fn needs_build(root: &Path) -> bool {
 pub fn build(root: &Path) -> Result<()> {
     ensure_wasm_target()?;
     // Panic locations name source files; shorter paths are fewer bytes to ship.
+    // `--cfg erase_components` is Leptos' own switch (read by `leptos_macro`)
+    // that type-erases the views: a component returns an `AnyView`, an
+    // element's children are one `Vec` of them instead of a tuple type, and
+    // every `{move || …}` child shares one reactive wrapper per output type
+    // instead of one render effect per closure. It trades a small allocation
+    // and an indirect call per view for far less generic code: the Wasm fell
+    // from 136,223 to 128,495 B brotli (from 150,392 to 139,697 B under the
+    // old plain `-Oz`). Only this build sets it: the companion's `ssr`
+    // rendering keeps the typed views, and the Wasm replaces what it rendered
+    // rather than hydrating it, so the two need not match node for node.
     let cargo_home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
     let rustflags = format!(
-        "--remap-path-prefix={}=crates --remap-path-prefix={}=gdc",
+        "--remap-path-prefix={}=crates --remap-path-prefix={}=gdc --cfg erase_components",
         cargo_home.join("registry/src").display(),
         root.display()
     );
