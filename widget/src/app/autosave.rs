@@ -22,7 +22,7 @@ type PendingSave = Rc<RefCell<Option<(TimeoutHandle, Vec<(String, String)>, Stri
 pub fn autosave(ctx: Ctx, token: RwSignal<Option<String>>) {
     let pending: PendingSave = Rc::default();
     let save_now = {
-        let (pending, config) = (pending.clone(), ctx.config.get_value());
+        let (pending, config) = (pending.clone(), ctx.config());
         move || {
             if let Some((handle, pairs, id, token)) = pending.borrow_mut().take() {
                 handle.clear();

@@ -33,7 +33,8 @@ pub enum Phase {
 /// Everything the views share; all of it `Copy`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
-    pub config: StoredValue<WidgetConfig>,
+    /// Read with [`Ctx::config`].
+    pub config: StoredValue<Arc<WidgetConfig>>,
     pub draft: RwSignal<Draft>,
     pub step: RwSignal<Step>,
     /// Errors on display, as (element id, catalog text).
@@ -79,7 +80,7 @@ impl Ctx {
     pub fn new(config: WidgetConfig, host: Option<web_sys::HtmlElement>, texts: Texts, state: super::State) -> Self {
         let super::State { draft, step, id, phase, post, country_text } = state;
         Self {
-            config: StoredValue::new(config),
+            config: StoredValue::new(Arc::new(config)),
             draft: RwSignal::new(draft),
             step: RwSignal::new(step),
             errors: RwSignal::new(Vec::new()),
@@ -145,16 +146,23 @@ impl Ctx {
         intl::number(&self.lang(), n)
     }
 
+    /// The configuration. One `get_value` of an `Arc` for every reader,
+    /// rather than a `with_value` per closure: each of those was its own
+    /// copy of the reactive arena's access code in the Wasm.
+    pub fn config(self) -> Arc<WidgetConfig> {
+        self.config.get_value()
+    }
+
     /// The visitor's language.
     pub fn lang(self) -> String {
-        self.config.with_value(|c| c.lang.clone())
+        self.config().lang.clone()
     }
 
     pub fn countries(self) -> Countries {
         if let Some(list) = self.countries.get_value() {
             return list;
         }
-        let list: Countries = Arc::new(self.config.with_value(|c| intl::countries(&c.lang)));
+        let list: Countries = Arc::new(intl::countries(&self.config().lang));
         self.countries.set_value(Some(list.clone()));
         list
     }
@@ -212,7 +220,8 @@ impl Ctx {
     fn step_errors(self) -> Vec<FieldError> {
         let step = self.step.get_untracked();
         let id = self.id.get_untracked();
-        self.config.with_value(|c| self.draft.with_untracked(|d| d.step_errors(step, &id, c)))
+        let config = self.config();
+        self.draft.with_untracked(|d| d.step_errors(step, &id, &config))
     }
 
     /// Moves to `step` and puts focus on its heading for screen readers.
@@ -247,12 +256,12 @@ impl Ctx {
     /// "Start over": the saved draft forgotten, a new contribution (with a
     /// new id) begun on the first step.
     pub fn start_over(self) {
-        self.config.with_value(storage::clear_draft);
+        storage::clear_draft(&self.config());
         // A contribution the companion refused for good, kept for the
         // visitor to copy, goes too: they chose to start again (a queued one
         // still waiting to be sent is never here: the form is locked then).
         if let Phase::Refused(q) = self.phase.get_untracked() {
-            self.config.with_value(|c| storage::clear_queued_if(c, &q.id));
+            storage::clear_queued_if(&self.config(), &q.id);
         }
         self.draft.set(Draft::default());
         self.id.set(browser::new_id());
