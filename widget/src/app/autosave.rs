@@ -9,7 +9,6 @@ use leptos::prelude::*;
 
 use super::ctx::Ctx;
 use crate::browser::storage;
-use crate::model::Draft;
 
 /// How long typing may pause before the draft is written.
 const DELAY: std::time::Duration = std::time::Duration::from_millis(400);
@@ -33,7 +32,7 @@ pub fn autosave(ctx: Ctx, token: RwSignal<Option<String>>) {
     Effect::new({
         let (pending, save_now) = (pending.clone(), save_now.clone());
         move |_| {
-            let pairs = ctx.draft.with(Draft::to_pairs);
+            let pairs = ctx.draft.read().to_pairs();
             let (id, token) = (ctx.id.get(), token.get());
             if let Some((handle, ..)) = pending.borrow_mut().take() {
                 handle.clear();

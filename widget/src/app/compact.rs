@@ -22,7 +22,7 @@ pub fn CompactForm(
 ) -> impl IntoView {
     let config = ctx.config();
     let (topic, question, max) = (config.compact_topic(), config.question, config.consultation.limits.answer_chars);
-    ctx.draft.update(|d| d.toggle_topic(topic, true, &config));
+    ctx.draft.write().toggle_topic(topic, true, &config);
     view! {
         <form class="gdc-form gdc-compact" id=form::FORM_ID novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
             <h2 class="gdc-title">{ctx.tr(&format!("topic-{topic}"))}</h2>

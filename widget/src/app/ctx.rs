@@ -173,7 +173,7 @@ impl Ctx {
     }
 
     pub fn error(self, dom_id: &str) -> Option<String> {
-        self.errors.with(|es| es.iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone()))
+        self.errors.read().iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone())
     }
 
     pub fn invalid(self, dom_id: impl Into<Arc<str>>) -> impl Fn() -> String + Clone {
@@ -193,9 +193,9 @@ impl Ctx {
 
     /// Shows `errors` (from the core) beside their fields.
     pub fn show(self, errors: &[FieldError]) {
-        let shown = self.draft.with_untracked(|d| {
-            errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&i18n::error_key(e.code)))).collect()
-        });
+        let d = self.draft.read_untracked();
+        let shown = errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&i18n::error_key(e.code)))).collect();
+        drop(d);
         self.errors.set(shown);
     }
 
@@ -204,15 +204,15 @@ impl Ctx {
     pub fn revalidate(self) {
         let errors = self.step_errors();
         let touched = self.touched.get_untracked();
-        let visible: Vec<FieldError> = self
-            .draft
-            .with_untracked(|d| errors.into_iter().filter(|e| touched.contains(&d.dom_id(&e.field))).collect());
+        let d = self.draft.read_untracked();
+        let visible: Vec<FieldError> = errors.into_iter().filter(|e| touched.contains(&d.dom_id(&e.field))).collect();
+        drop(d);
         self.show(&visible);
     }
 
     pub fn touch(self, dom_id: &str) {
-        if !self.touched.with_untracked(|t| t.iter().any(|x| x == dom_id)) {
-            self.touched.update(|t| t.push(dom_id.to_owned()));
+        if !self.touched.read_untracked().iter().any(|x| x == dom_id) {
+            self.touched.write().push(dom_id.to_owned());
         }
         self.revalidate();
     }
@@ -221,7 +221,7 @@ impl Ctx {
         let step = self.step.get_untracked();
         let id = self.id.get_untracked();
         let config = self.config();
-        self.draft.with_untracked(|d| d.step_errors(step, &id, &config))
+        self.draft.read_untracked().step_errors(step, &id, &config)
     }
 
     /// Moves to `step` and puts focus on its heading for screen readers.
@@ -235,9 +235,15 @@ impl Ctx {
     /// focus: what the companion showed before the Wasm took over.
     pub fn recheck(self) {
         let errors = self.step_errors();
-        let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
-        self.touched.update(|t| t.extend(ids));
+        let ids = self.dom_ids(&errors);
+        self.touched.write().extend(ids);
         self.show(&errors);
+    }
+
+    /// The element ids of the fields `errors` are about.
+    fn dom_ids(self, errors: &[FieldError]) -> Vec<String> {
+        let d = self.draft.read_untracked();
+        errors.iter().map(|e| d.dom_id(&e.field)).collect()
     }
 
     /// "Next": the step's errors all at once, or the next step.
@@ -246,8 +252,8 @@ impl Ctx {
         if errors.is_empty() {
             self.go(self.step.get_untracked().next());
         } else {
-            let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
-            self.touched.update(|t| t.extend(ids));
+            let ids = self.dom_ids(&errors);
+            self.touched.write().extend(ids);
             self.show(&errors);
             self.focus_first_invalid();
         }

@@ -71,7 +71,7 @@ impl Sender {
         }
         let id = ctx.id.get_untracked();
         let config = ctx.config();
-        let checked = ctx.draft.with_untracked(|d| d.check(&id, &config));
+        let checked = ctx.draft.read_untracked().check(&id, &config);
         let wire = match checked {
             Ok(wire) => wire,
             Err(errors) => {

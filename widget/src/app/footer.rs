@@ -73,7 +73,7 @@ fn Carried(
         (form::TOKEN.to_owned(), post.token.unwrap_or_default()),
     ];
     if ctx.config().variant == Variant::Full {
-        fields.extend(ctx.draft.with_untracked(|d| form::carried(d, step)));
+        fields.extend(form::carried(&ctx.draft.read_untracked(), step));
     }
     fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()
 }

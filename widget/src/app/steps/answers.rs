@@ -12,7 +12,7 @@ pub fn AnswersStep(
     /// The widget's shared state.
     ctx: Ctx,
 ) -> impl IntoView {
-    let topics = ctx.draft.with_untracked(|d| d.topics.clone());
+    let topics = ctx.draft.read_untracked().topics.clone();
     let config = ctx.config();
     let (questions, max) = (config.consultation.questions, config.consultation.limits.answer_chars);
     view! {
