@@ -9,7 +9,6 @@ use leptos::prelude::*;
 
 use super::ctx::Ctx;
 use crate::browser::storage;
-use crate::model::Draft;
 
 /// How long typing may pause before the draft is written.
 const DELAY: std::time::Duration = std::time::Duration::from_millis(400);
@@ -22,7 +21,7 @@ type PendingSave = Rc<RefCell<Option<(TimeoutHandle, Vec<(String, String)>, Stri
 pub fn autosave(ctx: Ctx, token: RwSignal<Option<String>>) {
     let pending: PendingSave = Rc::default();
     let save_now = {
-        let (pending, config) = (pending.clone(), ctx.config.get_value());
+        let (pending, config) = (pending.clone(), ctx.config());
         move || {
             if let Some((handle, pairs, id, token)) = pending.borrow_mut().take() {
                 handle.clear();
@@ -33,7 +32,7 @@ pub fn autosave(ctx: Ctx, token: RwSignal<Option<String>>) {
     Effect::new({
         let (pending, save_now) = (pending.clone(), save_now.clone());
         move |_| {
-            let pairs = ctx.draft.with(Draft::to_pairs);
+            let pairs = ctx.draft.read().to_pairs();
             let (id, token) = (ctx.id.get(), token.get());
             if let Some((handle, ..)) = pending.borrow_mut().take() {
                 handle.clear();

@@ -20,9 +20,9 @@ pub fn CompactForm(
     /// Where the honeypot writes what a bot typed into it.
     set_honeypot: WriteSignal<String>,
 ) -> impl IntoView {
-    let (topic, question, max) =
-        ctx.config.with_value(|c| (c.compact_topic(), c.question, c.consultation.limits.answer_chars));
-    ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, true, c)));
+    let config = ctx.config();
+    let (topic, question, max) = (config.compact_topic(), config.question, config.consultation.limits.answer_chars);
+    ctx.draft.write().toggle_topic(topic, true, &config);
     view! {
         <form class="gdc-form gdc-compact" id=form::FORM_ID novalidate method=ctx.action().map(|_| "post") action=ctx.action() on:submit=move |ev: SubmitEvent| { ev.prevent_default(); sender.send() }>
             <h2 class="gdc-title">{ctx.tr(&format!("topic-{topic}"))}</h2>

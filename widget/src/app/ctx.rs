@@ -33,7 +33,8 @@ pub enum Phase {
 /// Everything the views share; all of it `Copy`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
-    pub config: StoredValue<WidgetConfig>,
+    /// Read with [`Ctx::config`].
+    pub config: StoredValue<Arc<WidgetConfig>>,
     pub draft: RwSignal<Draft>,
     pub step: RwSignal<Step>,
     /// Errors on display, as (element id, catalog text).
@@ -79,7 +80,7 @@ impl Ctx {
     pub fn new(config: WidgetConfig, host: Option<web_sys::HtmlElement>, texts: Texts, state: super::State) -> Self {
         let super::State { draft, step, id, phase, post, country_text } = state;
         Self {
-            config: StoredValue::new(config),
+            config: StoredValue::new(Arc::new(config)),
             draft: RwSignal::new(draft),
             step: RwSignal::new(step),
             errors: RwSignal::new(Vec::new()),
@@ -145,16 +146,23 @@ impl Ctx {
         intl::number(&self.lang(), n)
     }
 
+    /// The configuration. One `get_value` of an `Arc` for every reader,
+    /// rather than a `with_value` per closure: each of those was its own
+    /// copy of the reactive arena's access code in the Wasm.
+    pub fn config(self) -> Arc<WidgetConfig> {
+        self.config.get_value()
+    }
+
     /// The visitor's language.
     pub fn lang(self) -> String {
-        self.config.with_value(|c| c.lang.clone())
+        self.config().lang.clone()
     }
 
     pub fn countries(self) -> Countries {
         if let Some(list) = self.countries.get_value() {
             return list;
         }
-        let list: Countries = Arc::new(self.config.with_value(|c| intl::countries(&c.lang)));
+        let list: Countries = Arc::new(intl::countries(&self.config().lang));
         self.countries.set_value(Some(list.clone()));
         list
     }
@@ -165,7 +173,7 @@ impl Ctx {
     }
 
     pub fn error(self, dom_id: &str) -> Option<String> {
-        self.errors.with(|es| es.iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone()))
+        self.errors.read().iter().find(|(id, _)| id == dom_id).map(|(_, m)| m.clone())
     }
 
     pub fn invalid(self, dom_id: impl Into<Arc<str>>) -> impl Fn() -> String + Clone {
@@ -185,9 +193,9 @@ impl Ctx {
 
     /// Shows `errors` (from the core) beside their fields.
     pub fn show(self, errors: &[FieldError]) {
-        let shown = self.draft.with_untracked(|d| {
-            errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&i18n::error_key(e.code)))).collect()
-        });
+        let d = self.draft.read_untracked();
+        let shown = errors.iter().map(|e| (d.dom_id(&e.field), self.tr(&i18n::error_key(e.code)))).collect();
+        drop(d);
         self.errors.set(shown);
     }
 
@@ -196,15 +204,15 @@ impl Ctx {
     pub fn revalidate(self) {
         let errors = self.step_errors();
         let touched = self.touched.get_untracked();
-        let visible: Vec<FieldError> = self
-            .draft
-            .with_untracked(|d| errors.into_iter().filter(|e| touched.contains(&d.dom_id(&e.field))).collect());
+        let d = self.draft.read_untracked();
+        let visible: Vec<FieldError> = errors.into_iter().filter(|e| touched.contains(&d.dom_id(&e.field))).collect();
+        drop(d);
         self.show(&visible);
     }
 
     pub fn touch(self, dom_id: &str) {
-        if !self.touched.with_untracked(|t| t.iter().any(|x| x == dom_id)) {
-            self.touched.update(|t| t.push(dom_id.to_owned()));
+        if !self.touched.read_untracked().iter().any(|x| x == dom_id) {
+            self.touched.write().push(dom_id.to_owned());
         }
         self.revalidate();
     }
@@ -212,7 +220,8 @@ impl Ctx {
     fn step_errors(self) -> Vec<FieldError> {
         let step = self.step.get_untracked();
         let id = self.id.get_untracked();
-        self.config.with_value(|c| self.draft.with_untracked(|d| d.step_errors(step, &id, c)))
+        let config = self.config();
+        self.draft.read_untracked().step_errors(step, &id, &config)
     }
 
     /// Moves to `step` and puts focus on its heading for screen readers.
@@ -226,9 +235,15 @@ impl Ctx {
     /// focus: what the companion showed before the Wasm took over.
     pub fn recheck(self) {
         let errors = self.step_errors();
-        let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
-        self.touched.update(|t| t.extend(ids));
+        let ids = self.dom_ids(&errors);
+        self.touched.write().extend(ids);
         self.show(&errors);
+    }
+
+    /// The element ids of the fields `errors` are about.
+    fn dom_ids(self, errors: &[FieldError]) -> Vec<String> {
+        let d = self.draft.read_untracked();
+        errors.iter().map(|e| d.dom_id(&e.field)).collect()
     }
 
     /// "Next": the step's errors all at once, or the next step.
@@ -237,8 +252,8 @@ impl Ctx {
         if errors.is_empty() {
             self.go(self.step.get_untracked().next());
         } else {
-            let ids: Vec<String> = self.draft.with_untracked(|d| errors.iter().map(|e| d.dom_id(&e.field)).collect());
-            self.touched.update(|t| t.extend(ids));
+            let ids = self.dom_ids(&errors);
+            self.touched.write().extend(ids);
             self.show(&errors);
             self.focus_first_invalid();
         }
@@ -247,12 +262,12 @@ impl Ctx {
     /// "Start over": the saved draft forgotten, a new contribution (with a
     /// new id) begun on the first step.
     pub fn start_over(self) {
-        self.config.with_value(storage::clear_draft);
+        storage::clear_draft(&self.config());
         // A contribution the companion refused for good, kept for the
         // visitor to copy, goes too: they chose to start again (a queued one
         // still waiting to be sent is never here: the form is locked then).
         if let Phase::Refused(q) = self.phase.get_untracked() {
-            self.config.with_value(|c| storage::clear_queued_if(c, &q.id));
+            storage::clear_queued_if(&self.config(), &q.id);
         }
         self.draft.set(Draft::default());
         self.id.set(browser::new_id());

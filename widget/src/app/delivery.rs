@@ -37,7 +37,7 @@ impl Sender {
         if self.token.get_untracked().is_some() {
             return;
         }
-        let (config, life, token) = (self.ctx.config.get_value(), self.life.get_value(), self.token);
+        let (config, life, token) = (self.ctx.config(), self.life.get_value(), self.token);
         spawn_local(async move {
             let fetched = net::fetch_token(&config).await;
             if !life.ended() {
@@ -50,7 +50,7 @@ impl Sender {
 
     /// Picks up a contribution an earlier visit left on this device.
     pub fn resume(self) {
-        match self.ctx.config.with_value(storage::load_queued) {
+        match storage::load_queued(&self.ctx.config()) {
             // Refused for good on an earlier visit: shown, not sent by itself.
             Some(q) if q.refused.is_some() => self.ctx.phase.set(Phase::Refused(q)),
             // A contribution from an earlier visit is still waiting: send it.
@@ -70,11 +70,12 @@ impl Sender {
             return;
         }
         let id = ctx.id.get_untracked();
-        let checked = ctx.config.with_value(|c| ctx.draft.with_untracked(|d| d.check(&id, c)));
+        let config = ctx.config();
+        let checked = ctx.draft.read_untracked().check(&id, &config);
         let wire = match checked {
             Ok(wire) => wire,
             Err(errors) => {
-                if ctx.config.with_value(|c| c.variant) == Variant::Compact {
+                if config.variant == Variant::Compact {
                     ctx.show(&errors.0);
                     ctx.focus_first_invalid();
                 } else {
@@ -88,7 +89,7 @@ impl Sender {
         };
         let Ok(body) = serde_json::to_string(&wire) else { return };
         let q = Queued { id: wire.id, body, token: self.token.get_untracked().unwrap_or_default(), refused: None };
-        ctx.config.with_value(|c| storage::save_queued(c, &q));
+        storage::save_queued(&ctx.config(), &q);
         ctx.phase.set(Phase::Sending);
         self.deliver(q);
     }
@@ -99,7 +100,7 @@ impl Sender {
     pub fn try_again(self) {
         let Phase::Refused(mut q) = self.ctx.phase.get_untracked() else { return };
         q.refused = None;
-        self.ctx.config.with_value(|c| storage::save_queued(c, &q));
+        storage::save_queued(&self.ctx.config(), &q);
         self.ctx.phase.set(Phase::Sending);
         self.deliver(q);
     }
@@ -114,7 +115,7 @@ impl Sender {
             return;
         }
         delivering.set_value(true);
-        let config = ctx.config.get_value();
+        let config = ctx.config();
         let url = config.url("/v1/submissions");
         let life = self.life.get_value();
         spawn_local(async move {

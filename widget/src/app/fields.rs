@@ -62,10 +62,10 @@ pub fn TextField(
         <div class="gdc-field">
             <label for=dom_id>{ctx.tr(label)}</label>
             <input id=dom_id name=name type=input_type autocomplete=autocomplete dir="auto" aria-invalid=ctx.invalid(dom_id)
-                aria-describedby=format!("{dom_id}-error") value=ctx.draft.with_untracked(get)
-                prop:value=move || ctx.draft.with(get)
+                aria-describedby=format!("{dom_id}-error") value=get(&ctx.draft.read_untracked())
+                prop:value=move || get(&ctx.draft.read())
                 on:input=move |ev| {
-                    ctx.draft.update(|d| set(d, event_target_value(&ev)));
+                    set(&mut ctx.draft.write(), event_target_value(&ev));
                     if ctx.error(dom_id).is_some() { ctx.revalidate() }
                 }
                 on:blur=move |_| ctx.touch(dom_id) />
@@ -89,7 +89,7 @@ pub fn AnswerField(
     let dom_id: Arc<str> = format!("gdc-a-{topic}-{question}").into();
     let value = {
         let topic = topic.clone();
-        move || ctx.draft.with(|d| d.answer(&topic, question))
+        move || ctx.draft.read().answer(&topic, question)
     };
     let name = format!("a.{topic}.{question}");
     // The server writes a textarea's text as it is (its children are raw
@@ -110,7 +110,7 @@ pub fn AnswerField(
                 on:input={
                     let dom_id = dom_id.clone();
                     move |ev| {
-                        ctx.draft.update(|d| d.set_answer(&topic, question, event_target_value(&ev)));
+                        ctx.draft.write().set_answer(&topic, question, event_target_value(&ev));
                         if ctx.error(&dom_id).is_some() { ctx.revalidate() }
                     }
                 }
@@ -134,13 +134,13 @@ pub fn StakeholderField(
     /// The catalog key of its label (the compact variant's says "optional").
     label: &'static str,
 ) -> impl IntoView {
-    let chosen = ctx.draft.with_untracked(|d| d.stakeholder.clone());
+    let chosen = ctx.draft.read_untracked().stakeholder.clone();
     view! {
         <div class="gdc-field">
             <label for="gdc-stakeholder">{ctx.tr(label)}</label>
             <select id="gdc-stakeholder" name="stakeholder" aria-invalid=ctx.invalid("gdc-stakeholder") aria-describedby="gdc-stakeholder-error"
-                prop:value=move || ctx.draft.with(|d| d.stakeholder.clone())
-                on:change=move |ev| { ctx.draft.update(|d| d.stakeholder = event_target_value(&ev)); ctx.touch("gdc-stakeholder") }>
+                prop:value=move || ctx.draft.read().stakeholder.clone()
+                on:change=move |ev| { ctx.draft.write().stakeholder = event_target_value(&ev); ctx.touch("gdc-stakeholder") }>
                 <option value="">{ctx.tr("choose")}</option>
                 {STAKEHOLDERS.iter().map(|s| view! {
                     <option value=*s selected=*s == chosen>{ctx.tr(&format!("stakeholder-{s}"))}</option>
@@ -161,9 +161,8 @@ pub fn CountryField(
     label: &'static str,
 ) -> impl IntoView {
     let countries = ctx.countries();
-    let (country_text, set_country_text) = signal(
-        ctx.country_text.get_value().unwrap_or_else(|| ctx.draft.with_untracked(|d| ctx.country_name(&d.country))),
-    );
+    let (country_text, set_country_text) =
+        signal(ctx.country_text.get_value().unwrap_or_else(|| ctx.country_name(&ctx.draft.read_untracked().country)));
     let lookup = countries.clone();
     view! {
         <div class="gdc-field">
@@ -177,7 +176,7 @@ pub fn CountryField(
                     let text = event_target_value(&ev);
                     let code = intl::find_by_name(&ctx.lang(), &lookup, &text).map(str::to_owned);
                     set_country_text.set(text);
-                    ctx.draft.update(|d| d.country = code.unwrap_or_default());
+                    ctx.draft.write().country = code.unwrap_or_default();
                     if ctx.error("gdc-country").is_some() { ctx.revalidate() }
                 }
                 on:blur=move |_| ctx.touch("gdc-country") />
@@ -216,9 +215,9 @@ pub fn RadioGroup(
                 view! {
                     <div class="gdc-check">
                         <input type="radio" name=name id=id.clone() value=*value
-                            checked=ctx.draft.with_untracked(|d| get(d) == value)
-                            prop:checked=move || ctx.draft.with(|d| get(d) == value)
-                            on:change=move |_| ctx.draft.update(|d| set(d, value)) />
+                            checked=get(&ctx.draft.read_untracked()) == value
+                            prop:checked=move || get(&ctx.draft.read()) == value
+                            on:change=move |_| set(&mut ctx.draft.write(), value) />
                         <label for=id>{ctx.tr(&format!("{name}-{value}"))}</label>
                     </div>
                 }
@@ -252,9 +251,9 @@ pub fn Checkbox(
             // a tick's "yes" after it is the value that counts.
             <input type="hidden" name=name value="false" />
             <input type="checkbox" id=dom_id name=name value="true" aria-describedby=hint.map(|_| hint_id.clone())
-                checked=ctx.draft.with_untracked(get)
-                prop:checked=move || ctx.draft.with(get)
-                on:change=move |ev| ctx.draft.update(|d| set(d, event_target_checked(&ev))) />
+                checked=get(&ctx.draft.read_untracked())
+                prop:checked=move || get(&ctx.draft.read())
+                on:change=move |ev| set(&mut ctx.draft.write(), event_target_checked(&ev)) />
             <label for=dom_id>{ctx.tr(label)}</label>
             {hint.map(|h| view! { <p id=hint_id.clone() class="gdc-hint">{ctx.tr(h)}</p> })}
         </div>

@@ -72,8 +72,8 @@ fn Carried(
         (form::STEP.to_owned(), step.name().to_owned()),
         (form::TOKEN.to_owned(), post.token.unwrap_or_default()),
     ];
-    if ctx.config.with_value(|c| c.variant) == Variant::Full {
-        fields.extend(ctx.draft.with_untracked(|d| form::carried(d, step)));
+    if ctx.config().variant == Variant::Full {
+        fields.extend(form::carried(&ctx.draft.read_untracked(), step));
     }
     fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()
 }

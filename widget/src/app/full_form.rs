@@ -49,7 +49,7 @@ pub fn FullForm(
                 </ol>
             </nav>
             <p class="gdc-summary" role="alert">
-                {move || (!ctx.errors.with(Vec::is_empty)).then(|| ctx.tr("errors-summary"))}
+                {move || (!ctx.errors.read().is_empty()).then(|| ctx.tr("errors-summary"))}
             </p>
             {move || match ctx.step.get() {
                 Step::Topics => view! { <TopicsStep ctx=ctx /> }.into_any(),

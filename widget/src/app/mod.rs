@@ -165,7 +165,7 @@ pub struct State {
 /// The views of a widget, in the browser and on the server alike; the feed
 /// of what others said is the browser's only (it is fetched when opened).
 fn compose(ctx: Ctx, sender: Sender, set_honeypot: WriteSignal<String>, others: bool) -> impl IntoView {
-    let variant = ctx.config.with_value(|c| c.variant);
+    let variant = ctx.config().variant;
     let form = match variant {
         Variant::Compact => view! { <CompactForm ctx=ctx sender=sender set_honeypot=set_honeypot /> }.into_any(),
         Variant::Full => view! { <FullForm ctx=ctx sender=sender set_honeypot=set_honeypot /> }.into_any(),
@@ -190,7 +190,7 @@ fn compose(ctx: Ctx, sender: Sender, set_honeypot: WriteSignal<String>, others: 
 /// handles Enter itself and has none.
 fn default_button(ctx: Ctx) -> Option<impl IntoView> {
     ctx.post.with_value(Option::is_some).then(|| {
-        let last = ctx.config.with_value(|c| c.variant) == Variant::Compact || ctx.step.get_untracked() == Step::Review;
+        let last = ctx.config().variant == Variant::Compact || ctx.step.get_untracked() == Step::Review;
         let go = if last { form::Go::Send } else { form::Go::Next };
         view! {
             <button type="submit" form=form::FORM_ID name=form::GO value=go.value() class="gdc-default" tabindex="-1"

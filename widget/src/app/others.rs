@@ -14,14 +14,14 @@ pub fn Others(
     /// The widget's shared state.
     ctx: Ctx,
 ) -> impl IntoView {
-    let topics = ctx.config.with_value(|c| c.topics.clone());
+    let topics = ctx.config().topics.clone();
     let first = topics.first().copied().unwrap_or("other");
     let (topic, set_topic) = signal(first.to_owned());
     let (items, set_items) = signal(None::<Result<Vec<PublishedItem>, String>>);
     let load = move || {
         set_items.set(None);
         let t = topic.get_untracked();
-        let config = ctx.config.get_value();
+        let config = ctx.config();
         spawn_local(async move { set_items.set(Some(net::fetch_published(&config, &t).await)) });
     };
     view! {

@@ -50,9 +50,7 @@ pub fn Refused(
     sender: Sender,
 ) -> impl IntoView {
     let reason = queued.refused.unwrap_or(Refusal::Other);
-    let text = ctx
-        .config
-        .with_value(|c| net::answers_in(&queued.body, c.consultation))
+    let text = net::answers_in(&queued.body, ctx.config().consultation)
         .into_iter()
         .map(|(topic, question, text)| {
             format!("{}\n{}\n{text}\n", ctx.tr(&format!("topic-{topic}")), ctx.tr(&format!("question-{question}")))

@@ -19,7 +19,7 @@ pub fn AboutStep(
         <RadioGroup ctx=ctx name="kind" legend="field-kind" values=KINDS
             get=|d| &d.kind set=|d, v| v.clone_into(&mut d.kind) />
         <ErrorLine ctx=ctx dom_id="gdc-kind" />
-        <div class="gdc-event" hidden=move || ctx.draft.with(|d| d.kind != "consultation")>
+        <div class="gdc-event" hidden=move || ctx.draft.read().kind != "consultation">
             <TextField ctx=ctx dom_id="gdc-event-title" label="field-event-title" input_type="text" autocomplete="off"
                 get=|d| d.event_title.clone() set=|d, v| d.event_title = v />
             <TextField ctx=ctx dom_id="gdc-event-date" label="field-event-date" input_type="date" autocomplete="off"

@@ -12,8 +12,9 @@ pub fn AnswersStep(
     /// The widget's shared state.
     ctx: Ctx,
 ) -> impl IntoView {
-    let topics = ctx.draft.with_untracked(|d| d.topics.clone());
-    let (questions, max) = ctx.config.with_value(|c| (c.consultation.questions, c.consultation.limits.answer_chars));
+    let topics = ctx.draft.read_untracked().topics.clone();
+    let config = ctx.config();
+    let (questions, max) = (config.consultation.questions, config.consultation.limits.answer_chars);
     view! {
         <StepHeading ctx=ctx step=Step::Answers />
         <p class="gdc-hint">{ctx.tr("answers-hint")}</p>

@@ -19,7 +19,7 @@ pub fn PrivacyStep(
         <p class="gdc-intro">{ctx.tr("privacy-intro")}</p>
         <Checkbox ctx=ctx dom_id="gdc-publish" label="field-publish" hint="field-publish-hint"
             get=|d| d.publish set=|d, v| d.publish = v />
-        <div hidden=move || !ctx.draft.with(|d| d.publish)>
+        <div hidden=move || !ctx.draft.read().publish>
             <RadioGroup ctx=ctx name="attribution" legend="field-attribution" values=ATTRIBUTIONS
                 get=|d| &d.attribution set=|d, v| v.clone_into(&mut d.attribution) />
         </div>

@@ -15,7 +15,7 @@ pub fn ReviewStep(
     ctx: Ctx,
 ) -> impl IntoView {
     let d = ctx.draft.get_untracked();
-    let questions = ctx.config.with_value(|c| c.consultation.questions);
+    let questions = ctx.config().consultation.questions;
     let none = ctx.tr("review-none");
     let or_none = move |s: &str| if s.trim().is_empty() { none.clone() } else { s.to_owned() };
     let yes_no = move |b: bool| ctx.tr(if b { "yes" } else { "no" });

@@ -12,7 +12,7 @@ pub fn TopicsStep(
     /// The widget's shared state.
     ctx: Ctx,
 ) -> impl IntoView {
-    let topics = ctx.config.with_value(|c| c.topics.clone());
+    let topics = ctx.config().topics.clone();
     view! {
         <StepHeading ctx=ctx step=Step::Topics />
         <fieldset id="gdc-topics" class="gdc-field" tabindex="-1" aria-invalid=ctx.invalid("gdc-topics")
@@ -24,11 +24,12 @@ pub fn TopicsStep(
                 view! {
                     <div class="gdc-check">
                         <input type="checkbox" id=id.clone() name="topics" value=topic aria-describedby=hint.clone()
-                            checked=ctx.draft.with_untracked(|d| d.topics.iter().any(|t| t == topic))
-                            prop:checked=move || ctx.draft.with(|d| d.topics.iter().any(|t| t == topic))
+                            checked=ctx.draft.read_untracked().topics.iter().any(|t| t == topic)
+                            prop:checked=move || ctx.draft.read().topics.iter().any(|t| t == topic)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
-                                ctx.config.with_value(|c| ctx.draft.update(|d| d.toggle_topic(topic, on, c)));
+                                let config = ctx.config();
+                                ctx.draft.write().toggle_topic(topic, on, &config);
                                 ctx.touch("gdc-topics");
                             } />
                         <label for=id>{ctx.tr(&format!("topic-{topic}"))}</label>
