@@ -49,13 +49,14 @@ async fn main() -> Result<()> {
                 postgres: arg("--postgres", "postgres://postgres@127.0.0.1:5432"),
                 batch_size: arg("--batch-size", "1000").parse()?,
                 profile: arg("--profile", ""),
+                variants: arg("--variants", "shared,pinned").split(',').map(str::to_owned).collect(),
             })
             .await?
         }
         Some("screenshots") => screenshots(Path::new(&arg("--out", "screenshots"))).await?,
         _ => bail!(
             "usage: gdc-bench tti [--runs 12] [--slow-runs 5] | intake [--connections 64,256] [--seconds S] [--profile FILE] | drain [--count N] \
-             | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE]"
+             | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE] [--variants shared,pinned]"
         ),
     };
     println!("{}", serde_json::to_string_pretty(&result)?);
