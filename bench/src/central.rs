@@ -12,6 +12,14 @@
 //! and the CPU time of each process (central, PostgreSQL, companions) from
 //! `/proc`. The database is dropped at the end, on failure too.
 //!
+//! Two variants, each a whole run on its own database: `shared`, every
+//! process on every core, as it always was; and `pinned` (`taskset`), the
+//! companions on the upper half of the cores and the central store, its
+//! PostgreSQL connections and the COPY on the lower half, so that the
+//! figure is the central store's and not the ten companions' (who in
+//! production run elsewhere). The shared figure comes first in the output;
+//! the pinned one is under `pinned`.
+//!
 //! It is long because one run sets up eleven servers and a database, loads
 //! them, watches the drain from three sides and measures the ceiling.
 
@@ -38,19 +46,78 @@ pub struct Plan {
     pub postgres: String,
     /// Rows per forwarded batch (`companion.batch_size`).
     pub batch_size: usize,
-    /// Where the perf report goes; empty for no profile.
+    /// Where the perf report goes (the shared variant's); empty for no
+    /// profile.
     pub profile: String,
+    /// Which of `shared` and `pinned` to run, in order.
+    pub variants: Vec<String>,
 }
 
-/// The whole run; the database is dropped whatever happens inside, after
-/// every process of the run has been killed.
+/// Which cores a pinned run gives the central store and PostgreSQL, and
+/// which the companions: the lower and upper halves (with two cores, one
+/// each).
+#[derive(Debug, Clone)]
+struct Pinning {
+    central: String,
+    companions: String,
+}
+
+impl Pinning {
+    fn halves() -> Self {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get()).max(2);
+        let half = n / 2;
+        Self { central: format!("0-{}", half - 1), companions: format!("{half}-{}", n - 1) }
+    }
+}
+
+/// Puts every thread of process `pid` on `cpus` (a `taskset` list).
+fn pin(pid: u32, cpus: &str) -> Result<()> {
+    let status = Command::new("taskset")
+        .args(["-a", "-p", "-c", cpus, &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("taskset (util-linux)")?;
+    if !status.success() {
+        bail!("taskset could not pin process {pid} to cores {cpus}");
+    }
+    Ok(())
+}
+
+/// Every variant asked for, the first at the top level of the answer and
+/// the pinned one, when run after it, under `pinned`.
 pub async fn run(plan: Plan) -> Result<Value> {
+    let mut out: Option<Value> = None;
+    for variant in &plan.variants {
+        let pinning = match variant.as_str() {
+            "shared" => None,
+            "pinned" => Some(Pinning::halves()),
+            other => bail!("unknown variant {other:?}: shared or pinned"),
+        };
+        let mut plan = plan.clone();
+        if out.is_some() {
+            plan.profile.clear();
+        }
+        let mut result = run_one(plan, pinning.clone()).await?;
+        if let Some(p) = &pinning {
+            result["pinning"] = json!({ "central_and_postgres": p.central, "companions": p.companions });
+        }
+        match &mut out {
+            None => out = Some(result),
+            Some(first) => first[variant.as_str()] = result,
+        }
+    }
+    out.context("no variant to run")
+}
+
+/// One run; the database is dropped whatever happens inside, after every
+/// process of the run has been killed.
+async fn run_one(plan: Plan, pinning: Option<Pinning>) -> Result<Value> {
     let db = format!("gdc_bench_{}_{}", std::process::id(), crate::rand_u32());
     let admin = connect(&format!("{}/postgres", plan.postgres)).await?;
     admin.batch_execute(&format!("CREATE DATABASE {db}")).await?;
     // In a task of its own: a panic inside still ends here, with the
     // processes killed by their handles' drops.
-    let outcome = tokio::spawn(measure(plan.clone(), db.clone())).await;
+    let outcome = tokio::spawn(measure(plan.clone(), db.clone(), pinning)).await;
     let dropped = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await;
     let result = outcome.context("the central benchmark panicked")??;
     dropped.with_context(|| format!("dropping the bench database {db}"))?;
@@ -226,13 +293,18 @@ impl Drop for Perf {
     }
 }
 
-async fn measure(plan: Plan, db: String) -> Result<Value> {
+async fn measure(plan: Plan, db: String, pinning: Option<Pinning>) -> Result<Value> {
     let dir = tempfile::tempdir()?;
     let plan = Arc::new(plan);
     let salt = crate::rand_u32();
     let central_port = free_port()?;
     let companions: Vec<ServerProcess> =
         (0..plan.companions).map(|k| companion(dir.path(), k, central_port, plan.batch_size)).collect::<Result<_>>()?;
+    if let Some(p) = &pinning {
+        for c in &companions {
+            pin(c.pid(), &p.companions)?;
+        }
+    }
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
 
     // Fill every outbox at once while the central store is away.
@@ -265,10 +337,18 @@ async fn measure(plan: Plan, db: String) -> Result<Value> {
     let watch = connect(&db_url).await?;
     watch.batch_execute("CHECKPOINT").await?;
     let watcher_pid: i32 = watch.query_one("SELECT pg_backend_pid()", &[]).await?.get(0);
+    // Pinned, the COPY below runs on the central store's cores too.
+    if let Some(p) = &pinning {
+        pin(watcher_pid as u32, &p.central)?;
+    }
+    let mut pinned_backends: HashSet<i32> = HashSet::new();
     let pg_before = postgres_cpu();
     let companion_cpu_before: f64 = companions.iter().map(|c| cpu_seconds(c.pid())).sum();
     let start = Instant::now();
     let central = central(dir.path(), central_port, plan.companions, &db_url)?;
+    if let Some(p) = &pinning {
+        pin(central.pid(), &p.central)?;
+    }
     let started_seconds = start.elapsed().as_secs_f64();
     let perf = if plan.profile.is_empty() { None } else { Some(Perf::start(central.pid(), Path::new(&plan.profile))?) };
     let accepted = "gdc_central_batch_items_total{result=\"accepted\"} ";
@@ -286,11 +366,20 @@ async fn measure(plan: Plan, db: String) -> Result<Value> {
         samples += 1;
         let rows = watch
             .query(
-                "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = $1 AND pid <> $2",
+                "SELECT state, wait_event_type, wait_event, pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2",
                 &[&db, &watcher_pid],
             )
             .await?;
         for r in rows {
+            // The central store's connections are made as it needs them:
+            // each is pinned when first seen (they start on any core).
+            if let Some(p) = &pinning {
+                let pid: i32 = r.get(3);
+                if pinned_backends.insert(pid) {
+                    // A connection may have ended since: not an error.
+                    let _ = pin(pid as u32, &p.central);
+                }
+            }
             let state: Option<String> = r.get(0);
             let (kind, event): (Option<String>, Option<String>) = (r.get(1), r.get(2));
             let key = match (state.as_deref(), kind, event) {
@@ -369,6 +458,7 @@ async fn measure(plan: Plan, db: String) -> Result<Value> {
                          "available": seconds * std::thread::available_parallelism().map_or(1, |n| n.get()) as f64 },
         "pg_activity_per_sample": activity.into_iter().map(|(k, n)| (k, json!(per_sample(n)))).collect::<serde_json::Map<_, _>>(),
         "pg_activity_samples": samples,
+        "pinned_backends": pinned_backends.len(),
         "profile": { "report": plan.profile, "top": profile },
     }))
 }

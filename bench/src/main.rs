@@ -66,6 +66,7 @@ async fn main() -> Result<()> {
                 postgres: arg("--postgres", "postgres://postgres@127.0.0.1:5432"),
                 batch_size: arg("--batch-size", "1000").parse()?,
                 profile: arg("--profile", ""),
+                variants: arg("--variants", "shared,pinned").split(',').map(str::to_owned).collect(),
             })
             .await?
         }
@@ -76,7 +77,7 @@ async fn main() -> Result<()> {
              [--bodies 512,4096,32768] [--body-connections 256] [--prefill 10000000] [--prefill-pending 1000000] \
              [--prefill-connections 256] [--profile FILE] [--svg FILE] \
              | drain [--count N] \
-             | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE]"
+             | central [--companions 10] [--per-companion 20000] [--postgres URL] [--batch-size 1000] [--profile FILE] [--variants shared,pinned]"
         ),
     };
     println!("{}", serde_json::to_string_pretty(&result)?);

@@ -1,12 +1,12 @@
 //! The central store on PostgreSQL, chosen by a `postgres://` URL: a pool
 //! of connections (deadpool), the schema as versioned migrations
-//! (`server/migrations/central-postgres/`, applied by refinery), and a
-//! whole batch stored in one statement and one round trip, idempotent by
+//! (`server/migrations/central-postgres/`, applied by refinery), and
+//! batches stored by the writers of `postgres/writer.rs`: those arriving
+//! together are merged into one statement and one commit, idempotent by
 //! id: `INSERT … SELECT FROM UNNEST(…) ON CONFLICT (id) DO NOTHING
 //! RETURNING id`. Concurrent batches with the same ids, from any number of
-//! companions, store each id once: the unique index decides.
-
-use std::collections::HashSet;
+//! companions and central processes, store each id once: the unique index
+//! decides.
 
 use async_trait::async_trait;
 use deadpool_postgres::{Pool, Runtime};
@@ -27,10 +27,16 @@ mod embedded {
     refinery::embed_migrations!("migrations/central-postgres");
 }
 
+mod writer;
+
+use writer::{Row, Writer};
+
 /// The central store in a PostgreSQL database.
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    /// Stores batches, merging those that arrive together.
+    writer: Writer,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -89,7 +95,8 @@ impl PostgresStore {
             deadpool_postgres::ManagerConfig { recycling_method: deadpool_postgres::RecyclingMethod::Fast },
         );
         let pool = Pool::builder(manager).max_size(16).runtime(Runtime::Tokio1).build()?;
-        Ok(Self { pool })
+        let writer = Writer::start(pool.clone());
+        Ok(Self { pool, writer })
     }
 }
 
@@ -109,58 +116,37 @@ fn redact(url: &str) -> String {
 impl CentralStorage for PostgresStore {
     async fn insert_batch(&self, companion: &str, batch: Batch) -> Result<BatchResults> {
         let mut results = Vec::with_capacity(batch.submissions.len());
-        // Valid items, in order, as columns; the results of the invalid
-        // ones are known already.
-        let (mut ids, mut consultations, mut sites, mut bodies, mut topics, mut flags) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut publish, mut langs) = (Vec::new(), Vec::new());
-        let mut pending = Vec::new();
-        for raw in &batch.submissions {
-            let text = raw.get();
-            let (id, parsed) = parse_item(text);
+        // Valid items, in order, as the columns they are stored with; the
+        // results of the invalid ones are known already.
+        let mut rows = Vec::new();
+        let mut positions = Vec::new();
+        for (index, raw) in batch.submissions.iter().enumerate() {
+            let (id, parsed) = parse_item(raw.get());
             match parsed {
                 Ok(sub) => {
                     let wire = sub.wire();
                     // Canonical by the parser's rules, so this cannot fail.
                     let uuid = Uuid::parse_str(&wire.id).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                    ids.push(uuid);
-                    consultations.push(wire.consultation.clone());
-                    sites.push(wire.site.clone());
-                    bodies.push(text.to_owned());
-                    topics.push(wire.answers.iter().map(|a| a.topic.as_str()).collect::<Vec<_>>().join(","));
-                    flags.push(batch.flags.get(&wire.id).cloned());
-                    publish.push(wire.consent.publish);
-                    langs.push(wire.lang.clone());
-                    pending.push((results.len(), uuid));
+                    rows.push(Row {
+                        index,
+                        id: uuid,
+                        consultation: wire.consultation.clone(),
+                        site: wire.site.clone(),
+                        topics: wire.answers.iter().map(|a| a.topic.as_str()).collect::<Vec<_>>().join(","),
+                        flag: batch.flags.get(&wire.id).cloned(),
+                        publish: wire.consent.publish,
+                        lang: wire.lang.clone(),
+                    });
+                    positions.push(results.len());
                     results.push(ItemResult { id, status: ItemStatus::Accepted, errors: None });
                 }
                 Err(errors) => results.push(ItemResult { id, status: ItemStatus::Rejected, errors: Some(errors) }),
             }
         }
-        if !pending.is_empty() {
-            let client = self.pool.get().await?;
-            let stmt = client
-                .prepare_cached(
-                    "INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, flag, publish, lang)
-                     SELECT u.id, u.consultation, u.site, $7, u.body, string_to_array(u.topics, ','), $8, u.flag,
-                            u.publish, u.lang
-                     FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $9::bool[],
-                                 $10::text[])
-                          AS u(id, consultation, site, body, topics, flag, publish, lang)
-                     ON CONFLICT (id) DO NOTHING
-                     RETURNING id",
-                )
-                .await?;
-            let rows = client
-                .query(
-                    &stmt,
-                    &[&ids, &consultations, &sites, &bodies, &topics, &flags, &companion, &now_ms(), &publish, &langs],
-                )
-                .await?;
-            let mut stored: HashSet<Uuid> = rows.iter().map(|r| r.get(0)).collect();
-            for (i, uuid) in pending {
-                // The first of repeated ids in this batch is the one stored.
-                if !stored.remove(&uuid) {
+        if !rows.is_empty() {
+            let stored = self.writer.store(companion, batch, rows).await?;
+            for (i, stored) in positions.into_iter().zip(stored) {
+                if !stored {
                     results[i].status = ItemStatus::Duplicate;
                 }
             }

@@ -250,7 +250,7 @@ async fn stats_are_for_the_admin_and_the_feed_takes_a_language() {
 
     let id = s["id"].as_str().unwrap().to_owned();
     let store = gdc_server::central::SqliteStore::open(&app.dir.path().join("data/central.sqlite")).unwrap();
-    assert!(store.moderate(&[id.clone()], gdc_server::central::Action::Approve).unwrap().is_empty());
+    assert!(store.moderate(std::slice::from_ref(&id), gdc_server::central::Action::Approve).unwrap().is_empty());
     let page: Value = app.get("/v1/contributions?topic=ai&lang=ar").await.json().await.unwrap();
     assert_eq!(page["items"][0]["id"], id);
     let page: Value = app.get("/v1/contributions?topic=ai&lang=fr").await.json().await.unwrap();

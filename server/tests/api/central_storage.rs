@@ -101,6 +101,7 @@ on_both_engines!(
     a_batch_stores_each_valid_item_once_and_says_what_became_of_each,
     repeated_ids_in_one_batch_and_across_batches_are_stored_once,
     two_companions_sending_overlapping_ids_at_once_store_each_id_once,
+    batches_arriving_together_each_hear_about_their_own_items_and_each_id_is_stored_once,
     only_consenting_contributions_are_published_newest_first_by_topic_and_paged,
     flagged_rows_stay_out_of_the_feed_until_published,
     rows_come_back_as_sent_in_arrival_order_a_slice_at_a_time,
@@ -151,7 +152,7 @@ async fn repeated_ids_in_one_batch_and_across_batches_are_stored_once(e: &Engine
     same_id_other_text["answers"][0]["principles"] = json!("Another text");
     let results = e.store.insert_batch("main", batch(&[a.clone(), a.clone(), same_id_other_text])).await.unwrap();
     assert_eq!(statuses(&results), [ItemStatus::Accepted, ItemStatus::Duplicate, ItemStatus::Duplicate]);
-    let again = e.store.insert_batch("other", batch(&[a.clone()])).await.unwrap();
+    let again = e.store.insert_batch("other", batch(std::slice::from_ref(&a))).await.unwrap();
     assert_eq!(statuses(&again), [ItemStatus::Duplicate]);
     let rows = storage::all_rows(&e.store).await.unwrap();
     assert_eq!(rows.len(), 1);
@@ -192,6 +193,72 @@ async fn two_companions_sending_overlapping_ids_at_once_store_each_id_once(e: &E
         .collect();
     assert_eq!(stored, sent.len(), "every id sent is stored");
     assert_eq!(accepted, stored, "each accepted exactly once across companions");
+}
+
+/// Forty batches at once, from forty companions, over overlapping windows
+/// of the same ids, each with a repeated id and an invalid item: on
+/// PostgreSQL they are merged into shared statements, and each must still
+/// hear about its own items, in its order, with each id answered `accepted`
+/// exactly once, by the batch whose copy (companion and text) the table
+/// holds.
+async fn batches_arriving_together_each_hear_about_their_own_items_and_each_id_is_stored_once(e: &Engine) {
+    let ids: Vec<String> = (0..300).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(40));
+    let mut sent: Vec<Vec<Value>> = Vec::new();
+    let mut tasks = Vec::new();
+    for k in 0..40usize {
+        let mut items: Vec<Value> = ids
+            .iter()
+            .cycle()
+            .skip(k * 7)
+            .take(50)
+            .map(|id| {
+                let mut s = submission();
+                s["id"] = json!(id);
+                s["answers"][0]["principles"] = json!(format!("sent by c{k}"));
+                s
+            })
+            .collect();
+        items.insert(10, items[3].clone());
+        let mut invalid = submission();
+        invalid["answers"] = json!([]);
+        items.insert(20, invalid);
+        sent.push(items.clone());
+        let (store, barrier) = (e.store.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            store.insert_batch(&format!("c{k}"), batch(&items)).await.unwrap()
+        }));
+    }
+    let mut accepted_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (k, task) in tasks.into_iter().enumerate() {
+        let results = task.await.unwrap().results;
+        let items = &sent[k];
+        assert_eq!(results.len(), items.len(), "batch c{k}: one result per item");
+        for (i, (result, item)) in results.iter().zip(items).enumerate() {
+            assert_eq!(result.id, item["id"], "batch c{k}, item {i}: its own item, in its order");
+            match i {
+                10 => assert_eq!(result.status, ItemStatus::Duplicate, "c{k}: the repeat of its item 3"),
+                20 => assert_eq!(result.status, ItemStatus::Rejected, "c{k}: the invalid item"),
+                _ => assert_ne!(result.status, ItemStatus::Rejected, "c{k}, item {i}"),
+            }
+            if result.status == ItemStatus::Accepted {
+                accepted_by.entry(result.id.clone()).or_default().push(k);
+            }
+        }
+    }
+    let rows = storage::all_rows(&e.store).await.unwrap();
+    let stored: BTreeMap<&str, &gdc_server::central::StoredRow> =
+        rows.iter().map(|r| (r.submission.id.as_str(), r)).collect();
+    assert_eq!(stored.len(), rows.len(), "no id stored twice");
+    assert_eq!(rows.len(), ids.len(), "every id sent is stored");
+    for id in &ids {
+        let by = &accepted_by[id];
+        assert_eq!(by.len(), 1, "{id} answered `accepted` to batches {by:?}");
+        let row = stored[id.as_str()];
+        assert_eq!(row.companion, format!("c{}", by[0]), "{id}: stored from the batch told it was accepted");
+        assert_eq!(row.submission.answers[0].texts["principles"], format!("sent by c{}", by[0]), "{id}: and its copy");
+    }
 }
 
 async fn only_consenting_contributions_are_published_newest_first_by_topic_and_paged(e: &Engine) {
@@ -239,7 +306,7 @@ async fn only_consenting_contributions_are_published_newest_first_by_topic_and_p
     assert_eq!(page(e, "ai", 0).await.page, 1);
     // Withdrawn: gone from the feed.
     let gone = first.items[0].id.clone();
-    assert!(e.store.moderate(&[gone.clone()], Action::Hide).await.unwrap().is_empty());
+    assert!(e.store.moderate(std::slice::from_ref(&gone), Action::Hide).await.unwrap().is_empty());
     let after = page(e, "ai", 1).await;
     assert!(after.items.iter().all(|p| p.id != gone));
 }
@@ -283,7 +350,7 @@ async fn rows_come_back_as_sent_in_arrival_order_a_slice_at_a_time(e: &Engine) {
 
 async fn a_store_reopens_with_its_rows_and_the_export_reads_without_writing(e: &Engine) {
     let s = submission();
-    e.store.insert_batch("main", batch(&[s.clone()])).await.unwrap();
+    e.store.insert_batch("main", batch(std::slice::from_ref(&s))).await.unwrap();
     let again = storage::open(&e.location, Access::Serve).await.unwrap();
     assert_eq!(storage::all_rows(&again).await.unwrap().len(), 1, "migrations run again change nothing");
     let read_only = storage::open(&e.location, Access::ReadOnly).await.unwrap();
