@@ -109,7 +109,15 @@ async fn open(mode: Mode, variant: &str, topics: &str, lang: &str) -> Result<(De
         .cdp("Emulation.setEmulatedMedia", json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }))
         .await?;
     browser.client.goto(&format!("{}/examples/a11y.html", server.url)).await?;
-    wait_until(&browser.client, "gdc && gdc.querySelector('form')", "the form shows").await?;
+    // The Wasm's form, not the one the companion served before it: a key
+    // pressed on the served form would post it the way it works without
+    // script, and the focus checks below are the Wasm's.
+    wait_until(
+        &browser.client,
+        "gdc && !gdc.hasAttribute('data-served') && gdc.querySelector('form')",
+        "the form shows, taken over by the Wasm",
+    )
+    .await?;
     Ok((server, browser, root))
 }
 
