@@ -83,3 +83,17 @@ fn the_export_reads_a_store_without_writing_to_it() {
     assert!(store.rows().unwrap().is_empty());
     assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_is_not_utf8_is_refused_alone_and_its_neighbour_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox =
+        Outbox::open(&dir.path().join("outbox.sqlite"), SpoolLimit { max_rows: 10, max_bytes: 1 << 20 }).unwrap();
+    let bad = outbox.insert("a".into(), "demo".into(), axum::body::Bytes::from_static(b"{\"x\":\"\xff\"}"), None);
+    let good = outbox.insert("b".into(), "demo".into(), axum::body::Bytes::from_static(b"{\"x\":\"y\"}"), None);
+    let (bad, good) = tokio::join!(bad, good);
+    assert!(matches!(bad, Err(gdc_server::storage::StorageError::Corrupt(_))), "{bad:?}");
+    assert_eq!(good.unwrap(), gdc_server::outbox::Stored::New);
+    let pending = outbox.pending(0, 10).await.unwrap();
+    assert_eq!(pending.iter().map(|p| (p.id.as_str(), p.body.as_str())).collect::<Vec<_>>(), [("b", "{\"x\":\"y\"}")]);
+}

@@ -130,6 +130,11 @@ impl Outbox {
         body: Bytes,
         flag: Option<&'static str>,
     ) -> Result<Stored, StorageError> {
+        // Checked here, so that the writer's check can never fail a group
+        // of other callers' submissions.
+        if let Err(e) = std::str::from_utf8(&body) {
+            return Err(StorageError::Corrupt(format!("a submission's body is not UTF-8: {e}")));
+        }
         self.call(|reply| Job::Insert { id, site, body, flag, reply }).await
     }
 

@@ -32,7 +32,7 @@ pub(super) enum Job {
     Insert {
         id: String,
         site: String,
-        /// The submission's JSON, UTF-8 (checked by the caller), stored as text.
+        /// The submission's JSON, UTF-8 (checked by `Outbox::insert`), stored as text.
         body: Bytes,
         flag: Option<&'static str>,
         reply: Reply<Stored>,
