@@ -1,5 +1,8 @@
 //! The `gdc-server` command: serve, run the demo, export, check a config,
 //! print the generated references.
+//!
+//! It is long because every subcommand's arguments, with their help texts,
+//! are declared here for clap, next to what each one runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
