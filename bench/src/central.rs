@@ -70,19 +70,6 @@ impl Pinning {
     }
 }
 
-/// Puts every thread of process `pid` on `cpus` (a `taskset` list).
-fn pin(pid: u32, cpus: &str) -> Result<()> {
-    let status = Command::new("taskset")
-        .args(["-a", "-p", "-c", cpus, &pid.to_string()])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .context("taskset (util-linux)")?;
-    if !status.success() {
-        bail!("taskset could not pin process {pid} to cores {cpus}");
-    }
-    Ok(())
-}
-
 /// Every variant asked for, the first at the top level of the answer and
 /// the pinned one, when run after it, under `pinned`.
 pub async fn run(plan: Plan) -> Result<Value> {
@@ -302,7 +289,7 @@ async fn measure(plan: Plan, db: String, pinning: Option<Pinning>) -> Result<Val
         (0..plan.companions).map(|k| companion(dir.path(), k, central_port, plan.batch_size)).collect::<Result<_>>()?;
     if let Some(p) = &pinning {
         for c in &companions {
-            pin(c.pid(), &p.companions)?;
+            crate::pin(c.pid(), &p.companions)?;
         }
     }
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
@@ -339,7 +326,7 @@ async fn measure(plan: Plan, db: String, pinning: Option<Pinning>) -> Result<Val
     let watcher_pid: i32 = watch.query_one("SELECT pg_backend_pid()", &[]).await?.get(0);
     // Pinned, the COPY below runs on the central store's cores too.
     if let Some(p) = &pinning {
-        pin(watcher_pid as u32, &p.central)?;
+        crate::pin(watcher_pid as u32, &p.central)?;
     }
     let mut pinned_backends: HashSet<i32> = HashSet::new();
     let pg_before = postgres_cpu();
@@ -347,7 +334,7 @@ async fn measure(plan: Plan, db: String, pinning: Option<Pinning>) -> Result<Val
     let start = Instant::now();
     let central = central(dir.path(), central_port, plan.companions, &db_url)?;
     if let Some(p) = &pinning {
-        pin(central.pid(), &p.central)?;
+        crate::pin(central.pid(), &p.central)?;
     }
     let started_seconds = start.elapsed().as_secs_f64();
     let perf = if plan.profile.is_empty() { None } else { Some(Perf::start(central.pid(), Path::new(&plan.profile))?) };
@@ -377,7 +364,7 @@ async fn measure(plan: Plan, db: String, pinning: Option<Pinning>) -> Result<Val
                 let pid: i32 = r.get(3);
                 if pinned_backends.insert(pid) {
                     // A connection may have ended since: not an error.
-                    let _ = pin(pid as u32, &p.central);
+                    let _ = crate::pin(pid as u32, &p.central);
                 }
             }
             let state: Option<String> = r.get(0);

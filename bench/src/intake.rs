@@ -310,11 +310,7 @@ impl Cores {
             Pinning::Shared => self.all.as_str(),
             Pinning::Separate => "1",
         };
-        let out = Command::new("taskset").args(["-a", "-cp", cpus, &pid.to_string()]).output()?;
-        if !out.status.success() {
-            bail!("taskset -a -cp {cpus} {pid}: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(())
+        crate::pin(pid, cpus)
     }
 }
 

@@ -23,7 +23,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use fantoccini::Locator;
 use gdc_e2e::{Browser, DemoServer, ServerProcess, free_port, server_bin};
 use serde_json::{Value, json};
@@ -85,6 +85,18 @@ async fn main() -> Result<()> {
 }
 
 // ---------------------------------------------------------------- shared
+
+/// Puts every thread of process `pid` on `cpus` (a `taskset` list).
+fn pin(pid: u32, cpus: &str) -> Result<()> {
+    let out = Command::new("taskset")
+        .args(["-a", "-p", "-c", cpus, &pid.to_string()])
+        .output()
+        .context("taskset (util-linux)")?;
+    if !out.status.success() {
+        bail!("taskset could not pin process {pid} to cores {cpus}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
 
 fn rand_u32() -> u32 {
     let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
