@@ -31,6 +31,27 @@ mod writer;
 
 use writer::{Row, Writer};
 
+/// The advisory lock every insert into `submissions` holds shared until its
+/// commit, and an export takes alone for a moment (any number, the same in
+/// every process on the database).
+const INSERTS_LOCK: i64 = 0x6764_635f_7365_7100;
+
+/// The highest `seq` below which no insert is still to commit. Inserts run
+/// concurrently (two writers, other central processes), and a `seq` is
+/// taken when a row is inserted, not when it commits: a reader could see
+/// seq 200 committed while 150 is still in flight, move its `since` past
+/// it, and never see 150. So the reader takes the inserts' lock alone,
+/// which waits for every insert then running to commit (each took its
+/// `seq` values after taking the lock shared), reads the highest `seq`,
+/// and lets the inserts go on; any insert after that takes higher values.
+async fn committed_high(client: &mut deadpool_postgres::Object) -> Result<i64> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INSERTS_LOCK]).await?;
+    let high: Option<i64> = tx.query_one("SELECT max(seq) FROM submissions", &[]).await?.get(0);
+    tx.commit().await?;
+    Ok(high.unwrap_or(0))
+}
+
 /// The central store in a PostgreSQL database.
 #[derive(Clone)]
 pub struct PostgresStore {
@@ -326,13 +347,15 @@ impl CentralStorage for PostgresStore {
     }
 
     async fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<StoredRow>> {
-        let client = self.pool.get().await?;
+        let mut client = self.pool.get().await?;
+        let high = committed_high(&mut client).await?;
         let stmt = client
             .prepare_cached(
-                "SELECT seq, received_at, companion, body, flag FROM submissions WHERE seq > $1 ORDER BY seq LIMIT $2",
+                "SELECT seq, received_at, companion, body, flag FROM submissions WHERE seq > $1 AND seq <= $3
+                 ORDER BY seq LIMIT $2",
             )
             .await?;
-        let rows = client.query(&stmt, &[&after, &(limit as i64)]).await?;
+        let rows = client.query(&stmt, &[&after, &(limit as i64), &high]).await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredRow {

@@ -595,3 +595,44 @@ async fn companion_tokens_are_kept_as_hashes_made_once_per_name_and_revoked(e: &
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().filter(|t| t.revoked_at.is_some()).count() == 1);
 }
+
+/// PostgreSQL alone runs inserts side by side (two writers, any number of
+/// central processes), and a row's `seq` is taken when it is inserted, not
+/// when it commits. An incremental export that read seq 2 committed while
+/// seq 1 was still in flight would move past 1 and never see it: the
+/// export waits for inserts in flight instead. Here a transaction of our
+/// own plays the slow insert, holding the inserts' lock as the store's
+/// writers do; without the wait, the export returns the later row alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_never_passes_a_row_whose_insert_is_still_in_flight() {
+    let engine = Engine::postgres().await;
+    let StoreLocation::Postgres(url) = &engine.location else { unreachable!() };
+    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let (slow, fast) = (submission(), submission());
+    let slow_insert = client.transaction().await.unwrap();
+    let lock: i64 = slow_insert.query_one("SELECT x'6764635f73657100'::bigint", &[]).await.unwrap().get(0);
+    slow_insert.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&lock]).await.unwrap();
+    let id = uuid::Uuid::parse_str(slow["id"].as_str().unwrap()).unwrap();
+    slow_insert
+        .execute(
+            "INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, lang)
+             VALUES ($1, 'gdc-2023', 'demo', 'slow', $2, '{}', 0, 'en')",
+            &[&id, &slow.to_string()],
+        )
+        .await
+        .unwrap();
+    // The later insert commits first, with the higher seq.
+    engine.store.insert_batch("main", batch(std::slice::from_ref(&fast))).await.unwrap();
+
+    let store = engine.store.clone();
+    let export = tokio::spawn(async move { storage::all_rows(&store).await.unwrap() });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!export.is_finished(), "the export waits while an insert that took a lower seq is in flight");
+    slow_insert.commit().await.unwrap();
+    let rows = tokio::time::timeout(std::time::Duration::from_secs(10), export).await.unwrap().unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r.submission.id.as_str()).collect();
+    assert_eq!(ids, [slow["id"].as_str().unwrap(), fast["id"].as_str().unwrap()], "both, in seq order");
+    drop(client);
+    engine.finish().await;
+}

@@ -157,7 +157,7 @@ fn answers(ids: &[Uuid], firsts: &[bool], stored: &HashSet<Uuid>) -> Vec<bool> {
 }
 
 /// The statement over the union of `merged`'s first occurrences; the ids
-/// it stored. It commits on its own (autocommit) before it returns.
+/// it stored, committed before it returns.
 async fn insert(pool: &Pool, merged: &[Pending], firsts: &[Vec<bool>]) -> Result<HashSet<Uuid>, StorageError> {
     let n: usize = firsts.iter().map(|f| f.iter().filter(|x| **x).count()).sum();
     let mut ids = Vec::with_capacity(n);
@@ -188,8 +188,12 @@ async fn insert(pool: &Pool, merged: &[Pending], firsts: &[Vec<bool>]) -> Result
     if ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let client = pool.get().await?;
-    let stmt = client
+    let mut client = pool.get().await?;
+    // Held until the commit: an export slice waits for every insert that
+    // took its `seq` values before it looked (`super::committed_high`).
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&super::INSERTS_LOCK]).await?;
+    let stmt = tx
         .prepare_cached(
             "INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, flag, publish, lang)
              SELECT u.id, u.consultation, u.site, u.companion, u.body, string_to_array(u.topics, ','), $7, u.flag,
@@ -201,12 +205,13 @@ async fn insert(pool: &Pool, merged: &[Pending], firsts: &[Vec<bool>]) -> Result
              RETURNING id",
         )
         .await?;
-    let rows = client
+    let rows = tx
         .query(
             &stmt,
             &[&ids, &consultations, &sites, &bodies, &topics, &flags, &now_ms(), &publish, &langs, &companions],
         )
         .await?;
+    tx.commit().await?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
