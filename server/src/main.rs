@@ -238,7 +238,6 @@ enum Format {
 }
 
 fn main() -> std::process::ExitCode {
-    return_freed_memory_promptly();
     let cli = Cli::parse();
     init_tracing(cli.log_json);
     match run(cli.command) {
@@ -255,14 +254,18 @@ fn main() -> std::process::ExitCode {
 /// is told to give freed memory back to the system at once rather than
 /// after a second. Measured at 256 connections of intake, with transparent
 /// huge pages off (`.cargo/config.toml`): peak RSS 47.5 MB with mimalloc's
-/// default delay, 37.7 MB with none, at the same rate.
+/// default delay, 37.7 MB with none, at the same rate. Not for a process
+/// with the central store: its megabyte batches would each come from fresh
+/// pages the kernel must zero (page faults and `clear_page` were a fifth
+/// of its CPU during ingest, BENCHMARKS.md).
 #[allow(unsafe_code)]
 fn return_freed_memory_promptly() {
     // mimalloc's option number for `mi_option_purge_delay` (`mi_option_t`
     // in its `mimalloc.h`, v3).
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: `mi_option_set` is not thread safe; this runs first in
-    // `main`, before any other thread of ours exists. 0 is a value the
+    // SAFETY: `mi_option_set` is not thread safe; this runs in `serve`
+    // before the runtime starts, when no other thread of ours exists
+    // (arguments, logging and configuration start none). 0 is a value the
     // option takes: purge at once.
     unsafe {
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
@@ -391,6 +394,9 @@ fn moderate(store: &StoreArgs, action: Action, ids: &[String]) -> anyhow::Result
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
+    if !config.central.enabled {
+        return_freed_memory_promptly();
+    }
     tokio::runtime::Runtime::new()?.block_on(async {
         let app = Application::build(config).await?;
         // Tests and scripts wait for this line: the listener is bound and the
