@@ -636,3 +636,27 @@ async fn an_export_never_passes_a_row_whose_insert_is_still_in_flight() {
     drop(client);
     engine.finish().await;
 }
+
+/// The other half of the wait above: the store's own inserts hold the
+/// inserts' lock, so that an export can wait for them. While an export
+/// holds it alone, a batch is not stored; once it lets go, it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stores_inserts_wait_while_an_export_reads_its_high_water_mark() {
+    let engine = Engine::postgres().await;
+    let StoreLocation::Postgres(url) = &engine.location else { unreachable!() };
+    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let export = client.transaction().await.unwrap();
+    export.execute("SELECT pg_advisory_xact_lock(x'6764635f73657100'::bigint)", &[]).await.unwrap();
+    let store = engine.store.clone();
+    let insert = tokio::spawn(async move { store.insert_batch("main", batch(&[submission()])).await.unwrap() });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!insert.is_finished(), "the insert waits for the export's look");
+    let count: i64 = export.query_one("SELECT count(*) FROM submissions", &[]).await.unwrap().get(0);
+    assert_eq!(count, 0, "and has taken no seq yet");
+    export.commit().await.unwrap();
+    let results = tokio::time::timeout(std::time::Duration::from_secs(10), insert).await.unwrap().unwrap();
+    assert_eq!(statuses(&results), [ItemStatus::Accepted]);
+    drop(client);
+    engine.finish().await;
+}

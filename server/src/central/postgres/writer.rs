@@ -157,7 +157,7 @@ fn answers(ids: &[Uuid], firsts: &[bool], stored: &HashSet<Uuid>) -> Vec<bool> {
 }
 
 /// The statement over the union of `merged`'s first occurrences; the ids
-/// it stored, committed before it returns.
+/// it stored. It commits on its own (autocommit) before it returns.
 async fn insert(pool: &Pool, merged: &[Pending], firsts: &[Vec<bool>]) -> Result<HashSet<Uuid>, StorageError> {
     let n: usize = firsts.iter().map(|f| f.iter().filter(|x| **x).count()).sum();
     let mut ids = Vec::with_capacity(n);
@@ -188,30 +188,44 @@ async fn insert(pool: &Pool, merged: &[Pending], firsts: &[Vec<bool>]) -> Result
     if ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut client = pool.get().await?;
-    // Held until the commit: an export slice waits for every insert that
-    // took its `seq` values before it looked (`super::committed_high`).
-    let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&super::INSERTS_LOCK]).await?;
-    let stmt = tx
+    let client = pool.get().await?;
+    // One statement, committed on its own (one round trip): it takes the
+    // inserts' lock shared before any row (so before any `seq`; the join
+    // reads the lock's one row before it yields a row to insert) and holds
+    // it until its commit, so that an export slice waits for it
+    // (`super::committed_high`).
+    let stmt = client
         .prepare_cached(
-            "INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, flag, publish, lang)
+            "WITH inserts_lock AS (SELECT pg_advisory_xact_lock_shared($11))
+             INSERT INTO submissions (id, consultation, site, companion, body, topics, received_at, flag, publish, lang)
              SELECT u.id, u.consultation, u.site, u.companion, u.body, string_to_array(u.topics, ','), $7, u.flag,
                     u.publish, u.lang
-             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::bool[],
+             FROM inserts_lock,
+                  UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::bool[],
                          $9::text[], $10::text[])
                   AS u(id, consultation, site, body, topics, flag, publish, lang, companion)
              ON CONFLICT (id) DO NOTHING
              RETURNING id",
         )
         .await?;
-    let rows = tx
+    let rows = client
         .query(
             &stmt,
-            &[&ids, &consultations, &sites, &bodies, &topics, &flags, &now_ms(), &publish, &langs, &companions],
+            &[
+                &ids,
+                &consultations,
+                &sites,
+                &bodies,
+                &topics,
+                &flags,
+                &now_ms(),
+                &publish,
+                &langs,
+                &companions,
+                &super::INSERTS_LOCK,
+            ],
         )
         .await?;
-    tx.commit().await?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
