@@ -48,7 +48,10 @@ impl Verdict {
 
 #[derive(Clone)]
 pub struct FormTokens {
-    key: Secret,
+    /// HMAC-SHA256 with the key already taken in (its padded blocks
+    /// hashed): each token signed or checked starts from a copy, two block
+    /// compressions fewer than keying it every time.
+    keyed: Hmac<Sha256>,
     min_age: Duration,
 }
 
@@ -60,7 +63,8 @@ impl std::fmt::Debug for FormTokens {
 
 impl FormTokens {
     pub fn new(key: Secret, min_age: Duration) -> Self {
-        Self { key, min_age }
+        let keyed = Hmac::<Sha256>::new_from_slice(key.expose().as_bytes()).expect("HMAC takes any key length");
+        Self { keyed, min_age }
     }
 
     /// The configured key, or one kept in `data_dir/form-token.key` so that
@@ -117,7 +121,7 @@ impl FormTokens {
     }
 
     fn mac(&self, site: &str, ms: i64) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.key.expose().as_bytes()).expect("HMAC takes any key length");
+        let mut mac = self.keyed.clone();
         mac.update(b"gdc-form-token-v1\0");
         mac.update(site.as_bytes());
         mac.update(b"\0");

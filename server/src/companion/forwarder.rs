@@ -56,6 +56,9 @@ enum Failure {
     RetryAfter(Duration, String),
     /// Anything else transient: back off.
     Transient(String),
+    /// A failure after some of the answer was acted on (rows marked
+    /// forwarded or dead): back off, and read the rows again.
+    AfterAnswer(String),
     /// The central store (or a proxy before it) refused the batch as too
     /// large: send fewer rows at a time; a single row it refuses is parked.
     TooLarge,
@@ -78,25 +81,33 @@ impl Forwarder {
         // a batch did not confirm is sent again.
         let mut cursor: i64 = 0;
         let mut in_flight = FuturesOrdered::new();
+        // The oldest batch that failed before anything of it was acted on,
+        // sent again as it is: while the central store is away for hours,
+        // each attempt costs a connection, not a read of a thousand rows
+        // and a megabyte of JSON.
+        let mut again: Option<Outgoing> = None;
         let this = &self;
         loop {
             while in_flight.len() < IN_FLIGHT && !stop.is_cancelled() {
-                let pending = match self.outbox.pending(cursor, batch_size).await {
-                    Ok(p) => p,
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot read the outbox");
-                        Vec::new()
-                    }
+                let outgoing = match again.take() {
+                    Some(outgoing) => outgoing,
+                    None => match self.outbox.pending(cursor, batch_size).await {
+                        Ok(rows) => Outgoing::new(rows),
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot read the outbox");
+                            Outgoing::new(Vec::new())
+                        }
+                    },
                 };
-                let Some(last) = pending.last() else { break };
+                let Some(last) = outgoing.rows.last() else { break };
                 cursor = last.seq;
                 let started = std::time::Instant::now();
                 in_flight.push_back(async move {
-                    let result = this.send(&pending).await;
-                    (result, started, pending.len(), pending.first().map(|p| p.seq))
+                    let result = this.send(&outgoing).await;
+                    (result, started, outgoing)
                 });
             }
-            let Some((result, started, rows, first)) = in_flight.next().await else {
+            let Some((result, started, outgoing)) = in_flight.next().await else {
                 if stop.is_cancelled() {
                     return;
                 }
@@ -128,6 +139,10 @@ impl Forwarder {
                 Err(failure) => Some(failure),
             };
             let Some(failure) = failure else { continue };
+            let (rows, first) = (outgoing.rows.len(), outgoing.rows.first().map(|p| p.seq));
+            if matches!(failure, Failure::RetryAfter(..) | Failure::Transient(_)) {
+                again = Some(outgoing);
+            }
             // Let the other batches finish (what they confirm stays
             // confirmed), then start again from the oldest unconfirmed row.
             while let Some((result, started, ..)) = in_flight.next().await {
@@ -176,7 +191,7 @@ impl Forwarder {
         let _ = self.status.failing_since_ms.compare_exchange(0, now_ms(), Ordering::Relaxed, Ordering::Relaxed);
         let (delay, why) = match failure {
             Failure::RetryAfter(d, why) => (d, why),
-            Failure::Transient(why) => (full_jitter(failures, self.max_backoff), why),
+            Failure::Transient(why) | Failure::AfterAnswer(why) => (full_jitter(failures, self.max_backoff), why),
             Failure::TooLarge => (full_jitter(failures, self.max_backoff), "batch too large".to_owned()),
         };
         tracing::warn!(reason = %why, attempt = failures, retry_in_ms = delay.as_millis() as u64,
@@ -187,23 +202,14 @@ impl Forwarder {
         delay
     }
 
-    async fn send(&self, pending: &[crate::companion::outbox::Pending]) -> Result<(), Failure> {
-        // Rows hold the canonical JSON the companion wrote; splice them in as is.
-        let bodies: Vec<&str> = pending.iter().map(|p| p.body.as_str()).collect();
-        let flags: serde_json::Map<String, serde_json::Value> =
-            pending.iter().filter_map(|p| Some((p.id.clone(), p.flag.clone()?.into()))).collect();
-        let body = if flags.is_empty() {
-            format!("{{\"submissions\":[{}]}}", bodies.join(","))
-        } else {
-            let flags = serde_json::Value::Object(flags);
-            format!("{{\"submissions\":[{}],\"flags\":{flags}}}", bodies.join(","))
-        };
+    async fn send(&self, outgoing: &Outgoing) -> Result<(), Failure> {
+        let pending = &outgoing.rows;
         let response = self
             .client
             .post(&self.url)
             .bearer_auth(self.token.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
+            .body(outgoing.body.clone())
             .send()
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
@@ -243,23 +249,45 @@ impl Forwarder {
                 ItemStatus::Rejected => {
                     let reason = result.errors.as_ref().map_or_else(|| "rejected".to_owned(), ToString::to_string);
                     tracing::error!(id = %p.id, %reason, "central store rejected a submission; kept as dead letter");
-                    self.outbox.mark_dead(p.seq, reason).await.map_err(|e| Failure::Transient(e.to_string()))?;
+                    self.outbox.mark_dead(p.seq, reason).await.map_err(|e| Failure::AfterAnswer(e.to_string()))?;
                 }
             }
         }
         if !confirmed.is_empty() {
             let n = confirmed.len() as u64;
-            self.outbox.mark_forwarded(confirmed).await.map_err(|e| Failure::Transient(e.to_string()))?;
+            self.outbox.mark_forwarded(confirmed).await.map_err(|e| Failure::AfterAnswer(e.to_string()))?;
             self.metrics.forwarded.inc_by(n);
         }
         if unanswered > 0 {
-            return Err(Failure::Transient(format!(
+            return Err(Failure::AfterAnswer(format!(
                 "the central store's answer named {} of {} submissions sent",
                 pending.len() - unanswered,
                 pending.len()
             )));
         }
         Ok(())
+    }
+}
+
+/// A batch as it is sent: its rows, and the body made of them once.
+struct Outgoing {
+    rows: Vec<crate::companion::outbox::Pending>,
+    body: axum::body::Bytes,
+}
+
+impl Outgoing {
+    fn new(rows: Vec<crate::companion::outbox::Pending>) -> Self {
+        // Rows hold the canonical JSON the companion wrote; splice them in as is.
+        let bodies: Vec<&str> = rows.iter().map(|p| p.body.as_str()).collect();
+        let flags: serde_json::Map<String, serde_json::Value> =
+            rows.iter().filter_map(|p| Some((p.id.clone(), p.flag.clone()?.into()))).collect();
+        let body = if flags.is_empty() {
+            format!("{{\"submissions\":[{}]}}", bodies.join(","))
+        } else {
+            let flags = serde_json::Value::Object(flags);
+            format!("{{\"submissions\":[{}],\"flags\":{flags}}}", bodies.join(","))
+        };
+        Self { rows, body: body.into() }
     }
 }
 
