@@ -37,7 +37,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    router: serve::App,
     stop: CancellationToken,
     forwarder: Option<Forwarder>,
     limits: Arc<RateLimits>,
@@ -287,19 +287,26 @@ fn companion_role(
     Ok((state, forwarder))
 }
 
-/// What every answer of every role gets: the client's address, timeouts,
-/// the JSON 404 for unknown paths, safe headers, a trace.
-fn common_layers(router: Router, config: &Config) -> Router {
+/// Every role's routes with what every answer gets: the client's address,
+/// timeouts, the JSON 404 for unknown paths, safe headers, a trace; as one
+/// service that a request clones whole (one allocation). Layered on the
+/// `Router` instead, each layer wrapped each route on its own, and every
+/// request cloned about twenty nested boxes (callgrind: 17,000 instructions
+/// of about 100,000 per submission).
+fn common_layers(router: Router, config: &Config) -> serve::App {
     let trusted = Arc::new(config.limits.trusted_proxies.clone());
-    router
-        .fallback(|| async { ApiError::NotFound })
-        .layer(middleware::from_fn_with_state(trusted, client_ip))
-        .layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.limits.request_timeout))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+    let router = router.fallback(|| async { ApiError::NotFound });
+    let service = tower::ServiceBuilder::new()
+        .map_response(axum::response::IntoResponse::into_response)
+        .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.limits.request_timeout))
+        .layer(middleware::from_fn_with_state(trusted, client_ip))
+        .layer(RequestBodyTimeoutLayer::new(config.limits.body_timeout))
+        .service(router);
+    serve::App::new(service)
 }

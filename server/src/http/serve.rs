@@ -8,7 +8,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -32,11 +31,15 @@ pub struct ConnectionLimits {
     pub shutdown_grace: Duration,
 }
 
+/// The whole application as one service, cloned for each request.
+pub type App =
+    tower::util::BoxCloneSyncService<axum::extract::Request, axum::response::Response, std::convert::Infallible>;
+
 /// Serves `router` on `listener` until `stop` completes, then stops
 /// accepting and gives open connections `shutdown_grace` to finish.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    router: App,
     limits: ConnectionLimits,
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
