@@ -76,7 +76,12 @@ async fn accept(
     let wire: WireSubmission = parse_json(&body)?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (token, honeypot) = (header(TOKEN_HEADER), header(HONEYPOT_HEADER));
-    let (status, receipt) = store(state, &headers, wire, Some(body), token, honeypot).await?;
+    let checked = check(state, &headers, wire, Some(body), token, honeypot)?;
+    // Nothing of the request but the body is needed while the commit is
+    // awaited: with hundreds of requests waiting on commits, what each
+    // keeps meanwhile is the companion's memory.
+    drop(headers);
+    let (status, receipt) = commit(state, checked).await?;
     Ok((status, Json(receipt)))
 }
 
@@ -92,6 +97,27 @@ pub(crate) async fn store(
     token: Option<&str>,
     honeypot: Option<&str>,
 ) -> Result<(StatusCode, Receipt), ApiError> {
+    let checked = check(state, headers, wire, body, token, honeypot)?;
+    commit(state, checked).await
+}
+
+/// A contribution that passed every check, as the outbox stores it.
+struct Checked {
+    id: String,
+    site: String,
+    body: Bytes,
+    flag: Option<&'static str>,
+}
+
+/// Every check of [`store`], in its order; nothing is stored yet.
+fn check(
+    state: &CompanionState,
+    headers: &HeaderMap,
+    wire: WireSubmission,
+    body: Option<Bytes>,
+    token: Option<&str>,
+    honeypot: Option<&str>,
+) -> Result<Checked, ApiError> {
     let site = state.site(&wire.site)?;
     check_origin(headers, site, state.public_origin.as_deref())?;
     state.limits.check_site(&site.key).map_err(|l| crate::http::limits::refuse(&state.metrics, l))?;
@@ -114,7 +140,6 @@ pub(crate) async fn store(
         }
     };
 
-    let outbox = &state.outbox;
     let site_key = submission.site().to_owned();
     // What was sent is stored as sent, without a copy: it parsed as a
     // valid v1 submission (so it is JSON with no unknown field), and
@@ -123,7 +148,14 @@ pub(crate) async fn store(
         Some(sent) if std::str::from_utf8(&sent).is_ok() => sent,
         _ => Bytes::from(serde_json::to_vec(submission.wire()).map_err(|_| ApiError::Internal)?),
     };
-    let stored = outbox.insert(id.clone(), site_key, body, flag).await.map_err(|e| {
+    Ok(Checked { id, site: site_key, body, flag })
+}
+
+/// Stores a checked contribution durably; answers once its commit is on
+/// disk.
+async fn commit(state: &CompanionState, checked: Checked) -> Result<(StatusCode, Receipt), ApiError> {
+    let Checked { id, site, body, flag } = checked;
+    let stored = state.outbox.insert(id.clone(), site, body, flag).await.map_err(|e| {
         tracing::error!(error = %e, "could not store a submission");
         ApiError::Unavailable { reason: "storage", retry_after_secs: 2 }
     })?;
