@@ -234,10 +234,15 @@ impl Ctx {
     /// The step's errors all at once, where they are, without moving
     /// focus: what the companion showed before the Wasm took over.
     pub fn recheck(self) {
-        let errors = self.step_errors();
-        let ids = self.dom_ids(&errors);
+        self.reveal(&self.step_errors());
+    }
+
+    /// `errors` shown at their fields, which count as touched from now on
+    /// (so they stay shown as the visitor types).
+    fn reveal(self, errors: &[FieldError]) {
+        let ids = self.dom_ids(errors);
         self.touched.write().extend(ids);
-        self.show(&errors);
+        self.show(errors);
     }
 
     /// The element ids of the fields `errors` are about.
@@ -252,9 +257,7 @@ impl Ctx {
         if errors.is_empty() {
             self.go(self.step.get_untracked().next());
         } else {
-            let ids = self.dom_ids(&errors);
-            self.touched.write().extend(ids);
-            self.show(&errors);
+            self.reveal(&errors);
             self.focus_first_invalid();
         }
     }
