@@ -371,6 +371,21 @@ async fn type_text(c: &Client, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Focus reaches the element with `id`. The widget moves it in the
+/// animation frame after the view updated, so it may land a moment after
+/// what the view shows (an error's text) is there.
+async fn assert_focus_moves_to(c: &Client, id: &str, what: &str) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let f = focused(c).await?;
+        if f[0] == id {
+            return Ok(());
+        }
+        ensure!(start.elapsed() < WAIT, "focus on {what} ({id}) within {WAIT:?}; it is on {f}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 async fn assert_heading_focused(c: &Client, step: &str) -> Result<()> {
     let start = Instant::now();
     loop {
@@ -395,7 +410,7 @@ async fn browser_the_whole_form_in_arabic_with_the_keyboard_alone() -> Result<()
     // "Next" with no topic: focus goes to the topics, which are in error.
     tab_to_submit_and_press_enter(c).await?;
     wait_until(c, "$('#gdc-topics-error').textContent.trim()", "the topic error").await?;
-    assert_eq!(focused_id(c).await?, "gdc-topics", "focus on the first invalid field after a failed Next");
+    assert_focus_moves_to(c, "gdc-topics", "the first invalid field after a failed Next").await?;
     tab_to(c, "gdc-topic-ai").await?;
     press(c, &[Key::Space]).await?;
     ensure!(js(c, "return $('#gdc-topic-ai').checked;", vec![]).await? == json!(true), "Space checks the topic");
@@ -422,7 +437,7 @@ async fn browser_the_whole_form_in_arabic_with_the_keyboard_alone() -> Result<()
     // "Next" before the required fields: focus goes to the first in error.
     tab_to_submit_and_press_enter(c).await?;
     wait_until(c, "$('#gdc-stakeholder-error').textContent.trim()", "the stakeholder error").await?;
-    assert_eq!(focused_id(c).await?, "gdc-stakeholder", "focus on the first invalid field after a failed Next");
+    assert_focus_moves_to(c, "gdc-stakeholder", "the first invalid field after a failed Next").await?;
     // A closed select changes with the arrow keys.
     press(c, &[Key::Down]).await?;
     let stakeholder = js(c, "return $('#gdc-stakeholder').value;", vec![]).await?;

@@ -235,7 +235,10 @@ async fn post(
                 };
                 let stored = match limited {
                     Some(limit) => Err(crate::http::limits::refuse(&state.metrics, limit)),
-                    None => intake::store(&state, &headers, wire, None, Some(&shown.token), honeypot).await,
+                    None => match intake::check(&state, &headers, wire, None, Some(&shown.token), honeypot) {
+                        Ok(checked) => intake::commit(&state, checked).await,
+                        Err(e) => Err(e),
+                    },
                 };
                 let status = stored.as_ref().map_or_else(|e| e.status(), |(s, _)| *s);
                 state.metrics.intake.get_or_create(&StatusLabel { status: status.as_u16() }).inc();

@@ -85,32 +85,20 @@ async fn accept(
     Ok((status, Json(receipt)))
 }
 
-/// Takes a contribution into the outbox, from the API or from the form the
-/// server renders (which posts without the Wasm): its site, origin and
-/// site rate, the consultation's rules, the bot checks, then durable
-/// storage. `body` is the JSON as sent, kept as it is when it is UTF-8.
-pub(crate) async fn store(
-    state: &CompanionState,
-    headers: &HeaderMap,
-    wire: WireSubmission,
-    body: Option<Bytes>,
-    token: Option<&str>,
-    honeypot: Option<&str>,
-) -> Result<(StatusCode, Receipt), ApiError> {
-    let checked = check(state, headers, wire, body, token, honeypot)?;
-    commit(state, checked).await
-}
-
 /// A contribution that passed every check, as the outbox stores it.
-struct Checked {
+pub(crate) struct Checked {
     id: String,
     site: String,
     body: Bytes,
     flag: Option<&'static str>,
 }
 
-/// Every check of [`store`], in its order; nothing is stored yet.
-fn check(
+/// Every check a contribution passes before the outbox takes it, from the
+/// API or from the form the server renders (which posts without the
+/// Wasm), in this order: its site, origin and site rate, the
+/// consultation's rules, the bot checks. Nothing is stored yet: then
+/// [`commit`]. `body` is the JSON as sent, kept as it is when it is UTF-8.
+pub(crate) fn check(
     state: &CompanionState,
     headers: &HeaderMap,
     wire: WireSubmission,
@@ -153,7 +141,7 @@ fn check(
 
 /// Stores a checked contribution durably; answers once its commit is on
 /// disk.
-async fn commit(state: &CompanionState, checked: Checked) -> Result<(StatusCode, Receipt), ApiError> {
+pub(crate) async fn commit(state: &CompanionState, checked: Checked) -> Result<(StatusCode, Receipt), ApiError> {
     let Checked { id, site, body, flag } = checked;
     let stored = state.outbox.insert(id.clone(), site, body, flag).await.map_err(|e| {
         tracing::error!(error = %e, "could not store a submission");

@@ -68,6 +68,10 @@ pub struct Post {
     /// The companion's form route, with the widget's configuration.
     pub action: String,
     /// The form token issued with the page.
+    #[cfg_attr(
+        not(feature = "ssr"),
+        expect(dead_code, reason = "read only by the server's render, which carries it in a hidden field")
+    )]
     pub token: Option<String>,
     /// The catalog id of a notice about the last post (it was not taken).
     pub notice: Option<&'static str>,
