@@ -61,6 +61,15 @@ impl Engine {
         Self { store, location, _dir: None, database: Some(name) }
     }
 
+    /// A connection of the test's own to the PostgreSQL test database, to
+    /// play another process on it.
+    async fn connect(&self) -> tokio_postgres::Client {
+        let StoreLocation::Postgres(url) = &self.location else { panic!("a PostgreSQL engine") };
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+    }
+
     /// Drops a PostgreSQL test database (the SQLite file goes with its
     /// folder).
     async fn finish(self) {
@@ -596,6 +605,11 @@ async fn companion_tokens_are_kept_as_hashes_made_once_per_name_and_revoked(e: &
     assert!(listed.iter().filter(|t| t.revoked_at.is_some()).count() == 1);
 }
 
+/// The advisory lock the central store's inserts hold shared and its
+/// exports take alone (`server/src/central/postgres.rs`): every process on
+/// the database must agree on it, so the tests name it as a fixed value.
+const INSERTS_LOCK: i64 = 0x6764_635f_7365_7100;
+
 /// PostgreSQL alone runs inserts side by side (two writers, any number of
 /// central processes), and a row's `seq` is taken when it is inserted, not
 /// when it commits. An incremental export that read seq 2 committed while
@@ -606,13 +620,10 @@ async fn companion_tokens_are_kept_as_hashes_made_once_per_name_and_revoked(e: &
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_never_passes_a_row_whose_insert_is_still_in_flight() {
     let engine = Engine::postgres().await;
-    let StoreLocation::Postgres(url) = &engine.location else { unreachable!() };
-    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
+    let mut client = engine.connect().await;
     let (slow, fast) = (submission(), submission());
     let slow_insert = client.transaction().await.unwrap();
-    let lock: i64 = slow_insert.query_one("SELECT x'6764635f73657100'::bigint", &[]).await.unwrap().get(0);
-    slow_insert.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&lock]).await.unwrap();
+    slow_insert.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&INSERTS_LOCK]).await.unwrap();
     let id = uuid::Uuid::parse_str(slow["id"].as_str().unwrap()).unwrap();
     slow_insert
         .execute(
@@ -643,11 +654,9 @@ async fn an_export_never_passes_a_row_whose_insert_is_still_in_flight() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stores_inserts_wait_while_an_export_reads_its_high_water_mark() {
     let engine = Engine::postgres().await;
-    let StoreLocation::Postgres(url) = &engine.location else { unreachable!() };
-    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
+    let mut client = engine.connect().await;
     let export = client.transaction().await.unwrap();
-    export.execute("SELECT pg_advisory_xact_lock(x'6764635f73657100'::bigint)", &[]).await.unwrap();
+    export.execute("SELECT pg_advisory_xact_lock($1)", &[&INSERTS_LOCK]).await.unwrap();
     let store = engine.store.clone();
     let insert = tokio::spawn(async move { store.insert_batch("main", batch(&[submission()])).await.unwrap() });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

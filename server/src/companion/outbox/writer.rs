@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{Notify, mpsc, oneshot};
 
@@ -240,9 +241,9 @@ impl Writer {
                 answers.push(match job {
                     Job::Insert { id, site, body, flag, reply } => {
                         let size = body.len() as u64;
-                        let body = std::str::from_utf8(&body).map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-                        })?;
+                        // Bound as text as it is: `Outbox::insert`, the only
+                        // maker of this job, checked it is UTF-8 already.
+                        let body = ToSqlOutput::Borrowed(ValueRef::Text(&body));
                         let stored = if usage.rows + 1 > limit.max_rows || usage.bytes + size > limit.max_bytes {
                             // A repeat of a stored id is still answered as one.
                             let known = exists.query_row([&id], |_| Ok(())).optional()?.is_some();
