@@ -276,10 +276,13 @@ fn write_pages(root: &Path, companion: &str) -> Result<()> {
             "<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>{head}<body>{body}</body></html>"
         )
     };
-    // The snippet of the README, loading at once rather than near the viewport.
+    // The configurator's snippet, loading at once rather than near the
+    // viewport; in inline mode its address repeats the settings, and the
+    // loader brings the first screen.
     let loader = |mode: &str| {
+        let query = if mode.is_empty() { "" } else { "?site=demo&amp;lang=en&amp;mode=inline" };
         format!(
-            "<script src=\"{companion}/widget/v1/loader.js\" async data-site=demo data-lang=en data-loading=eager{mode}></script>"
+            "<script src=\"{companion}/widget/v1/loader.js{query}\" async data-site=demo data-lang=en data-loading=eager{mode}></script>"
         )
     };
     let form = plain_form();

@@ -3,7 +3,8 @@
 //! without WebAssembly (V8 without its JIT, as in hardened browsers) and
 //! under a page policy that refuses Wasm, where inline mode falls back to
 //! the iframe; and what a visitor does before a slow Wasm arrives, which
-//! the Wasm keeps when it takes the form over.
+//! the Wasm keeps when it takes the form over; and inline mode's loader
+//! bringing the first screen its address asks for.
 //!
 //! Partner pages are on `http://localhost:PORT`, the companion on
 //! `http://127.0.0.1:PORT`: two origins, as on a real partner site.
@@ -495,5 +496,55 @@ async fn browser_errors_the_companion_showed_stay_when_the_wasm_takes_over() -> 
     widget_frame(c, WAIT).await?.enter_frame().await?;
     let after = in_widget(c, Mode::Iframe, shown, vec![]).await?;
     assert_eq!(after, json!([false, "Please fill this in.", "true"]), "the Wasm's form shows the error too");
+    browser.close().await
+}
+
+/// The names of the page's requests for the served fragment, so far.
+const FRAGMENT_GETS: &str = "return performance.getEntriesByType('resource').map(e => e.name)
+    .filter(n => n.includes('/embed/v1/fragment'));";
+
+/// Proves: in inline mode, a loader whose address repeats the widget's
+/// settings brings the first screen inside it: the served form shows, in
+/// the language asked, without a request for the fragment; a step sent
+/// before the Wasm (held back two seconds) is answered by the companion
+/// with its error; the Wasm takes that over. A loader address whose
+/// settings are not the element's (another language) is not used: the
+/// loader fetches the form the element asks for.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_the_inline_loader_brings_the_first_screen_its_address_asks_for() -> Result<()> {
+    let partner = Partner::start()?;
+    let proxy =
+        delaying_proxy(partner.server.url.trim_start_matches("http://").to_owned(), Duration::from_secs(2)).await?;
+    let snippet = |lang: &str| {
+        format!(
+            "<script src=\"{proxy}/widget/v1/loader.js?site=demo&amp;lang=fr&amp;mode=inline\" async \
+             data-site=demo data-lang={lang} data-mode=inline data-loading=eager></script>"
+        )
+    };
+    let browser = Browser::start().await?;
+    browser.on_new_document(RECORD).await?;
+    let c = &browser.client;
+
+    c.goto(&partner.page("brought.html", "", &snippet("fr"))?).await?;
+    let next = element(c, Mode::Inline, ".gdc[data-served][lang=fr] .gdc-submit").await?;
+    assert_eq!(js(c, FRAGMENT_GETS).await?, json!([]), "the first screen came inside the loader");
+    next.click().await?;
+    let shown = "return [!!root.querySelector('.gdc[data-served]'),
+        (root.getElementById('gdc-topics-error') || {}).textContent];";
+    let start = Instant::now();
+    while in_widget(c, Mode::Inline, shown, vec![]).await.ok() != Some(json!([true, "Veuillez remplir ce champ."])) {
+        ensure!(start.elapsed() < WAIT, "the companion never answered the step sent from the brought form");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    wait_for_event(c, "gdc:ready", WAIT).await?;
+    let after = in_widget(c, Mode::Inline, shown, vec![]).await?;
+    assert_eq!(after, json!([false, "Veuillez remplir ce champ."]), "the Wasm took over the companion's answer");
+
+    // The Wasm is in the browser's cache by now: the form may be its own.
+    c.goto(&partner.page("other.html", "", &snippet("es"))?).await?;
+    element(c, Mode::Inline, ".gdc[lang=es] #gdc-topic-ai").await?;
+    let gets = js(c, FRAGMENT_GETS).await?;
+    assert_eq!(gets.as_array().map(Vec::len), Some(1), "the Spanish form fetched, the French one unused: {gets}");
+    assert_eq!(js(c, "return window.__csp;").await?, json!([]), "no policy violation");
     browser.close().await
 }

@@ -23,6 +23,7 @@
     dusk: { accent: "#8ab4f8", bg: "#16181d", text: "#e8eaed", border: "#9aa0a6", radius: "8px" },
   };
   // The settings the address keeps, in the order the code writes them.
+  const FIRST = ["site", "topics", "lang", "theme", "variant", "question", "mode"];
   const KEYS = ["site", "topics", "lang", "theme", "variant", "question", "mode", "loading", "accent", "bg", "text",
     "border", "radius", "space", "font"];
   const $ = (id) => document.getElementById(id);
@@ -170,8 +171,12 @@
     const csp = s.mode === "inline"
       ? `script-src ${ORIGIN} 'wasm-unsafe-eval'; connect-src ${ORIGIN}; frame-src ${ORIGIN}`
       : `script-src ${ORIGIN}; frame-src ${ORIGIN}`;
+    // Inline mode: the address repeats the first screen's settings, and the
+    // loader brings that screen inside (one round trip sooner).
+    const first = new URLSearchParams(FIRST.filter((k) => s[k]).map((k) => [k, s[k]]));
+    const src = s.mode === "inline" ? LOADER + "?" + first : LOADER;
     return [
-      ["script", `<script src="${LOADER}" async${data}></script>\n${noscript(s)}`],
+      ["script", `<script src="${esc(src)}" async${data}></script>\n${noscript(s)}`],
       ["element", `<gdc-consultation${plain}></gdc-consultation>\n<script src="${LOADER}" async></script>\n${noscript(s)}`],
       ["pinned", `<script src="${LOADER}" integrity="${integrity}" crossorigin="anonymous" async${data}></script>\n${noscript(s)}`],
       ["csp", `Content-Security-Policy: ${csp}`],

@@ -1,6 +1,7 @@
 /*! gdc loader v1 */
 // One tag, `<script src=".../widget/v1/loader.js" data-site="…" async>`,
-// puts a widget where it stands; the same script defines
+// puts a widget where it stands (in inline mode, the same settings in the
+// address's query bring its first screen inside this script: `gdcFirst`); the same script defines
 // `<gdc-consultation site="…">` for pages that prefer the element. Each widget
 // lives in a shadow root: an iframe to the companion's embed page (mode
 // "iframe", the default) or the form itself (mode "inline").
@@ -159,7 +160,7 @@
     // The form as the companion renders it, shown until the Wasm takes it
     // over; a step sent before then is posted here and its answer shown.
     const show = (answer) =>
-      Promise.all([answer.then((r) => r.text()), style()]).then(([html, css]) => {
+      Promise.all([answer, style()]).then(([html, css]) => {
         if (gone || widget) return;
         root.adoptedStyleSheets = [hostSheet, css];
         div.innerHTML = html;
@@ -168,7 +169,8 @@
       if (widget) return;
       e.preventDefault();
       const body = new URLSearchParams(new FormData(e.target, e.submitter));
-      show(fetch(e.target.action, { method: "POST", body }));
+      // The first screen the loader brought posts to a path of the companion.
+      show(fetch(new URL(e.target.getAttribute("action"), base), { method: "POST", body }).then((r) => r.text()));
     });
     const start = () => {
       io && io.disconnect();
@@ -182,12 +184,20 @@
         }
       });
     };
-    // The served form first, alone on the wire; the Wasm and the rest
+    // The served form first, alone on the wire (or the one this script
+    // brought, if its settings are the widget's); the Wasm and the rest
     // after it, so that on a slow link they do not share its bandwidth.
-    const begin = () =>
-      show(fetch(base + "/embed/v1/fragment?" + configure()))
+    const begin = () => {
+      const q = configure();
+      const f = el._first;
+      const s = f && new URLSearchParams(f.q);
+      const mine = s && KEYS.every((k) => (s.get(k) || "") === (q.get(k) || ""));
+      el._first = 0;
+      if (mine) styled ||= Promise.resolve(sheet(f.css));
+      return show(mine ? Promise.resolve(f.html) : fetch(base + "/embed/v1/fragment?" + q).then((r) => r.text()))
         .catch(() => {})
         .then(takeOver);
+    };
     const takeOver = () => {
       const site = encodeURIComponent(el.getAttribute("site") || "");
       const token = fetch(base + "/v1/token?site=" + site).then((r) => (r.ok ? r.json() : {}), () => ({}));
@@ -282,6 +292,7 @@
   if (me.hasAttribute("data-site")) {
     const el = document.createElement(TAG);
     for (const a of me.attributes) if (a.name.startsWith("data-")) el.setAttribute(a.name.slice(5), a.value);
+    el._first = me.gdcFirst;
     me.before(el);
   }
 })();

@@ -322,7 +322,8 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
          pages come from `http://localhost:PORT`, the loader and the plain form from `http://127.0.0.1:PORT`, another \
          site. Site isolation is off (`{}`): the cross-site frame shares the page's renderer, as in Chrome on Android \
          for most sites, since only then do the network emulation and the measuring script reach it. The widget is the \
-         README's snippet with `data-loading=\"eager\"` (and `data-mode=\"inline\"`); the plain form is the widget's \
+         configurator's snippet with `data-loading=\"eager\"` (in inline mode `data-mode=\"inline\"`, and the \
+         settings repeated in the loader's address, so that it brings the first screen); the plain form is the widget's \
          first screen as static HTML with its stylesheet, in an iframe sized as the loader sizes its own (iframe mode) \
          or in the host page's own HTML with the stylesheet linked from the companion (inline mode).\n\n\
          | mode | network | widget usable | plain form usable | widget / plain | | Wasm took over | usable from the served form |\n\

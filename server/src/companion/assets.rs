@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use axum::Router;
+use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,7 +47,10 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
         SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
 
     let hashed = ServeDir::new(assets_dir.join("widget/assets")).precompressed_br().precompressed_gzip();
-    let loader = ServeFile::new(assets_dir.join("widget/v1/loader.js")).precompressed_br().precompressed_gzip();
+    let loader = tower::ServiceBuilder::new()
+        .layer(short)
+        .layer(vary.clone())
+        .service(ServeFile::new(assets_dir.join("widget/v1/loader.js")).precompressed_br().precompressed_gzip());
     let mut router = Router::new()
         .nest_service(
             "/widget/assets",
@@ -54,9 +58,12 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
         )
         // Any origin too: a partner pinning the loader with `integrity` loads
         // it with `crossorigin`, in CORS mode.
-        .route_service(
+        .route(
             LOADER_PATH,
-            tower::ServiceBuilder::new().layer(short).layer(vary).layer(any_origin).service(loader),
+            super::form::compressed(get(move |state, headers, raw, request| {
+                loader_get(state, headers, raw, request, loader.clone())
+            }))
+            .layer(any_origin.clone()),
         )
         .route(EMBED_PATH, super::form::compressed(get(super::form::page_get).post(super::form::page_post)));
     // The configurator, for webmasters: `/` of every companion.
@@ -71,6 +78,46 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
         );
     }
     router
+}
+
+/// `GET /widget/v1/loader.js`: the file the build made, cached for five
+/// minutes; or, when the address repeats an inline widget's settings, the
+/// same script with that widget's first screen and stylesheet inside
+/// (`document.currentScript.gdcFirst`), so the form shows one round trip
+/// sooner. That answer holds the form's own id and token: never stored.
+async fn loader_get<S>(
+    State(state): State<CompanionState>,
+    headers: axum::http::HeaderMap,
+    RawQuery(raw): RawQuery,
+    request: Request,
+    file: S,
+) -> Response
+where
+    S: tower::Service<Request, Error = std::convert::Infallible>,
+    S::Response: IntoResponse,
+{
+    if let Some((query, html)) = super::form::first_screen(&state, &headers, raw.as_deref()).await {
+        let dir = &state.assets_dir;
+        let (loader, page) = tokio::join!(
+            tokio::fs::read_to_string(dir.join("widget/v1/loader.js")),
+            tokio::fs::read_to_string(dir.join("embed.html"))
+        );
+        if let (Ok(loader), Ok(page)) = (loader, page) {
+            let first = serde_json::json!({ "q": query, "html": html, "css": super::form::inline_style(&page) });
+            return (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                format!("document.currentScript.gdcFirst={first};\n{loader}"),
+            )
+                .into_response();
+        }
+    }
+    match tower::ServiceExt::oneshot(file, request).await {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    }
 }
 
 /// What a webmaster (and their visitors) see in the frame when the widget
@@ -107,6 +154,10 @@ pub(crate) fn embed_error(status: StatusCode, lang: &str, reason: &str) -> Respo
 
 /// The loader partners paste (a service; documented here).
 #[utoipa::path(get, path = "/widget/v1/loader.js", tag = "widget", summary = "The loader partners paste; short caching",
+    params(
+        ("mode" = Option<String>, Query, description = "`inline`, with the widget's settings (`site`, `lang`, `topics`, \
+            `theme`, `variant`, `question`): the loader with that widget's first screen and stylesheet inside, never cached"),
+    ),
     responses(
         (status = 200, description = "JavaScript (br or gzip by Accept-Encoding)", content_type = "text/javascript"),
         (status = 404, description = "The widget is not built on this server"),

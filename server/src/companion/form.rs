@@ -128,10 +128,13 @@ async fn show(
     RawQuery(raw): RawQuery,
     shape: Shape,
 ) -> Response {
-    let asked = match ask(&state, &headers, raw.as_deref()) {
-        Ok(a) => a,
-        Err(page) => return *page,
-    };
+    match ask(&state, &headers, raw.as_deref()) {
+        Ok(asked) => show_asked(&state, &asked, shape).await,
+        Err(page) => *page,
+    }
+}
+
+async fn show_asked(state: &CompanionState, asked: &Asked<'_>, shape: Shape) -> Response {
     let (id, phase) = match asked.sent.as_deref().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
         Some(sent) => (sent.to_string(), Phase::Done(sent.to_string())),
         // Made once per form and posted with every step: sending twice, or
@@ -140,7 +143,36 @@ async fn show(
     };
     let token = state.tokens.issue(&asked.site.key, now_ms());
     let shown = Shown { draft: Draft::default(), step: Step::Topics, id, phase, token, notice: None, country: None };
-    render(&state, &asked, shape, shown, &[], StatusCode::OK).await
+    render(state, asked, shape, shown, &[], StatusCode::OK).await
+}
+
+/// Inline mode's first screen for the loader to carry, when its address
+/// repeats the widget's settings (`loader.js?site=…&mode=inline`): the
+/// fragment's HTML and the settings it was rendered for (the language as
+/// chosen), which the loader compares with the element's before showing
+/// it. `None` when the address does not ask for inline mode or the form
+/// cannot be shown: the loader then fetches the fragment, which says why.
+pub(crate) async fn first_screen(
+    state: &CompanionState,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> Option<(String, String)> {
+    if !form_urlencoded::parse(raw?.as_bytes()).any(|(k, v)| k == "mode" && v == "inline") {
+        return None;
+    }
+    let asked = ask(state, headers, raw).ok().filter(|a| a.sent.is_none())?;
+    let response = show_asked(state, &asked, Shape::Fragment).await;
+    if response.status() != StatusCode::OK {
+        return None;
+    }
+    let html = axum::body::to_bytes(response.into_body(), usize::MAX).await.ok()?;
+    let settings = ["site", "topics", "theme", "variant", "question"];
+    let pairs = form_urlencoded::parse(asked.query.as_bytes()).filter(|(k, _)| settings.contains(&k.as_ref()));
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .append_pair("lang", &asked.config.lang)
+        .finish();
+    Some((query, String::from_utf8(html.to_vec()).ok()?))
 }
 
 /// What a rendering shows.
@@ -382,14 +414,18 @@ pub fn compressed<S: Clone + Send + Sync + 'static>(
 fn style_sources(template: &str) -> String {
     use base64::Engine;
     use sha2::Digest;
-    let inline = template.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(css, _)| css);
-    match inline {
+    match inline_style(template) {
         Some(css) => {
             let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
             format!("'self' 'sha256-{hash}'")
         }
         None => "'self'".to_owned(),
     }
+}
+
+/// The stylesheet the build put in the embed page, which is the widget's.
+pub(crate) fn inline_style(template: &str) -> Option<&str> {
+    template.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(css, _)| css)
 }
 
 /// The query the form routes read: the widget's attributes, as the loader

@@ -115,3 +115,82 @@ async fn the_page_that_says_why_speaks_the_widgets_language() {
         assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"), "{tag}: {html}");
     }
 }
+
+/// What the loader's answer carries: its `gdcFirst` object and the rest.
+fn first_screen(body: &str) -> (serde_json::Value, &str) {
+    let rest =
+        body.strip_prefix("document.currentScript.gdcFirst=").unwrap_or_else(|| panic!("no first screen: {body}"));
+    let (json, loader) = rest.split_once(";\n").expect("the object, then the loader");
+    (serde_json::from_str(json).expect("the first screen as JSON"), loader)
+}
+
+#[tokio::test]
+async fn a_loader_address_with_inline_settings_brings_that_first_screen_never_cached() {
+    let app = spawn_app_with(|c| {
+        let dist = &c.assets_dir;
+        fs::create_dir_all(dist.join("widget/v1")).unwrap();
+        fs::write(dist.join("widget/v1/loader.js"), "/* loader */").unwrap();
+        fs::write(
+            dist.join("embed.html"),
+            include_str!("../../../widget/embed.html").replace("__CSS_TEXT__", ".gdc{}"),
+        )
+        .unwrap();
+    })
+    .await;
+    let mut ids = Vec::new();
+    for (query, lang) in [
+        ("site=demo&lang=fr&mode=inline", "fr"),
+        ("mode=inline&lang=ar-EG&site=demo&theme=dark&--gdc-accent=%23123456", "ar"),
+        ("site=demo&mode=inline&lang=xx", "en"),
+        ("site=demo&mode=inline&topics=ai&variant=compact&question=comments&lang=zh", "zh"),
+    ] {
+        let answer = get_with(&app, &format!("/widget/v1/loader.js?{query}"), "identity").await;
+        assert_eq!(answer.status(), 200, "{query}");
+        assert_eq!(answer.headers()["content-type"], "text/javascript; charset=utf-8", "{query}");
+        assert_eq!(answer.headers()["cache-control"], "no-store", "{query}: it holds the form's id and token");
+        assert_eq!(answer.headers()["access-control-allow-origin"], "*", "{query}");
+        let body = answer.text().await.unwrap();
+        let (first, loader) = first_screen(&body);
+        assert_eq!(loader, "/* loader */", "{query}: the built loader follows");
+        assert_eq!(first["css"], ".gdc{}", "{query}: the embed page's stylesheet");
+        let settings: Vec<(String, String)> = form_urlencoded::parse(first["q"].as_str().unwrap().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        assert!(settings.contains(&("lang".into(), lang.into())), "{query}: the language chosen, {settings:?}");
+        assert!(settings.iter().all(|(k, _)| k != "mode" && !k.starts_with("--")), "{query}: {settings:?}");
+        let html = first["html"].as_str().unwrap();
+        assert!(html.contains(&format!("<div class=\"gdc\" lang=\"{lang}\"")), "{query}: {html}");
+        assert!(html.contains("data-served") && html.contains("action=\"/embed/v1/fragment?"), "{query}: {html}");
+        let id = html.split("name=\"gdc-id\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+        ids.push(id.to_owned());
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "each answer is a new form: {ids:?}");
+
+    // Compressed for the browsers that ask.
+    let br = get_with(&app, "/widget/v1/loader.js?site=demo&mode=inline", "gzip, br").await;
+    assert_eq!(br.headers()["content-encoding"], "br");
+
+    // Anything else gets the built file, cached as ever: the loader then
+    // fetches the fragment itself, which says what is wrong.
+    for query in [
+        "",
+        "?site=demo",
+        "?site=demo&mode=iframe",
+        "?site=demo&mode=INLINE",
+        "?mode=inline",
+        "?site=nope&mode=inline",
+        "?site=closed&mode=inline",
+        "?site=demo&site=demo&mode=inline",
+        "?site=demo&mode=inline&sent=0190b2a4-0000-7000-8000-000000000000",
+        "?site=%FF&mode=inline",
+        "?site=demo&mode=inline&lang=fr&lang=ar",
+    ] {
+        let answer = get_with(&app, &format!("/widget/v1/loader.js{query}"), "identity").await;
+        assert_eq!(answer.status(), 200, "{query}");
+        assert_eq!(answer.headers()["cache-control"], "public, max-age=300", "{query}");
+        assert_eq!(answer.headers()["access-control-allow-origin"], "*", "{query}");
+        assert_eq!(answer.text().await.unwrap(), "/* loader */", "{query}");
+    }
+}
