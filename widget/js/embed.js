@@ -80,7 +80,13 @@ const first = texts(current.get("lang"));
 try {
   // Without WebAssembly the served form stays, and posts by itself.
   if (typeof WebAssembly != "object") throw new Error("no WebAssembly: the form works without it");
-  await init({ module_or_path: "__WASM__" });
+  // The Wasm is fetched at once but compiled after the served form has
+  // been painted: it would otherwise hold the main thread before the
+  // visitor sees anything (a frame, or a tenth of a second where frames
+  // do not run, as in a hidden tab).
+  const wasm = fetch("__WASM__");
+  await new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
+  await init({ module_or_path: wasm });
   performance.mark("gdc-wasm-ready");
   const t = await first;
   const widget = mount(root, "" + current, t);

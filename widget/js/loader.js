@@ -33,14 +33,21 @@
     ".r{all:initial;display:block}iframe{display:block;width:100%;border:0;height:480px}";
   let seq = 0;
   let hostSheet;
-  let loaded, styled, wasm;
+  let loaded, styled;
   // Whether this page may run WebAssembly: a browser without it, or a page
   // whose CSP lacks 'wasm-unsafe-eval', gets the iframe instead. An empty
-  // module answers at once, before anything is downloaded.
-  const canWasm = () =>
-    (wasm ||= typeof WebAssembly == "object"
-      ? WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => 1, () => 0)
-      : Promise.resolve(0));
+  // module, compiled in place, answers before anything is downloaded and
+  // without waiting a task (the form shows in the loader's own).
+  const canWasm = () => {
+    try {
+      return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    } catch {
+      return false;
+    }
+  };
+  // After the form shown has been painted (a frame, or a tenth of a
+  // second where frames do not run): the Wasm's start would hold it back.
+  const painted = () => new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
   const catalogs = {};
   const pick = (tag) => ((tag = (tag || "").split(/[-_]/)[0].toLowerCase()), LANGS.includes(tag) ? tag : "en");
   const texts = (lang) =>
@@ -174,15 +181,14 @@
     });
     const start = () => {
       io && io.disconnect();
-      canWasm().then((ok) => {
-        if (gone) return;
-        if (ok) begin();
-        else {
+      if (canWasm()) begin();
+      // After the element has its widget (this may run while it is made).
+      else
+        queueMicrotask(() => {
           console.warn("gdc: this page cannot run WebAssembly (no support, or a CSP without " +
             "'wasm-unsafe-eval'): the widget is shown in an iframe instead");
-          fallback();
-        }
-      });
+          gone || fallback();
+        });
     };
     // The served form first, alone on the wire (or the one this script
     // brought, if its settings are the widget's); the Wasm and the rest
@@ -196,6 +202,7 @@
       if (mine) styled ||= Promise.resolve(sheet(f.css));
       return show(mine ? Promise.resolve(f.html) : fetch(base + "/embed/v1/fragment?" + q).then((r) => r.text()))
         .catch(() => {})
+        .then(painted)
         .then(takeOver);
     };
     const takeOver = () => {
