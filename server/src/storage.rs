@@ -38,6 +38,7 @@ pub const OUTBOX: Schema = Schema(&[
     include_str!("../migrations/outbox/0001_init.sql"),
     include_str!("../migrations/outbox/0002_flag.sql"),
     include_str!("../migrations/outbox/0003_forwarded_index.sql"),
+    include_str!("../migrations/outbox/0004_spool.sql"),
 ]);
 
 /// The central store's schema (`server/migrations/central/`).

@@ -46,6 +46,73 @@ async fn an_outbox_from_the_release_before_versions_upgrades_in_place_with_its_r
     Outbox::open(&path, SpoolLimit { max_rows: 10, max_bytes: 1 << 20 }).unwrap();
 }
 
+/// The spool as the outbox keeps it, and as a read of every row counts it.
+fn spool(path: &std::path::Path) -> ((i64, i64), (i64, i64)) {
+    let conn = Connection::open(path).unwrap();
+    let kept = conn.query_row("SELECT rows, bytes FROM spool", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let counted = conn
+        .query_row(
+            "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB))), 0) FROM outbox WHERE forwarded_at IS NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    (kept, counted)
+}
+
+#[tokio::test]
+async fn the_spool_is_kept_with_every_change_of_a_row_and_read_at_start_instead_of_the_rows() {
+    use gdc_server::outbox::Stored;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.sqlite");
+    {
+        // An outbox from before the count was kept, with a row waiting.
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(OUTBOX_BEFORE_VERSIONS).unwrap();
+        old.execute("INSERT INTO outbox (id, site, body, received_at) VALUES ('old', 'demo', '{\"t\":\"ü\"}', 1)", [])
+            .unwrap();
+    }
+    let limit = SpoolLimit { max_rows: 4, max_bytes: 1 << 20 };
+    let outbox = Outbox::open(&path, limit).unwrap();
+    assert_eq!(spool(&path), ((1, 10), (1, 10)), "counted once, in bytes, as the table came");
+    // Several bytes a character: bytes are counted, not characters.
+    let body = |i: u32| axum::body::Bytes::from(format!("{{\"n\":{i},\"t\":\"é🌍 中\"}}"));
+    for i in 0..2 {
+        assert_eq!(outbox.insert(format!("id-{i}"), "demo".into(), body(i), None).await.unwrap(), Stored::New);
+    }
+    assert_eq!(outbox.insert("id-0".into(), "demo".into(), body(0), None).await.unwrap(), Stored::Duplicate);
+    let seqs: Vec<i64> = outbox.pending(0, 10).await.unwrap().iter().map(|p| p.seq).collect();
+    outbox.mark_forwarded(vec![seqs[0], seqs[0]]).await.unwrap();
+    outbox.mark_dead(seqs[1], "refused".into()).await.unwrap();
+    outbox.prune(i64::MAX).await.unwrap();
+    let (kept, counted) = spool(&path);
+    assert_eq!(kept, counted, "after inserts, a repeat, a forward, a dead letter, a prune");
+    assert_eq!(kept.0, 2);
+    drop(outbox);
+
+    // Rows changed by hand while the companion is stopped count too.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute("INSERT INTO outbox (id, site, body, received_at) VALUES ('hand', 'demo', '{\"x\":\"ß\"}', 1)", [])
+        .unwrap();
+    conn.execute("UPDATE outbox SET body = body || '  ' WHERE id = 'id-1'", []).unwrap();
+    conn.execute("UPDATE outbox SET forwarded_at = NULL WHERE id = 'old'", []).unwrap();
+    conn.execute("UPDATE outbox SET forwarded_at = 5 WHERE id = 'id-1'", []).unwrap();
+    conn.execute("UPDATE outbox SET forwarded_at = NULL WHERE id = 'id-1'", []).unwrap();
+    conn.execute("DELETE FROM outbox WHERE id = 'hand'", []).unwrap();
+    conn.execute("INSERT INTO outbox (id, site, body, received_at) VALUES ('hand2', 'demo', '{}', 1)", []).unwrap();
+    let (kept, counted) = spool(&path);
+    assert_eq!(kept, counted, "after changes made outside the companion");
+    assert_eq!(kept.0, 3);
+    drop(conn);
+
+    // At start the bound sees the three rows waiting: one more fits, then none.
+    let outbox = Outbox::open(&path, limit).unwrap();
+    assert_eq!(outbox.insert("id-8".into(), "demo".into(), body(8), None).await.unwrap(), Stored::New);
+    assert_eq!(outbox.insert("id-9".into(), "demo".into(), body(9), None).await.unwrap(), Stored::Full);
+    let (kept, counted) = spool(&path);
+    assert_eq!((kept, kept.0), (counted, 4));
+}
+
 #[test]
 fn a_central_store_from_the_release_before_versions_upgrades_in_place_with_its_rows() {
     let dir = tempfile::tempdir().unwrap();

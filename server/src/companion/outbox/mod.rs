@@ -112,13 +112,10 @@ impl Outbox {
     /// Opens (creating if needed) the outbox and starts its writer thread.
     pub fn open(path: &Path, limit: SpoolLimit) -> Result<Self, StorageError> {
         let conn = create(path)?;
-        let (rows, bytes): (i64, i64) = conn.query_row(
-            // Bytes, as the writer counts them: SQLite's `length()` of text
-            // counts characters, so the body is measured as a blob.
-            "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB))), 0) FROM outbox WHERE forwarded_at IS NULL",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        // Kept by the writer with the rows (counted once, when the table
+        // came): not a read of every pending body at each start.
+        let (rows, bytes): (i64, i64) =
+            conn.query_row("SELECT rows, bytes FROM spool", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let usage = Arc::new(SpoolUsage { rows: AtomicU64::new(rows as u64), bytes: AtomicU64::new(bytes as u64) });
         let (jobs, rx) = mpsc::channel(8 * MAX_GROUP);
         let new_rows = Arc::new(Notify::new());

@@ -226,7 +226,7 @@ impl Writer {
             let mut exists = tx.prepare_cached("SELECT 1 FROM outbox WHERE id = ?1")?;
             let mut forwarded = tx.prepare_cached(
                 "UPDATE outbox SET forwarded_at = ?2 WHERE seq = ?1 AND forwarded_at IS NULL
-                 RETURNING length(CAST(body AS BLOB))",
+                 RETURNING octet_length(body)",
             )?;
             let mut dead = tx.prepare_cached("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE seq = ?1")?;
             let mut prune = tx.prepare_cached(
