@@ -410,6 +410,9 @@ async fn browser_each_snippet_pasted_on_another_origin_shows_the_same_widget_as_
         );
         open(c, &server, &query, "en").await?;
         let snippets = [code(c, "script").await?, code(c, "element").await?, code(c, "pinned").await?];
+        for snippet in &snippets {
+            assert!(snippet.contains("--gdc-accent=%230a6650"), "the noscript frame keeps the accent: {snippet}");
+        }
         let csp = code(c, "csp").await?;
         let csp = csp.strip_prefix("Content-Security-Policy: ").context("a policy")?.to_owned();
         // The pinned hash is the served loader's, as hashed here afresh.

@@ -147,7 +147,8 @@ async fn receipt(c: &Client) -> Result<String> {
 /// errors beside the field, in French, with status 422), keeps what was
 /// typed going back, names the country typed in French in any case, sends,
 /// shows the receipt, and a second send after Back and a reload store
-/// nothing more: one row, byte-equal text, country `CI`, lang `fr`.
+/// nothing more: one row, byte-equal text, country `CI`, lang `fr`. The
+/// site's accent from the frame's address colours it throughout.
 #[tokio::test(flavor = "multi_thread")]
 async fn browser_javascript_off_completes_every_step_and_the_row_reaches_the_central_store() -> Result<()> {
     let server = DemoServer::start()?;
@@ -155,8 +156,11 @@ async fn browser_javascript_off_completes_every_step_and_the_row_reaches_the_cen
     let c = &browser.client;
     let catalogs = gdc_i18n::Catalogs::load().expect("the catalogs compile");
     let fr = catalogs.get("fr");
-    c.goto(&format!("{}/embed/v1?site=demo&lang=fr", server.url)).await?;
+    // With the site's accent, as the loader puts it in the frame's address.
+    c.goto(&format!("{}/embed/v1?site=demo&lang=fr&--gdc-accent=%230a6650", server.url)).await?;
     shown(c, 200, &fr.get("step-topics")).await?;
+    let accent = "return getComputedStyle(document.querySelector('.gdc-submit')).backgroundColor;";
+    assert_eq!(js(c, accent).await?, json!("rgb(10, 102, 80)"), "the site's accent, without script");
     assert_eq!(js(c, "return performance.getEntriesByName('gdc-boot').length;").await?, json!(0), "no script ran");
     let id_field = "return document.querySelector('input[name=gdc-id]').value;";
     let id = js(c, id_field).await?.as_str().context("the form's id")?.to_owned();
@@ -171,6 +175,7 @@ async fn browser_javascript_off_completes_every_step_and_the_row_reaches_the_cen
                 document.querySelector('p.gdc-summary[role=alert]').textContent];",
     );
     assert_eq!(error.await?, json!([fr.get("error-required"), "true", fr.get("errors-summary")]));
+    assert_eq!(js(c, accent).await?, json!("rgb(10, 102, 80)"), "and on the step the companion answered");
 
     click(c, "#gdc-topic-other").await?;
     click(c, ".gdc-submit").await?;

@@ -159,6 +159,9 @@
   const noscript = (s) => {
     const q = new URLSearchParams();
     for (const k of ["site", "topics", "lang", "theme", "variant", "question"]) if (s[k]) q.set(k, s[k]);
+    // The site's style, which the companion puts in the page (a font the
+    // page's own, `inherit`, cannot be known without script).
+    for (const k of KEYS.slice(8)) if (s[k] && s[k] !== "inherit") q.set("--gdc-" + k, s[k]);
     const height = s.variant === "compact" ? 480 : 900;
     return `<noscript><iframe src="${esc(ORIGIN + "/embed/v1?" + q)}" title="${esc(tr("consultation-name"))}" ` +
       `style="width:100%;height:${height}px;border:0"></iframe></noscript>`;

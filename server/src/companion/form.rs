@@ -369,10 +369,12 @@ async fn render(
                     return ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }.into_response();
                 }
             };
+            let page_style = page_style(&asked.query);
             let csp = format!(
-                "{}; style-src {}; frame-ancestors {}",
+                "{}; style-src {}{}; frame-ancestors {}",
                 super::assets::EMBED_CSP,
                 style_sources(&template),
+                page_style.as_deref().map(|css| format!(" '{}'", sha256_source(css))).unwrap_or_default(),
                 asked.site.frame_ancestors()
             );
             let Ok(csp) = HeaderValue::from_str(&csp) else {
@@ -385,6 +387,10 @@ async fn render(
                 .replace("__GDC_DIR__", dir)
                 .replace("__GDC_THEME__", &escape(&theme))
                 .replace("__GDC_TITLE__", &escape(&title))
+                .replace(
+                    "__GDC_PAGE_STYLE__",
+                    &page_style.map(|css| format!("<style>{css}</style>")).unwrap_or_default(),
+                )
                 .replace("__GDC_WIDGET__", &widget);
             (
                 status,
@@ -412,15 +418,47 @@ pub fn compressed<S: Clone + Send + Sync + 'static>(
 /// The page's `style-src`: its own origin, and the hash of the stylesheet
 /// the build put in the page (one round trip less before the form shows).
 fn style_sources(template: &str) -> String {
-    use base64::Engine;
-    use sha2::Digest;
     match inline_style(template) {
-        Some(css) => {
-            let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()));
-            format!("'self' 'sha256-{hash}'")
-        }
+        Some(css) => format!("'self' '{}'", sha256_source(css)),
         None => "'self'".to_owned(),
     }
+}
+
+/// A CSP source allowing exactly this inline text: `sha256-…`.
+fn sha256_source(text: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes())))
+}
+
+/// The style properties a webmaster may set (`--gdc-accent`…), as the
+/// loader puts them in the frame's address.
+const STYLE_PROPERTIES: [&str; 7] = ["accent", "bg", "text", "border", "radius", "font", "space"];
+
+/// The webmaster's style properties from the query, as a rule for the page
+/// (`:root{--gdc-accent:#0a6650}`), so a visitor without script sees the
+/// site's colours, radius, spacing and font too; with script, the boot
+/// script sets the same. A value keeps to what a colour, a length or a
+/// font list is written with (letters of any script, digits, spaces and
+/// `#%(),./-_+'"`), so it can end neither its declaration nor the element;
+/// any other, and a name not in the list, is left out. `None`: nothing set.
+fn page_style(query: &str) -> Option<String> {
+    let mut rule = String::new();
+    let mut seen = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let Some(name) = key.strip_prefix("--gdc-").filter(|n| STYLE_PROPERTIES.contains(n)) else { continue };
+        let value = value.trim();
+        let plain = |c: char| c.is_alphanumeric() || " #%(),./-_+'\"".contains(c);
+        let safe = !value.is_empty()
+            && value.len() <= 200
+            && value.chars().all(plain)
+            && !value.to_ascii_lowercase().contains("url(");
+        if safe && !seen.contains(&name.to_owned()) {
+            seen.push(name.to_owned());
+            rule.push_str(&format!("--gdc-{name}:{value};"));
+        }
+    }
+    (!rule.is_empty()).then(|| format!(":root{{{}}}", rule.trim_end_matches(';')))
 }
 
 /// The stylesheet the build put in the embed page, which is the widget's.

@@ -204,3 +204,73 @@ async fn the_language_menu_without_script_brings_the_same_step_back_in_that_lang
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("lang=\"en\" dir=\"ltr\""));
 }
+
+#[tokio::test]
+async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_ones() {
+    let app = app().await;
+    let style =
+        |html: &str| html.split_once("<style>:root{").map(|(_, rest)| rest.split_once('}').unwrap().0.to_owned());
+    let page = |query: String| {
+        let app = &app;
+        async move {
+            let page = app.get(&format!("/embed/v1?site=demo&lang=en&{query}")).await;
+            assert_eq!(page.status(), 200, "{query}");
+            let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+            (page.text().await.unwrap(), csp)
+        }
+    };
+    let q = |pairs: &[(&str, &str)]| form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+
+    // What the configurator's presets and a webmaster write.
+    let (html, csp) = page(q(&[
+        ("--gdc-accent", "#0a6650"),
+        ("--gdc-bg", "rgb(255 255 255 / 90%)"),
+        ("--gdc-radius", "12px"),
+        ("--gdc-font", "\"Noto Naskh Arabic\", 'Segoe UI', sans-serif"),
+        ("--gdc-space", "1.25em"),
+        ("--gdc-text", "  #1b1f24  "),
+        ("--gdc-border", "微软雅黑"),
+    ]))
+    .await;
+    let rule = "--gdc-accent:#0a6650;--gdc-bg:rgb(255 255 255 / 90%);--gdc-radius:12px;\
+                --gdc-font:\"Noto Naskh Arabic\", 'Segoe UI', sans-serif;--gdc-space:1.25em;--gdc-text:#1b1f24;\
+                --gdc-border:微软雅黑";
+    assert_eq!(style(&html).as_deref(), Some(rule));
+    let allowed = {
+        use base64::Engine;
+        use sha2::Digest;
+        let css = format!(":root{{{rule}}}");
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()))
+    };
+    assert!(csp.contains(&format!("'sha256-{allowed}'")), "the page's policy allows it by its hash: {csp}");
+
+    // Each value that could end its declaration or the element, load
+    // something, or is not one of the names, is left out; a name given
+    // twice keeps the first.
+    for (name, value) in [
+        ("--gdc-accent", "red;}body{display:none"),
+        ("--gdc-accent", "red</style><script>alert(1)</script>"),
+        ("--gdc-bg", "url(https://evil.example/x.png)"),
+        ("--gdc-bg", "URL(//evil.example)"),
+        ("--gdc-text", "red\\;"),
+        ("--gdc-text", "red\n}"),
+        ("--gdc-radius", ""),
+        ("--gdc-radius", &"9".repeat(201)),
+        ("--gdc-accent-text", "red"),
+        ("--gdc-", "red"),
+        ("gdc-accent", "red"),
+        ("--GDC-ACCENT", "red"),
+        ("--gdc-font", "a{}"),
+        ("--gdc-space", "1em !important"),
+        ("--gdc-border", "@import 'x'"),
+    ] {
+        let (html, csp) = page(q(&[(name, value)])).await;
+        assert_eq!(style(&html), None, "{name}={value:?} left out");
+        assert_eq!(csp.matches("'sha256-").count(), 1, "only the stylesheet's hash: {csp}");
+    }
+    let (html, _) = page(q(&[("--gdc-accent", "#111111"), ("--gdc-accent", "#222222")])).await;
+    assert_eq!(style(&html).as_deref(), Some("--gdc-accent:#111111"));
+    // The page's form posts to an address that keeps them for the next step.
+    let (html, _) = page(q(&[("--gdc-accent", "#0a6650")])).await;
+    assert!(html.contains("--gdc-accent=%230a6650"), "the form's action keeps the properties");
+}
