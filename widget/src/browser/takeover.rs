@@ -11,6 +11,7 @@ use crate::model::form::Posted;
 /// What a server-rendered widget in `root` holds: the form as it would
 /// post now, or the reference of a receipt it shows. `None` when `root`
 /// holds no rendered widget.
+#[expect(clippy::large_enum_variant, reason = "made once, when the Wasm takes over; a box would only add code")]
 pub enum Served {
     /// The form as it would post now, and whether it shows errors (the
     /// companion checked a step the visitor sent before the Wasm came).
@@ -63,9 +64,9 @@ pub fn restore(root: &web_sys::HtmlElement, caret: Caret) {
     let Ok(Some(element)) = root.query_selector(&format!("#{}", caret.id)) else { return };
     let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() else { return };
     let _ = element.focus();
-    if let Some((start, end)) = caret.range {
-        if let Ok(set) = get(&element, "setSelectionRange").dyn_into::<js_sys::Function>() {
-            let _ = set.call2(&element, &start, &end);
-        }
+    if let Some((start, end)) = caret.range
+        && let Ok(set) = get(&element, "setSelectionRange").dyn_into::<js_sys::Function>()
+    {
+        let _ = set.call2(&element, &start, &end);
     }
 }
