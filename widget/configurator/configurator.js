@@ -22,10 +22,11 @@
     ink: { accent: "#111111", bg: "#ffffff", text: "#111111", border: "#111111", radius: "0" },
     dusk: { accent: "#8ab4f8", bg: "#16181d", text: "#e8eaed", border: "#9aa0a6", radius: "8px" },
   };
-  // The settings the address keeps, in the order the code writes them.
-  const FIRST = ["site", "topics", "lang", "theme", "variant", "question", "mode"];
-  const KEYS = ["site", "topics", "lang", "theme", "variant", "question", "mode", "loading", "accent", "bg", "text",
-    "border", "radius", "space", "font"];
+  // The settings the address keeps, in the order the code writes them:
+  // those the companion renders the form with, how it loads, its style.
+  const FORM = ["site", "topics", "lang", "theme", "variant", "question"];
+  const STYLE = ["accent", "bg", "text", "border", "radius", "space", "font"];
+  const KEYS = [...FORM, "mode", "loading", ...STYLE];
   const $ = (id) => document.getElementById(id);
   const form = $("config");
   let t = {};
@@ -158,10 +159,10 @@
   // The frame a browser without script shows, with the same settings.
   const noscript = (s) => {
     const q = new URLSearchParams();
-    for (const k of ["site", "topics", "lang", "theme", "variant", "question"]) if (s[k]) q.set(k, s[k]);
+    for (const k of FORM) if (s[k]) q.set(k, s[k]);
     // The site's style, which the companion puts in the page (a font the
     // page's own, `inherit`, cannot be known without script).
-    for (const k of KEYS.slice(8)) if (s[k] && s[k] !== "inherit") q.set("--gdc-" + k, s[k]);
+    for (const k of STYLE) if (s[k] && s[k] !== "inherit") q.set("--gdc-" + k, s[k]);
     const height = s.variant === "compact" ? 480 : 900;
     return `<noscript><iframe src="${esc(ORIGIN + "/embed/v1?" + q)}" title="${esc(tr("consultation-name"))}" ` +
       `style="width:100%;height:${height}px;border:0"></iframe></noscript>`;
@@ -176,7 +177,7 @@
       : `script-src ${ORIGIN}; frame-src ${ORIGIN}`;
     // Inline mode: the address repeats the first screen's settings, and the
     // loader brings that screen inside (one round trip sooner).
-    const first = new URLSearchParams(FIRST.filter((k) => s[k]).map((k) => [k, s[k]]));
+    const first = new URLSearchParams([...FORM, "mode"].filter((k) => s[k]).map((k) => [k, s[k]]));
     const src = s.mode === "inline" ? LOADER + "?" + first : LOADER;
     return [
       ["script", `<script src="${esc(src)}" async${data}></script>\n${noscript(s)}`],

@@ -63,7 +63,7 @@ pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionSt
             super::form::compressed(get(move |state, headers, raw, request| {
                 loader_get(state, headers, raw, request, loader.clone())
             }))
-            .layer(any_origin.clone()),
+            .layer(any_origin),
         )
         .route(EMBED_PATH, super::form::compressed(get(super::form::page_get).post(super::form::page_post)));
     // The configurator, for webmasters: `/` of every companion.

@@ -39,6 +39,10 @@ pub const FRAGMENT_PATH: &str = "/embed/v1/fragment";
 /// The query parameter naming a sent contribution: its receipt is shown.
 const SENT: &str = "sent";
 
+/// The widget's settings, as the loader writes them in an address (and
+/// compares before showing a first screen it brought).
+const SETTINGS: [&str; 6] = ["site", "topics", "lang", "theme", "variant", "question"];
+
 /// A whole page (the iframe) or the widget alone (inline mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -89,8 +93,8 @@ fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) ->
         .collect();
     let find = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     // A setting given twice is ambiguous: the page says the address is malformed.
-    let keys = ["site", "topics", "lang", "theme", "variant", "question", "api", SENT];
-    if keys.iter().any(|key| pairs.iter().filter(|(k, _)| k == key).count() > 1) {
+    let keys = || SETTINGS.iter().chain(&["api", SENT]);
+    if keys().any(|key| pairs.iter().filter(|(k, _)| k == key).count() > 1) {
         return Err(Box::new(embed_error(
             StatusCode::BAD_REQUEST,
             find("lang").unwrap_or(""),
@@ -111,7 +115,7 @@ fn ask<'a>(state: &'a CompanionState, headers: &HeaderMap, raw: Option<&str>) ->
     };
     let allowed = site.topics.join(",");
     let given =
-        pairs.iter().filter(|(k, _)| k != "lang" && keys.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str()));
+        pairs.iter().filter(|(k, _)| k != "lang" && keys().any(|key| k == key)).map(|(k, v)| (k.as_str(), v.as_str()));
     let (config, _warnings) =
         WidgetConfig::from_pairs(given.chain([("lang", lang.as_str()), ("allowed", allowed.as_str())]));
     let sent = find(SENT).map(str::to_owned);
@@ -166,8 +170,8 @@ pub(crate) async fn first_screen(
         return None;
     }
     let html = axum::body::to_bytes(response.into_body(), usize::MAX).await.ok()?;
-    let settings = ["site", "topics", "theme", "variant", "question"];
-    let pairs = form_urlencoded::parse(asked.query.as_bytes()).filter(|(k, _)| settings.contains(&k.as_ref()));
+    let pairs =
+        form_urlencoded::parse(asked.query.as_bytes()).filter(|(k, _)| k != "lang" && SETTINGS.contains(&k.as_ref()));
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .append_pair("lang", &asked.config.lang)

@@ -112,8 +112,8 @@ impl Outbox {
     /// Opens (creating if needed) the outbox and starts its writer thread.
     pub fn open(path: &Path, limit: SpoolLimit) -> Result<Self, StorageError> {
         let conn = create(path)?;
-        // Kept by the writer with the rows (counted once, when the table
-        // came): not a read of every pending body at each start.
+        // Kept by the table's triggers with every change of a row (counted
+        // once, when the table came): not a read of every pending body.
         let (rows, bytes): (i64, i64) =
             conn.query_row("SELECT rows, bytes FROM spool", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let usage = Arc::new(SpoolUsage { rows: AtomicU64::new(rows as u64), bytes: AtomicU64::new(bytes as u64) });
