@@ -9,6 +9,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
+use crate::widget::point_at;
 use crate::{DemoServer, widget_frame};
 
 /// How long a test waits for anything the browser shows.
@@ -17,17 +18,28 @@ pub const WAIT: Duration = Duration::from_secs(30);
 /// The demo companion's `abuse.min_submit_time`: a person is slower.
 pub const MIN_SUBMIT_TIME: Duration = Duration::from_secs(3);
 
-/// Opens the demo page and enters the widget's iframe once the form shows.
 /// The first topic of a form the Wasm has taken over: the server-rendered
 /// form before it carries `data-served` on its root.
 pub const TAKEN_OVER: &str = ".gdc:not([data-served]) #gdc-topic-ai";
 
+/// Opens the demo page, enters the widget's iframe, and lets the Wasm take
+/// the form over.
 pub async fn open_widget(c: &Client, server: &DemoServer) -> Result<()> {
     c.goto(&format!("{}/examples/", server.url)).await?;
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
     frame.enter_frame().await?;
+    take_over(c).await?;
     c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
+    Ok(())
+}
+
+/// In the widget's frame (entered): points at the form, as a visitor about
+/// to use it does (the Wasm waits for such a sign), and waits until the
+/// Wasm has taken it over.
+pub async fn take_over(c: &Client) -> Result<()> {
+    point_at(c, c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-root")).await?).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css(".gdc:not([data-served])")).await?;
     Ok(())
 }
 

@@ -262,7 +262,7 @@ impl Browser {
     /// Sends any Chrome DevTools Protocol command (`Network.setCacheDisabled`…)
     /// and returns its result.
     pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
-        Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
+        cdp(&self.client, cmd, params).await
     }
 
     /// Ends the session, then the driver.
@@ -278,6 +278,44 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// A demo server whose partner pages (on `localhost`, another site than
+/// the companion's `127.0.0.1`) a test writes.
+#[derive(Debug)]
+pub struct Partner {
+    pub server: DemoServer,
+    root: tempfile::TempDir,
+    pub origin: String,
+}
+
+impl Partner {
+    pub fn start() -> Result<Self> {
+        let root = tempfile::tempdir()?;
+        std::fs::create_dir_all(root.path().join("examples"))?;
+        let server = DemoServer::start_with(&server_bin(), root.path())?;
+        let origin = server.url.replace("127.0.0.1", "localhost");
+        anyhow::ensure!(origin != server.url, "the demo should listen on 127.0.0.1, not {}", server.url);
+        Ok(Self { server, root, origin })
+    }
+
+    /// Writes a partner page and returns its URL.
+    pub fn page(&self, name: &str, head: &str, body: &str) -> Result<String> {
+        let html = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Partner</title>{head}</head>\
+             <body><h1>Partner news</h1>{body}</body></html>"
+        );
+        std::fs::write(self.root.path().join("examples").join(name), html)?;
+        Ok(format!("{}/examples/{name}", self.origin))
+    }
+
+    /// The row of the central store with `id`, once it is there.
+    pub async fn row(&self, id: &str) -> Result<serde_json::Value> {
+        let rows =
+            self.server.wait_for_export(form::WAIT, |rows| rows.iter().any(|r| r["submission"]["id"] == id)).await?;
+        assert_eq!(rows.iter().filter(|r| r["submission"]["id"] == id).count(), 1, "stored once: {rows:?}");
+        rows.into_iter().find(|r| r["submission"]["id"] == id).context("the row")
     }
 }
 
@@ -302,6 +340,11 @@ pub async fn widget_frame_of(c: &Client, host: &str, timeout: Duration) -> Resul
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Sends a Chrome DevTools Protocol command through the client's chromedriver.
+pub async fn cdp(c: &Client, cmd: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
+    Ok(c.issue_cmd(Cdp { cmd, params }).await?)
 }
 
 /// A Chrome DevTools Protocol command sent through chromedriver.

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use fantoccini::Client;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use fantoccini::elements::Element;
 use serde_json::Value;
+use serde_json::json;
 
 /// How a widget is embedded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +37,20 @@ impl Mode {
     }
 }
 
+/// Runs `body` with `root` bound to the widget's document root, inside the
+/// frame in iframe mode, and returns to the partner page.
+pub async fn in_widget(c: &Client, mode: Mode, body: &str, args: Vec<Value>) -> Result<Value> {
+    if mode == Mode::Iframe {
+        crate::widget_frame(c, crate::form::WAIT).await?.enter_frame().await?;
+    }
+    let script = format!("const root = {}; {body}", mode.root());
+    let out = c.execute(&script, args).await;
+    if mode == Mode::Iframe {
+        c.enter_parent_frame().await?;
+    }
+    Ok(out?)
+}
+
 /// The widget's events recorded on the page so far (`window.__events`).
 pub async fn events(c: &Client) -> Result<Vec<Value>> {
     Ok(c.execute("return window.__events || [];", vec![]).await?.as_array().cloned().unwrap_or_default())
@@ -52,4 +69,73 @@ pub async fn wait_for_event(c: &Client, kind: &str, within: Duration) -> Result<
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Moves the pointer onto an element (scrolled into view) of the current
+/// document, as a visitor about to use the form does: a widget's Wasm waits
+/// for such a sign (a pointer over it, a touch, focus or a key in it).
+pub async fn point_at(c: &Client, element: Element) -> Result<()> {
+    c.execute("arguments[0].scrollIntoView({ block: 'center' });", vec![serde_json::to_value(&element)?]).await?;
+    let pointer = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+        element,
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    });
+    c.perform_actions(pointer).await?;
+    Ok(())
+}
+
+/// Points at each widget element matching `hosts` (a CSS selector) on the
+/// partner page in turn (the client is on it), scrolled into view, once its
+/// form is there and listening (the served form in the shadow root in
+/// inline mode; in iframe mode the frame's page having reported its height,
+/// which a frame out of view may not), at the middle of its part in view.
+/// From the last to the first: a widget
+/// the Wasm takes over may change its height and move those below it while
+/// the pointer comes. The pointer moves with Chrome DevTools' input events
+/// (WebDriver's element references would keep the elements alive, which
+/// the tests that count nodes would see); then the page is scrolled back.
+pub async fn point_at_widgets(c: &Client, hosts: &str) -> Result<()> {
+    let start = Instant::now();
+    let wait = Duration::from_secs(30);
+    let count = loop {
+        let n = c.execute("return document.querySelectorAll(arguments[0]).length;", vec![json!(hosts)]).await?;
+        match n.as_u64() {
+            Some(n) if n > 0 => break n,
+            _ if start.elapsed() > wait => bail!("no {hosts} within {wait:?}"),
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let back = c.execute("return [scrollX, scrollY];", vec![]).await?;
+    let centre = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+      el.scrollIntoView({ block: 'center', behavior: 'instant' });
+      const r = el.shadowRoot, f = r && r.querySelector('iframe');
+      if (!(f ? f.style.height : r && r.querySelector('.gdc form'))) return null;
+      const b = el.getBoundingClientRect();
+      const [top, bottom] = [Math.max(b.top, 0), Math.min(b.bottom, innerHeight)];
+      return [b.left + b.width / 2, (top + bottom) / 2];";
+    for i in (0..count).rev() {
+        let at = loop {
+            let at = c.execute(centre, vec![json!(hosts), json!(i)]).await?;
+            if !at.is_null() {
+                break at;
+            }
+            if start.elapsed() > wait {
+                let state = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+                  const r = el.shadowRoot, f = r && r.querySelector('iframe');
+                  return f ? 'frame ' + f.src : r ? r.innerHTML.slice(0, 200) : 'no shadow root';";
+                let state = c.execute(state, vec![json!(hosts), json!(i)]).await?;
+                bail!("{hosts} #{i}: no form within {wait:?}: {state}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        // Input is routed by what was last drawn: a frame after the scroll.
+        c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
+        for (x, y) in [(json!(0), json!(0)), (at[0].clone(), at[1].clone())] {
+            crate::cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": x, "y": y })).await?;
+        }
+    }
+    c.execute("scrollTo({ left: arguments[0][0], top: arguments[0][1], behavior: 'instant' });", vec![back]).await?;
+    Ok(())
 }

@@ -96,7 +96,9 @@ async fn page_with(c: &Client, server: &DemoServer, page_lang: &str, html: &str)
         vec![json!(page_lang), json!(html), json!(server.url)],
     )
     .await?;
-    Ok(())
+    // The Wasm, whose language menu and live updates these tests follow,
+    // comes once a visitor points at the form.
+    gdc_e2e::widget::point_at_widgets(c, "gdc-consultation").await
 }
 
 /// An inline widget `#w` on a French page, offering `topics`, on its

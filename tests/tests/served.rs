@@ -19,8 +19,8 @@ use anyhow::{Context, Result, bail, ensure};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, set_text};
-use gdc_e2e::widget::{Mode, wait_for_event};
-use gdc_e2e::{Browser, DemoServer, server_bin, wait_for_form_token_age, widget_frame};
+use gdc_e2e::widget::{Mode, point_at_widgets, wait_for_event};
+use gdc_e2e::{Browser, DemoServer, Partner, wait_for_form_token_age, widget_frame};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -56,41 +56,6 @@ async fn shown(c: &Client, status: u16, title: &str) -> Result<()> {
     let now = "const t = document.querySelector('.gdc-step-title');
                return [performance.getEntriesByType('navigation')[0].responseStatus, t && t.textContent];";
     until(c, now, json!([status, title])).await
-}
-
-/// A demo server whose partner pages (on `localhost`) the test writes.
-struct Partner {
-    server: DemoServer,
-    root: tempfile::TempDir,
-    origin: String,
-}
-
-impl Partner {
-    fn start() -> Result<Self> {
-        let root = tempfile::tempdir()?;
-        std::fs::create_dir_all(root.path().join("examples"))?;
-        let server = DemoServer::start_with(&server_bin(), root.path())?;
-        let origin = server.url.replace("127.0.0.1", "localhost");
-        ensure!(origin != server.url, "the demo should listen on 127.0.0.1, not {}", server.url);
-        Ok(Self { server, root, origin })
-    }
-
-    /// Writes a partner page and returns its URL.
-    fn page(&self, name: &str, head: &str, body: &str) -> Result<String> {
-        let html = format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Partner</title>{head}</head>\
-             <body><h1>Partner news</h1>{body}</body></html>"
-        );
-        std::fs::write(self.root.path().join("examples").join(name), html)?;
-        Ok(format!("{}/examples/{name}", self.origin))
-    }
-
-    /// The row of the central store with `id`, once it is there.
-    async fn row(&self, id: &str) -> Result<Value> {
-        let rows = self.server.wait_for_export(WAIT, |rows| rows.iter().any(|r| r["submission"]["id"] == id)).await?;
-        assert_eq!(rows.iter().filter(|r| r["submission"]["id"] == id).count(), 1, "stored once: {rows:?}");
-        rows.into_iter().find(|r| r["submission"]["id"] == id).context("the row")
-    }
 }
 
 /// Records, on the partner page, the widget's events, `console.warn` and
@@ -308,6 +273,7 @@ async fn browser_a_page_csp_that_refuses_wasm_gets_the_iframe_in_inline_mode() -
         "the page's policy refused the Wasm: {csp}"
     );
     assert_fell_back_to_the_iframe(c, &companion).await?;
+    point_at_widgets(c, "gdc-consultation").await?;
     let ready = wait_for_event(c, "gdc:ready", WAIT).await?;
     assert_ne!(ready["detail"]["basic"], json!(true), "the frame's own page runs the Wasm: {ready}");
     widget_frame(c, WAIT).await?.enter_frame().await?;

@@ -213,6 +213,9 @@
   const preview = (s) => {
     if (!widget) {
       widget = document.createElement("gdc-consultation");
+      // A webmaster tries the preview: its Wasm comes at once rather than
+      // at the first sign of use, as on a partner's page.
+      widget.setAttribute("enhance", "eager");
       $("preview-area").append(widget);
     }
     // Several changes at once apply once (the element batches them).

@@ -3,8 +3,8 @@
 // as it is); it starts the Wasm widget, which takes that form over with what
 // was typed, and talks to the loader on the partner page with a versioned,
 // origin-checked postMessage protocol: events and size go up, configuration
-// changes come down.
-import init, { mount } from "__GLUE__";
+// changes come down. The Wasm and its glue are fetched when the visitor
+// shows they will use the form (see `intent`), not with the page.
 
 // Marks for the start-up profile (`cargo xtask bench tti`).
 performance.mark("gdc-boot");
@@ -23,6 +23,7 @@ const extra = { token: meta("gdc-token"), allowed: meta("gdc-allowed-topics") };
 // The texts: one JSON file per language, hashed and immutable, filled in by
 // `cargo xtask build`; only the visitor's is fetched, as the Wasm loads.
 const I18N = "__I18N__";
+const GLUE = ["__GLUE__", "__GLUE_SRI__"];
 const LANGS = "__LANGS__".split(" ");
 const pick = (tag) => {
   const primary = String(tag || navigator.language).split(/[-_]/)[0].toLowerCase();
@@ -65,7 +66,9 @@ new ResizeObserver(() => {
   const height = Math.ceil(html.getBoundingClientRect().height);
   if (height !== lastHeight) {
     lastHeight = height;
-    post("gdc:resize", { height });
+    // With the page's title, in the form's language: the loader names the
+    // frame with it before the Wasm comes.
+    post("gdc:resize", { height, title: document.title });
   }
 }).observe(html);
 
@@ -75,17 +78,47 @@ const localise = (t) => {
   html.dir = root.dir;
   document.title = t["consultation-name"];
 };
+// The served form is the widget until the visitor shows they will use it:
+// a pointer over it, a touch, focus or a key in it. Only then are the Wasm,
+// its glue and the texts fetched (about 130 KB against the 10 KB the
+// visitor who only reads the page has received). At once when the partner
+// asks for it (`enhance="eager"`), the pointer is already over the form,
+// this page answers a step the visitor sent from the served form (its
+// referrer is this page's address), or this browser keeps a draft or an unsent
+// contribution for the site, which only the Wasm restores and sends.
+const INTENT = ["pointerover", "pointermove", "pointerdown", "touchstart", "focusin", "keydown"];
+const kept = (site) => {
+  try {
+    return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
+  } catch {}
+};
+const intent = () =>
+  new Promise((ok) => {
+    const sent = document.referrer.startsWith(location.origin + location.pathname);
+    if (params.get("enhance") === "eager" || sent || html.matches(":hover") || kept(params.get("site"))) return ok();
+    const go = () => (INTENT.forEach((t) => removeEventListener(t, go, true)), ok());
+    INTENT.forEach((t) => addEventListener(t, go, { capture: true, passive: true }));
+  });
+
 let current = configure(params);
-const first = texts(current.get("lang"));
 try {
   // Without WebAssembly the served form stays, and posts by itself.
   if (typeof WebAssembly != "object") throw new Error("no WebAssembly: the form works without it");
-  // The Wasm is fetched at once but compiled after the served form has
-  // been painted: it would otherwise hold the main thread before the
-  // visitor sees anything (a frame, or a tenth of a second where frames
-  // do not run, as in a hidden tab).
+  await intent();
+  performance.mark("gdc-intent");
+  const first = texts(current.get("lang"));
   const wasm = fetch("__WASM__");
+  // The glue's integrity is checked through a modulepreload.
+  const glue = new Promise((ok, fail) => {
+    const l = document.createElement("link");
+    Object.assign(l, { rel: "modulepreload", href: GLUE[0], integrity: GLUE[1], onload: ok, onerror: fail });
+    document.head.append(l);
+  }).then(() => import(GLUE[0]));
+  // Compiled after the served form has been painted: it would otherwise
+  // hold the main thread before the visitor sees anything (a frame, or a
+  // tenth of a second where frames do not run, as in a hidden tab).
   await new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
+  const { default: init, mount } = await glue;
   await init({ module_or_path: wasm });
   performance.mark("gdc-wasm-ready");
   const t = await first;

@@ -48,6 +48,24 @@
   // After the form shown has been painted (a frame, or a tenth of a
   // second where frames do not run): the Wasm's start would hold it back.
   const painted = () => new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
+  // The served form is the widget until the visitor shows they will use it
+  // (a pointer over it, a touch, focus or a key in it): only then are the
+  // Wasm, glue and texts fetched. At once if the page asks for it
+  // (`enhance="eager"`) or this browser keeps a draft or an unsent
+  // contribution for the site, which only the Wasm restores and sends.
+  // The embed page's boot script does the same in iframe mode.
+  const INTENT = ["pointerover", "pointermove", "pointerdown", "touchstart", "focusin", "keydown"];
+  const kept = (site) => {
+    try {
+      return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
+    } catch {}
+  };
+  const intent = (el, on) =>
+    new Promise((ok) => {
+      if (el.getAttribute("enhance") === "eager" || on.matches(":hover") || kept(el.getAttribute("site"))) return ok();
+      const go = () => (INTENT.forEach((t) => on.removeEventListener(t, go, true)), ok());
+      INTENT.forEach((t) => on.addEventListener(t, go, { capture: true, passive: true }));
+    });
   const catalogs = {};
   const pick = (tag) => ((tag = (tag || "").split(/[-_]/)[0].toLowerCase()), LANGS.includes(tag) ? tag : "en");
   const texts = (lang) =>
@@ -93,6 +111,7 @@
       f.style.colorScheme = scheme(q.get("theme"));
       if (ready) f.contentWindow.postMessage({ gdc: 1, frame: id, type: "gdc:config", detail: "" + q }, base);
       else {
+        if (el.getAttribute("enhance") === "eager") q.set("enhance", "eager");
         q.set("origin", location.origin);
         q.set("frame", id);
         f.src = base + "/embed/v1?" + q;
@@ -101,10 +120,10 @@
     const onMessage = (e) => {
       const d = e.data;
       if (e.origin !== base || e.source !== f.contentWindow || !d || d.gdc !== 1 || d.frame !== id) return;
-      if (d.type === "gdc:ready") {
-        ready = true;
-        f.title = el.getAttribute("title") || (title = d.detail.title || title);
-      }
+      // The frame's name in the form's language, from its page's first
+      // report of its size (before the Wasm) and again when ready.
+      if (d.detail.title) f.title = el.getAttribute("title") || (title = d.detail.title);
+      if (d.type === "gdc:ready") ready = true;
       if (d.type === "gdc:resize") f.style.height = (d.detail.height | 0) + "px";
       fire(el, d.type, d.detail);
     };
@@ -146,7 +165,7 @@
     const div = document.createElement("div");
     const extra = new URLSearchParams({ api: base });
     // `chosen`: the language the visitor picked in the widget's menu.
-    let widget, io, ro, gone, chosen;
+    let widget, io, ro, gone, chosen, began;
     const configure = () => {
       const q = query(el);
       q.set("lang", pick(chosen || q.get("lang")));
@@ -195,6 +214,7 @@
     // after it, so that on a slow link they do not share its bandwidth.
     const begin = () => {
       const q = configure();
+      began = 1;
       const f = el._first;
       const s = f && new URLSearchParams(f.q);
       const mine = s && KEYS.every((k) => (s.get(k) || "") === (q.get(k) || ""));
@@ -202,6 +222,7 @@
       if (mine) styled ||= Promise.resolve(sheet(f.css));
       return show(mine ? Promise.resolve(f.html) : fetch(base + "/embed/v1/fragment?" + q).then((r) => r.text()))
         .catch(() => {})
+        .then(() => intent(el, div))
         .then(painted)
         .then(takeOver);
     };
@@ -237,8 +258,10 @@
       });
       io.observe(el);
     }
+    // A change before the Wasm took over shows the served form anew.
+    const refresh = () => show(fetch(base + "/embed/v1/fragment?" + configure()).then((r) => r.text())).catch(() => {});
     return [
-      () => widget && update(),
+      () => (widget ? update() : began && refresh()),
       () => {
         gone = true;
         io && io.disconnect();

@@ -24,7 +24,7 @@ const CONSULTATION_NAMES: &[&str] = &[concat!("gdc-", "2023"), concat!("GDC_", "
 /// Lines past which a file must say why it is long.
 const LONG_FILE: usize = 400;
 /// Attributes the loader reads besides its `KEYS` and `PROPS` lists.
-const LOADER_OWN: &[&str] = &["mode", "title", "loading"];
+const LOADER_OWN: &[&str] = &["mode", "title", "loading", "enhance"];
 /// Keys the widget reads that the embed page or the loader set, never a
 /// webmaster.
 const WIDGET_OWN: &[&str] = &["api", "allowed", "token"];

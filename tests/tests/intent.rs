@@ -1,0 +1,152 @@
+//! The widget's Wasm comes when a visitor shows they will use the form, not
+//! with the page, in real Chromium, in both modes: until then the served
+//! form is the widget and nothing of the Wasm, its glue or its texts is
+//! fetched; a pointer over the form brings it; a draft kept in the browser
+//! for the site brings it at once after a reload (and restores the draft),
+//! one for another site does not; `enhance="eager"` brings it at once; a
+//! setting the page changes before the Wasm shows the served form anew.
+//!
+//! Partner pages are on `http://localhost:PORT`, the companion on
+//! `http://127.0.0.1:PORT`: two origins, as on a real partner site.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, ensure};
+use fantoccini::Client;
+use gdc_e2e::form::WAIT;
+use gdc_e2e::widget::{Mode, events, in_widget, point_at_widgets, wait_for_event};
+use gdc_e2e::{Browser, Partner, cdp};
+use serde_json::{Value, json};
+
+/// Records the widget's events on the partner page.
+const RECORD: &str = "window.__events = [];
+for (const t of ['gdc:ready', 'gdc:error'])
+  document.addEventListener(t, e => window.__events.push({ type: t, detail: e.detail }));";
+
+/// How long a page is left alone to show that nothing more comes.
+const IDLE: Duration = Duration::from_millis(1500);
+
+/// What the widget's document has fetched of the Wasm, its glue and the
+/// texts (`.wasm`, `gdc_widget-….js`, `i18n-…/<lang>.json`).
+const FETCHED: &str = "return performance.getEntriesByType('resource').map(e => e.name)
+    .filter(n => /\\.wasm$|\\/gdc_widget-[0-9a-f]+\\.js$|\\/i18n-[0-9a-f]+\\/[a-z]+\\.json$/.test(n));";
+
+/// The served form is in the widget (the frame has loaded it, in iframe mode).
+const SERVED: &str = "return !!root.querySelector('.gdc[data-served] form');";
+const TAKEN_OVER: &str = "return !!root.querySelector('.gdc:not([data-served]) #gdc-topic-ai');";
+
+fn page(partner: &Partner, name: &str, mode: Mode, extra: &str) -> Result<String> {
+    partner.page(
+        name,
+        "",
+        &format!(
+            "<p id=\"far\">Elsewhere on the page</p>\
+             <gdc-consultation site=\"demo\" lang=\"en\" loading=\"eager\" mode=\"{}\"{extra}></gdc-consultation>\
+             <script src=\"{}/widget/v1/loader.js\" async></script>",
+            mode.name(),
+            partner.server.url
+        ),
+    )
+}
+
+/// Polls `script` in the widget until it returns true.
+async fn until(c: &Client, mode: Mode, script: &str, what: &str) -> Result<()> {
+    let start = Instant::now();
+    while in_widget(c, mode, script, vec![]).await.ok() != Some(json!(true)) {
+        ensure!(start.elapsed() < WAIT, "{} mode: never {what}", mode.name());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// The pointer leaves the widget (over the page's heading).
+async fn point_away(c: &Client) -> Result<()> {
+    cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": 1, "y": 1 })).await?;
+    Ok(())
+}
+
+/// Leaves the page alone a moment, then checks the widget still shows the
+/// served form and fetched nothing of the Wasm.
+async fn assert_still_served(c: &Client, mode: Mode, when: &str) -> Result<()> {
+    tokio::time::sleep(IDLE).await;
+    let fetched = in_widget(c, mode, FETCHED, vec![]).await?;
+    assert_eq!(fetched, json!([]), "{} mode, {when}: nothing of the Wasm fetched", mode.name());
+    assert_eq!(in_widget(c, mode, SERVED, vec![]).await?, json!(true), "{} mode, {when}: served", mode.name());
+    let ready: Vec<Value> = events(c).await?.into_iter().filter(|e| e["type"] == "gdc:ready").collect();
+    assert!(ready.is_empty(), "{} mode, {when}: no gdc:ready yet: {ready:?}", mode.name());
+    Ok(())
+}
+
+async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
+    let partner = Partner::start()?;
+    let browser = Browser::start().await?;
+    browser.on_new_document(RECORD).await?;
+    let c = &browser.client;
+    let m = mode.name();
+
+    // The page alone: the served form, and nothing of the Wasm.
+    c.goto(&page(&partner, &format!("{m}.html"), mode, "")?).await?;
+    until(c, mode, SERVED, "the served form").await?;
+    assert_still_served(c, mode, "the page alone").await?;
+
+    // A setting the page changes before the Wasm: the served form anew.
+    c.execute("document.querySelector('gdc-consultation').setAttribute('lang', 'fr');", vec![]).await?;
+    until(c, mode, "return !!root.querySelector('.gdc[data-served][lang=fr] form');", "the served form in French")
+        .await?;
+    assert_still_served(c, mode, "after a setting changed").await?;
+
+    // The pointer comes: the Wasm, which takes the form over.
+    point_at_widgets(c, "gdc-consultation").await?;
+    wait_for_event(c, "gdc:ready", WAIT).await?;
+    until(c, mode, TAKEN_OVER, "taken over").await?;
+    let fetched = in_widget(c, mode, FETCHED, vec![]).await?;
+    let fetched: Vec<String> = serde_json::from_value(fetched)?;
+    assert_eq!(fetched.len(), 3, "{m} mode: the Wasm, its glue and the French texts, once each: {fetched:?}");
+    assert!(fetched.iter().any(|n| n.ends_with("/fr.json")), "{m} mode: {fetched:?}");
+
+    // A topic chosen: the Wasm keeps a draft for the site in this browser.
+    in_widget(c, mode, "root.querySelector('#gdc-topic-ai').click();", vec![]).await?;
+    let draft = "return Object.keys(localStorage).some(k => k.startsWith('gdc-draft:demo:'));";
+    until(c, mode, draft, "a draft kept").await?;
+
+    // A reload with the pointer elsewhere: the draft brings the Wasm at
+    // once, and it is restored.
+    point_away(c).await?;
+    c.refresh().await?;
+    wait_for_event(c, "gdc:ready", WAIT).await?;
+    until(c, mode, TAKEN_OVER, "taken over after the reload").await?;
+    let chosen = in_widget(c, mode, "return root.querySelector('#gdc-topic-ai').checked;", vec![]).await?;
+    assert_eq!(chosen, json!(true), "{m} mode: the draft restored");
+
+    // A draft for another site does not bring it.
+    in_widget(
+        c,
+        mode,
+        "localStorage.clear(); localStorage.setItem('gdc-draft:demo-other:gdc-2023', 'topics=ai');
+         localStorage.setItem('gdc-draftdemo:x', 'y'); localStorage.setItem('gdc-queue', 'demo');",
+        vec![],
+    )
+    .await?;
+    point_away(c).await?;
+    c.refresh().await?;
+    until(c, mode, SERVED, "the served form after the drafts went").await?;
+    assert_still_served(c, mode, "with another site's draft").await?;
+
+    // A page asking for it: at once.
+    c.goto(&page(&partner, &format!("{m}-eager.html"), mode, " enhance=\"eager\"")?).await?;
+    wait_for_event(c, "gdc:ready", WAIT).await?;
+    until(c, mode, TAKEN_OVER, "taken over, eagerly").await?;
+    browser.close().await
+}
+
+/// Proves, in iframe mode: see the module's comment.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_the_wasm_comes_when_the_visitor_shows_they_will_use_the_form_in_iframe_mode() -> Result<()> {
+    wasm_waits_for_the_visitor(Mode::Iframe).await
+}
+
+/// Proves, in inline mode: see the module's comment.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_the_wasm_comes_when_the_visitor_shows_they_will_use_the_form_in_inline_mode() -> Result<()> {
+    wasm_waits_for_the_visitor(Mode::Inline).await
+}
