@@ -22,7 +22,13 @@
 //!   task queued from the callback has run). In ms since the host page's
 //!   navigation start: a frame reports `performance.timeOrigin + t` by
 //!   `postMessage` and the host subtracts its own `timeOrigin`.
-//! - "Took over": `gdc:ready` on the host element, the Wasm's signal.
+//! - "Took over": `gdc:ready` on the host element, the Wasm's signal. The
+//!   widget fetches its Wasm when the visitor shows they will use the form,
+//!   so the visitor is played: the page is left alone for `READING` after
+//!   the form is usable (what arrived by then is a first visit that does
+//!   not use the form), then the pointer moves onto the widget (CDP
+//!   `Input.dispatchMouseEvent`) and the time until `gdc:ready` is measured
+//!   from that moment.
 //! - Bytes: `encodedDataLength` (headers and body, as on the wire) of every
 //!   response of the page and its frames (the browser's own favicon request
 //!   aside) by then, one still arriving for the share of its body received,
@@ -48,12 +54,16 @@ use serde_json::{Value, json};
 const WARMUP_ROUNDS: usize = 2;
 /// Time until usable may be at most this many times the plain form's.
 const TARGET_RATIO: f64 = 1.2;
-/// Bytes a first visit may transfer before the form is usable, and in all.
+/// Bytes a first visit may transfer before the form is usable, and in all
+/// when the visitor does not use the form.
 const BYTES_BEFORE_USABLE: f64 = 20.0 * 1024.0;
 const BYTES_FIRST_VISIT: f64 = 100.0 * 1024.0;
 /// The slow network: round trip (ms) and throughput (kbit/s) both ways.
 const SLOW_LATENCY_MS: f64 = 400.0;
 const SLOW_KBIT_S: f64 = 400.0;
+/// How long the visitor reads the page, the form usable and untouched,
+/// before pointing at it.
+const READING: Duration = Duration::from_secs(2);
 /// Idle time between a browser's start and the load it measures.
 const SETTLE: Duration = Duration::from_millis(300);
 /// How long a page may take to load and its form to become usable.
@@ -118,6 +128,12 @@ const r = window.__gdcBench;
 const check = () => ("usable" in r && (!takeover || "ready" in r) ? setTimeout(() => done(r), 250) : setTimeout(check, 25));
 check();"#;
 
+/// Records when the pointer comes (ms since the host's navigation start)
+/// and returns where: over the widget, near its top.
+const POINT: &str = r#"const b = document.querySelector("gdc-consultation").getBoundingClientRect();
+window.__gdcBench.intent = performance.now();
+return [b.left + b.width / 2, b.top + Math.min(b.height / 2, 60)];"#;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Network {
     Normal,
@@ -139,9 +155,12 @@ struct Load {
     usable_ms: f64,
     /// Whether the form first usable was the server-rendered one.
     served: bool,
-    /// `gdc:ready` (the widget only).
+    /// From the pointer's arrival to `gdc:ready` (the widget only).
     took_over_ms: Option<f64>,
     bytes_before_usable: f64,
+    /// What arrived by the time the pointer came, `READING` after usable
+    /// (the widget only): a first visit that does not use the form.
+    bytes_unused: Option<f64>,
     /// Every response finished by the time the widget took over, or by the
     /// time the plain form was usable.
     bytes_first_visit: f64,
@@ -201,6 +220,7 @@ pub async fn run(runs: usize, slow_runs: usize) -> Result<Value> {
         "target_ratio": TARGET_RATIO,
         "budget_bytes_before_usable": BYTES_BEFORE_USABLE,
         "budget_bytes_first_visit": BYTES_FIRST_VISIT,
+        "reading_ms": READING.as_millis() as u64,
         "slow_network": { "latency_ms": SLOW_LATENCY_MS, "kbit_s": SLOW_KBIT_S },
         "fresh_per_load": "Chromium with its own profile directory, processes, HTTP and code caches, sockets",
         "browser_switches": SITE_ISOLATION_OFF,
@@ -228,6 +248,7 @@ fn arrangement(mode: Mode, network: Network, widget: &[Load], plain: &[Load]) ->
             "usable": stats(&w),
             "took_over": stats(&widget.iter().filter_map(|l| l.took_over_ms).collect::<Vec<_>>()),
             "bytes_before_usable": median_of(widget.iter().map(|l| l.bytes_before_usable).collect()),
+            "bytes_unused": median_of(widget.iter().filter_map(|l| l.bytes_unused).collect()),
             "bytes_first_visit": median_of(widget.iter().map(|l| l.bytes_first_visit).collect()),
             "marks_ms": marks,
             "usable_from_served_form": widget.iter().filter(|l| l.served).count(),
@@ -439,6 +460,19 @@ impl Session<'_> {
         self.post("url", json!({ "url": url })).await.map(drop)
     }
 
+    /// The probe's record once the form is usable and, when asked, the
+    /// widget has taken over.
+    async fn wait(&self, takeover: bool) -> Result<Value> {
+        match self.post("execute/async", json!({ "script": WAIT, "args": [takeover] })).await {
+            Ok(record) => Ok(record),
+            Err(e) => {
+                let seen =
+                    self.post("execute/sync", json!({ "script": "return window.__gdcBench;", "args": [] })).await;
+                bail!("{e:#}; the probe had recorded {seen:?}");
+            }
+        }
+    }
+
     async fn close(self) -> Result<()> {
         self.driver.call(reqwest::Method::DELETE, &format!("/session/{}", self.id), None).await.map(drop)
     }
@@ -459,14 +493,13 @@ impl Session<'_> {
             .await?;
         }
         self.goto(url).await?;
-        let record = match self.post("execute/async", json!({ "script": WAIT, "args": [takeover] })).await {
-            Ok(record) => record,
-            Err(e) => {
-                let seen =
-                    self.post("execute/sync", json!({ "script": "return window.__gdcBench;", "args": [] })).await;
-                bail!("{e:#}; the probe had recorded {seen:?}");
-            }
-        };
+        let mut record = self.wait(false).await?;
+        if takeover {
+            tokio::time::sleep(READING).await;
+            let at = self.post("execute/sync", json!({ "script": POINT, "args": [] })).await?;
+            self.cdp("Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": at[0], "y": at[1] })).await?;
+            record = self.wait(true).await?;
+        }
         let responses = self.responses().await?;
         if network == Network::Slow
             && let Some(fast) = responses.iter().find(|r| r.headers_ms < SLOW_LATENCY_MS)
@@ -475,7 +508,7 @@ impl Session<'_> {
         }
         let ms = |key: &str| record[key].as_f64();
         let usable_ms = ms("usable").context("no usable time")?;
-        let took_over_ms = ms("ready");
+        let (ready_ms, intent_ms) = (ms("ready"), ms("intent"));
         let origin = ms("origin").context("no time origin")?;
         let bytes_by = |t: f64| responses.iter().map(|r| r.bytes_by(origin + t)).sum();
         let marks = record
@@ -488,9 +521,10 @@ impl Session<'_> {
         Ok(Load {
             usable_ms,
             served: record["served"] == json!(true),
-            took_over_ms,
+            took_over_ms: ready_ms.zip(intent_ms).map(|(ready, intent)| ready - intent),
             bytes_before_usable: bytes_by(usable_ms),
-            bytes_first_visit: bytes_by(took_over_ms.unwrap_or(usable_ms)),
+            bytes_unused: intent_ms.map(bytes_by),
+            bytes_first_visit: bytes_by(ready_ms.unwrap_or(usable_ms)),
             marks,
         })
     }

