@@ -9,7 +9,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-use crate::widget::point_at;
+use crate::widget::begin_using;
 use crate::{DemoServer, widget_frame};
 
 /// How long a test waits for anything the browser shows.
@@ -28,18 +28,9 @@ pub async fn open_widget(c: &Client, server: &DemoServer) -> Result<()> {
     c.goto(&format!("{}/examples/", server.url)).await?;
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Global Digital Compact consultation"));
+    begin_using(c, "gdc-consultation").await?;
     frame.enter_frame().await?;
-    take_over(c).await?;
     c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
-    Ok(())
-}
-
-/// In the widget's frame (entered): points at the form, as a visitor about
-/// to use it does (the Wasm waits for such a sign), and waits until the
-/// Wasm has taken it over.
-pub async fn take_over(c: &Client) -> Result<()> {
-    point_at(c, c.wait().at_most(WAIT).for_element(Locator::Css("#gdc-root")).await?).await?;
-    c.wait().at_most(WAIT).for_element(Locator::Css(".gdc:not([data-served])")).await?;
     Ok(())
 }
 

@@ -6,8 +6,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use fantoccini::Client;
-use fantoccini::actions::{InputSource, MouseActions, PointerAction};
-use fantoccini::elements::Element;
 use serde_json::Value;
 use serde_json::json;
 
@@ -71,32 +69,20 @@ pub async fn wait_for_event(c: &Client, kind: &str, within: Duration) -> Result<
     }
 }
 
-/// Moves the pointer onto an element (scrolled into view) of the current
-/// document, as a visitor about to use the form does: a widget's Wasm waits
-/// for such a sign (a pointer over it, a touch, focus or a key in it).
-pub async fn point_at(c: &Client, element: Element) -> Result<()> {
-    c.execute("arguments[0].scrollIntoView({ block: 'center' });", vec![serde_json::to_value(&element)?]).await?;
-    let pointer = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
-        element,
-        duration: None,
-        x: 0.0,
-        y: 0.0,
-    });
-    c.perform_actions(pointer).await?;
-    Ok(())
-}
-
-/// Points at each widget element matching `hosts` (a CSS selector) on the
-/// partner page in turn (the client is on it), scrolled into view, once its
+/// Begins to use each widget element matching `hosts` (a CSS selector) on
+/// the partner page (the client is on it), as a visitor does: a click on
+/// the form's blank corner, inside its padding, which changes nothing. A
+/// widget's Wasm waits for such a sign (focus, a click, a key or input in
+/// it). Each is scrolled to the top of the view first and clicked once its
 /// form is there and listening (the served form in the shadow root in
 /// inline mode; in iframe mode the frame's page having reported its height,
-/// which a frame out of view may not), at the middle of its part in view.
-/// From the last to the first: a widget
-/// the Wasm takes over may change its height and move those below it while
-/// the pointer comes. The pointer moves with Chrome DevTools' input events
-/// (WebDriver's element references would keep the elements alive, which
-/// the tests that count nodes would see); then the page is scrolled back.
-pub async fn point_at_widgets(c: &Client, hosts: &str) -> Result<()> {
+/// which a frame out of view may not); then the page is scrolled back and
+/// the mouse leaves the view.
+/// From the last to the first: a widget the Wasm takes over may change its
+/// height and move those below it. The mouse is Chrome DevTools' input
+/// events: WebDriver's element references would keep the elements alive,
+/// which the tests that count nodes would see.
+pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
     let start = Instant::now();
     let wait = Duration::from_secs(30);
     let count = loop {
@@ -108,16 +94,15 @@ pub async fn point_at_widgets(c: &Client, hosts: &str) -> Result<()> {
         }
     };
     let back = c.execute("return [scrollX, scrollY];", vec![]).await?;
-    let centre = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
-      el.scrollIntoView({ block: 'center', behavior: 'instant' });
+    let corner = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+      el.scrollIntoView({ block: 'start', behavior: 'instant' });
       const r = el.shadowRoot, f = r && r.querySelector('iframe');
       if (!(f ? f.style.height : r && r.querySelector('.gdc form'))) return null;
       const b = el.getBoundingClientRect();
-      const [top, bottom] = [Math.max(b.top, 0), Math.min(b.bottom, innerHeight)];
-      return [b.left + b.width / 2, (top + bottom) / 2];";
+      return [b.left + 6, b.top + 6];";
     for i in (0..count).rev() {
         let at = loop {
-            let at = c.execute(centre, vec![json!(hosts), json!(i)]).await?;
+            let at = c.execute(corner, vec![json!(hosts), json!(i)]).await?;
             if !at.is_null() {
                 break at;
             }
@@ -130,12 +115,21 @@ pub async fn point_at_widgets(c: &Client, hosts: &str) -> Result<()> {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        // Input is routed by what was last drawn: a frame after the scroll.
-        c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
-        for (x, y) in [(json!(0), json!(0)), (at[0].clone(), at[1].clone())] {
-            crate::cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": x, "y": y })).await?;
-        }
+        click_at(c, &at).await?;
     }
     c.execute("scrollTo({ left: arguments[0][0], top: arguments[0][1], behavior: 'instant' });", vec![back]).await?;
+    // The mouse leaves the view, hovering nothing of the page.
+    crate::cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": -1, "y": -1 })).await?;
+    Ok(())
+}
+
+/// A left click at `[x, y]` of the view, after a frame has been drawn
+/// (input is routed by what was last drawn).
+pub async fn click_at(c: &Client, at: &Value) -> Result<()> {
+    c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
+    for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+        let event = json!({ "type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1 });
+        crate::cdp(c, "Input.dispatchMouseEvent", event).await?;
+    }
     Ok(())
 }

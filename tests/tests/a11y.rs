@@ -109,7 +109,7 @@ async fn open(mode: Mode, variant: &str, topics: &str, lang: &str) -> Result<(De
         .cdp("Emulation.setEmulatedMedia", json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }))
         .await?;
     browser.client.goto(&format!("{}/examples/a11y.html", server.url)).await?;
-    gdc_e2e::widget::point_at_widgets(&browser.client, "gdc-consultation").await?;
+    gdc_e2e::widget::begin_using(&browser.client, "gdc-consultation").await?;
     // The Wasm's form, not the one the companion served before it: a key
     // pressed on the served form would post it the way it works without
     // script, and the focus checks below are the Wasm's.

@@ -358,7 +358,7 @@ async fn settled_picture(c: &Client, host: &str) -> Result<(Vec<u8>, Picture)> {
 
 /// Whether the partner page's widget was taken over by the Wasm (entering
 /// its frame, on the companion's origin, in iframe mode), once a visitor
-/// points at it.
+/// begins to use it.
 async fn partner_taken_over(c: &Client, inline: bool, timeout: Duration) -> Result<bool> {
     let start = Instant::now();
     let mut pointed = false;
@@ -366,7 +366,7 @@ async fn partner_taken_over(c: &Client, inline: bool, timeout: Duration) -> Resu
         let sized = "const e = document.querySelector('gdc-consultation');
                      return !!e && e.getBoundingClientRect().height > 40;";
         if !pointed && c.execute(sized, vec![]).await? == json!(true) {
-            gdc_e2e::widget::point_at(c, c.find(Locator::Css("gdc-consultation")).await?).await?;
+            gdc_e2e::widget::begin_using(c, "gdc-consultation").await?;
             pointed = true;
         }
         let ready = c.execute("return window.__events.includes('gdc:ready');", vec![]).await? == json!(true);

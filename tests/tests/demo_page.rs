@@ -5,7 +5,8 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use gdc_e2e::form::{MIN_SUBMIT_TIME, TAKEN_OVER, WAIT, click, next, open_widget, set_text, step_title, take_over};
+use gdc_e2e::form::{MIN_SUBMIT_TIME, TAKEN_OVER, WAIT, click, next, open_widget, set_text, step_title};
+use gdc_e2e::widget::begin_using;
 use gdc_e2e::{Browser, DemoServer, widget_frame};
 use serde_json::json;
 
@@ -261,8 +262,9 @@ async fn browser_the_compact_variant_on_an_article_asks_one_question_fits_a_phon
     c.goto(&format!("{}/examples/article.html", server.url)).await?;
     let frame = widget_frame(c, WAIT).await?;
     assert_eq!(frame.attr("title").await?.as_deref(), Some("Share your view on AI"));
+    begin_using(c, "gdc-consultation").await?;
     frame.clone().enter_frame().await?;
-    take_over(c).await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css(".gdc:not([data-served])")).await?;
     let title = c.wait().at_most(WAIT).for_element(Locator::Css(".gdc-title")).await?.text().await?;
     assert_eq!(title, "Regulation of artificial intelligence");
     assert_eq!(c.execute("return document.querySelectorAll('textarea').length;", vec![]).await?, 1);
@@ -375,8 +377,8 @@ async fn browser_the_widget_offers_only_the_topics_the_site_registry_collects() 
     let browser = Browser::start().await?;
     let c = &browser.client;
     c.goto(&format!("{}/examples/", server.url)).await?;
+    begin_using(c, "gdc-consultation").await?;
     widget_frame(c, WAIT).await?.enter_frame().await?;
-    take_over(c).await?;
     c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
     let offered =
         c.execute("return [...document.querySelectorAll('input[name=topics]')].map(e => e.value);", vec![]).await?;

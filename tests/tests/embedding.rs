@@ -15,7 +15,7 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::MIN_SUBMIT_TIME;
 use gdc_e2e::picture::{Picture, decode};
-use gdc_e2e::widget::{Mode, events, in_widget, point_at_widgets, wait_for_event};
+use gdc_e2e::widget::{Mode, begin_using, events, in_widget, wait_for_event};
 use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
 
@@ -222,7 +222,7 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
         c.goto(&url).await?;
         let before = c.execute(HOST_LAYOUT, vec![]).await?;
         c.execute(MOUNT, vec![json!(partner.companion), json!(mode.name())]).await?;
-        point_at_widgets(c, "gdc-consultation").await?;
+        begin_using(c, "gdc-consultation").await?;
         let start = Instant::now();
         while events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count() < 2 {
             ensure!(start.elapsed() < WAIT, "{name}: the widgets never became ready");
@@ -320,7 +320,7 @@ async fn strict_csp_events_and_live_attributes(mode: Mode) -> Result<()> {
     browser.on_new_document(RECORD_EVENTS).await?;
     let c = &browser.client;
     c.goto(&url).await?;
-    point_at_widgets(c, "gdc-consultation").await?;
+    begin_using(c, "gdc-consultation").await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
     let resize = wait_for_event(c, "gdc:resize", WAIT).await?;
     assert!(resize["detail"]["height"].as_f64().unwrap_or(0.0) > 100.0, "{resize}");
@@ -461,7 +461,7 @@ async fn browser_fifty_mounts_and_removals_leave_no_listener_frame_or_node_behin
         let expected = readies;
         async move {
             c.execute("location.hash = arguments[0];", vec![json!(route)]).await?;
-            point_at_widgets(c, "gdc-consultation").await?;
+            begin_using(c, "gdc-consultation").await?;
             let start = Instant::now();
             while events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count() < expected {
                 ensure!(start.elapsed() < WAIT, "mount {expected} ({route}) never became ready");
@@ -546,7 +546,7 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
         }
         anyhow::Ok(())
     };
-    point_at_widgets(c, "#framed, #inline").await?;
+    begin_using(c, "#framed, #inline").await?;
     wait_for_readies(2).await?;
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     assert_eq!(readies().await?, 2, "the widgets below the fold wait");
@@ -587,14 +587,14 @@ async fn browser_auto_theme_follows_the_system_live_and_far_widgets_load_when_ne
     assert_eq!(widget_colours(c, Mode::Inline).await?, light, "and back");
 
     c.execute("window.scrollTo(0, document.documentElement.scrollHeight);", vec![]).await?;
-    point_at_widgets(c, "#far-inline, #far-frame").await?;
+    begin_using(c, "#far-inline, #far-frame").await?;
     wait_for_readies(4).await?;
 
     // A widget cannot turn from a frame into an inline form in place: the
     // loader replaces it.
     c.execute("window.scrollTo(0, 0); document.querySelector('#framed').setAttribute('mode', 'inline');", vec![])
         .await?;
-    point_at_widgets(c, "#framed").await?;
+    begin_using(c, "#framed").await?;
     wait_for_readies(5).await?;
     let inside = c.execute(
         "const r = document.querySelector('#framed').shadowRoot; return [r.querySelectorAll('iframe').length, !!r.querySelector('.gdc')];",
@@ -623,7 +623,7 @@ async fn browser_every_example_page_shows_its_widgets_without_a_csp_violation() 
         "/examples/spa.html#/consultation",
     ] {
         c.goto(&format!("{}{page}", server.url)).await?;
-        point_at_widgets(c, "gdc-consultation").await?;
+        begin_using(c, "gdc-consultation").await?;
         let start = Instant::now();
         loop {
             let widgets = c.execute("return document.querySelectorAll('gdc-consultation').length;", vec![]).await?;

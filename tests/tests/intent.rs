@@ -1,7 +1,8 @@
 //! The widget's Wasm comes when a visitor shows they will use the form, not
 //! with the page, in real Chromium, in both modes: until then the served
 //! form is the widget and nothing of the Wasm, its glue or its texts is
-//! fetched; a pointer over the form brings it; a draft kept in the browser
+//! fetched, even with a pointer passing over it; a click in it brings it
+//! (as focus, a key or input would); a draft kept in the browser
 //! for the site brings it at once after a reload (and restores the draft),
 //! one for another site does not; `enhance="eager"` brings it at once; a
 //! setting the page changes before the Wasm shows the served form anew.
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, ensure};
 use fantoccini::Client;
 use gdc_e2e::form::WAIT;
-use gdc_e2e::widget::{Mode, events, in_widget, point_at_widgets, wait_for_event};
+use gdc_e2e::widget::{Mode, begin_using, events, in_widget, wait_for_event};
 use gdc_e2e::{Browser, Partner, cdp};
 use serde_json::{Value, json};
 
@@ -95,8 +96,15 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
         .await?;
     assert_still_served(c, mode, "after a setting changed").await?;
 
-    // The pointer comes: the Wasm, which takes the form over.
-    point_at_widgets(c, "gdc-consultation").await?;
+    // A pointer passing over it is not a use.
+    let over = "const b = document.querySelector('gdc-consultation').getBoundingClientRect();
+                return [b.left + b.width / 2, b.top + 40];";
+    let over = c.execute(over, vec![]).await?;
+    cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": over[0], "y": over[1] })).await?;
+    assert_still_served(c, mode, "a pointer over it").await?;
+
+    // A click in it: the Wasm, which takes the form over.
+    begin_using(c, "gdc-consultation").await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
     until(c, mode, TAKEN_OVER, "taken over").await?;
     let fetched = in_widget(c, mode, FETCHED, vec![]).await?;

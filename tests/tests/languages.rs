@@ -98,7 +98,7 @@ async fn page_with(c: &Client, server: &DemoServer, page_lang: &str, html: &str)
     .await?;
     // The Wasm, whose language menu and live updates these tests follow,
     // comes once a visitor points at the form.
-    gdc_e2e::widget::point_at_widgets(c, "gdc-consultation").await
+    gdc_e2e::widget::begin_using(c, "gdc-consultation").await
 }
 
 /// An inline widget `#w` on a French page, offering `topics`, on its

@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail, ensure};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::{MIN_SUBMIT_TIME, WAIT, click, set_text};
-use gdc_e2e::widget::{Mode, point_at_widgets, wait_for_event};
+use gdc_e2e::widget::{Mode, begin_using, wait_for_event};
 use gdc_e2e::{Browser, DemoServer, Partner, wait_for_form_token_age, widget_frame};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -273,7 +273,7 @@ async fn browser_a_page_csp_that_refuses_wasm_gets_the_iframe_in_inline_mode() -
         "the page's policy refused the Wasm: {csp}"
     );
     assert_fell_back_to_the_iframe(c, &companion).await?;
-    point_at_widgets(c, "gdc-consultation").await?;
+    begin_using(c, "gdc-consultation").await?;
     let ready = wait_for_event(c, "gdc:ready", WAIT).await?;
     assert_ne!(ready["detail"]["basic"], json!(true), "the frame's own page runs the Wasm: {ready}");
     widget_frame(c, WAIT).await?.enter_frame().await?;

@@ -78,15 +78,15 @@ const localise = (t) => {
   html.dir = root.dir;
   document.title = t["consultation-name"];
 };
-// The served form is the widget until the visitor shows they will use it:
-// a pointer over it, a touch, focus or a key in it. Only then are the Wasm,
-// its glue and the texts fetched (about 130 KB against the 10 KB the
-// visitor who only reads the page has received). At once when the partner
-// asks for it (`enhance="eager"`), the pointer is already over the form,
-// this page answers a step the visitor sent from the served form (its
-// referrer is this page's address), or this browser keeps a draft or an unsent
+// The served form is the widget until the visitor uses it: focus, a click,
+// a key or input in it (not a pointer passing over or a finger scrolling
+// across it). Only then are the Wasm, its glue and the texts fetched (about
+// 130 KB against the 10 KB the visitor who only reads the page has
+// received). At once when the partner asks for it (`enhance="eager"`), this
+// page answers a step the visitor sent from the served form (its referrer
+// is this page's address), or this browser keeps a draft or an unsent
 // contribution for the site, which only the Wasm restores and sends.
-const INTENT = ["pointerover", "pointermove", "pointerdown", "touchstart", "focusin", "keydown"];
+const INTENT = ["focusin", "click", "input", "keydown"];
 const kept = (site) => {
   try {
     return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
@@ -95,7 +95,7 @@ const kept = (site) => {
 const intent = () =>
   new Promise((ok) => {
     const sent = document.referrer.startsWith(location.origin + location.pathname);
-    if (params.get("enhance") === "eager" || sent || html.matches(":hover") || kept(params.get("site"))) return ok();
+    if (params.get("enhance") === "eager" || sent || kept(params.get("site"))) return ok();
     const go = () => (INTENT.forEach((t) => removeEventListener(t, go, true)), ok());
     INTENT.forEach((t) => addEventListener(t, go, { capture: true, passive: true }));
   });

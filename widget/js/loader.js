@@ -48,13 +48,14 @@
   // After the form shown has been painted (a frame, or a tenth of a
   // second where frames do not run): the Wasm's start would hold it back.
   const painted = () => new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
-  // The served form is the widget until the visitor shows they will use it
-  // (a pointer over it, a touch, focus or a key in it): only then are the
-  // Wasm, glue and texts fetched. At once if the page asks for it
-  // (`enhance="eager"`) or this browser keeps a draft or an unsent
-  // contribution for the site, which only the Wasm restores and sends.
-  // The embed page's boot script does the same in iframe mode.
-  const INTENT = ["pointerover", "pointermove", "pointerdown", "touchstart", "focusin", "keydown"];
+  // The served form is the widget until the visitor uses it (focus, a
+  // click, a key or input in it; not a pointer passing over or a finger
+  // scrolling across it): only then are the Wasm, glue and texts fetched.
+  // At once if the page asks for it (`enhance="eager"`) or this browser
+  // keeps a draft or an unsent contribution for the site, which only the
+  // Wasm restores and sends. The embed page's boot script does the same in
+  // iframe mode.
+  const INTENT = ["focusin", "click", "input", "keydown"];
   const kept = (site) => {
     try {
       return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
@@ -62,7 +63,7 @@
   };
   const intent = (el, on) =>
     new Promise((ok) => {
-      if (el.getAttribute("enhance") === "eager" || on.matches(":hover") || kept(el.getAttribute("site"))) return ok();
+      if (el.getAttribute("enhance") === "eager" || kept(el.getAttribute("site"))) return ok();
       const go = () => (INTENT.forEach((t) => on.removeEventListener(t, go, true)), ok());
       INTENT.forEach((t) => on.addEventListener(t, go, { capture: true, passive: true }));
     });
@@ -103,23 +104,27 @@
   const frame = (el, root) => {
     const id = "gdc" + ++seq;
     const f = document.createElement("iframe");
-    let ready = false;
+    // `fid` names the frame's current page: a message from the page it
+    // showed before a setting changed is not this one's.
+    let ready = false,
+      loads = 0,
+      fid;
     let title = "Global Digital Compact consultation";
     const configure = () => {
       const q = query(el);
       f.title = el.getAttribute("title") || title;
       f.style.colorScheme = scheme(q.get("theme"));
-      if (ready) f.contentWindow.postMessage({ gdc: 1, frame: id, type: "gdc:config", detail: "" + q }, base);
+      if (ready) f.contentWindow.postMessage({ gdc: 1, frame: fid, type: "gdc:config", detail: "" + q }, base);
       else {
         if (el.getAttribute("enhance") === "eager") q.set("enhance", "eager");
         q.set("origin", location.origin);
-        q.set("frame", id);
+        q.set("frame", (fid = id + "." + ++loads));
         f.src = base + "/embed/v1?" + q;
       }
     };
     const onMessage = (e) => {
       const d = e.data;
-      if (e.origin !== base || e.source !== f.contentWindow || !d || d.gdc !== 1 || d.frame !== id) return;
+      if (e.origin !== base || e.source !== f.contentWindow || !d || d.gdc !== 1 || d.frame !== fid) return;
       // The frame's name in the form's language, from its page's first
       // report of its size (before the Wasm) and again when ready.
       if (d.detail.title) f.title = el.getAttribute("title") || (title = d.detail.title);
