@@ -26,9 +26,9 @@
 //!   widget fetches its Wasm when the visitor shows they will use the form,
 //!   so the visitor is played: the page is left alone for `READING` after
 //!   the form is usable (what arrived by then is a first visit that does
-//!   not use the form), then the pointer moves onto the widget (CDP
-//!   `Input.dispatchMouseEvent`) and the time until `gdc:ready` is measured
-//!   from that moment.
+//!   not use the form), then the visitor clicks in the widget's blank
+//!   corner (CDP `Input.dispatchMouseEvent`) and the time until `gdc:ready`
+//!   is measured from that click.
 //! - Bytes: `encodedDataLength` (headers and body, as on the wire) of every
 //!   response of the page and its frames (the browser's own favicon request
 //!   aside) by then, one still arriving for the share of its body received,
@@ -128,11 +128,11 @@ const r = window.__gdcBench;
 const check = () => ("usable" in r && (!takeover || "ready" in r) ? setTimeout(() => done(r), 250) : setTimeout(check, 25));
 check();"#;
 
-/// Records when the pointer comes (ms since the host's navigation start)
-/// and returns where: over the widget, near its top.
+/// Records when the visitor clicks (ms since the host's navigation start)
+/// and returns where: inside the widget's top left corner, its padding.
 const POINT: &str = r#"const b = document.querySelector("gdc-consultation").getBoundingClientRect();
 window.__gdcBench.intent = performance.now();
-return [b.left + b.width / 2, b.top + Math.min(b.height / 2, 60)];"#;
+return [b.left + 6, b.top + 6];"#;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Network {
@@ -155,10 +155,10 @@ struct Load {
     usable_ms: f64,
     /// Whether the form first usable was the server-rendered one.
     served: bool,
-    /// From the pointer's arrival to `gdc:ready` (the widget only).
+    /// From the visitor's click to `gdc:ready` (the widget only).
     took_over_ms: Option<f64>,
     bytes_before_usable: f64,
-    /// What arrived by the time the pointer came, `READING` after usable
+    /// What arrived by the time the visitor clicked, `READING` after usable
     /// (the widget only): a first visit that does not use the form.
     bytes_unused: Option<f64>,
     /// Every response finished by the time the widget took over, or by the
@@ -497,7 +497,10 @@ impl Session<'_> {
         if takeover {
             tokio::time::sleep(READING).await;
             let at = self.post("execute/sync", json!({ "script": POINT, "args": [] })).await?;
-            self.cdp("Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": at[0], "y": at[1] })).await?;
+            for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+                let event = json!({ "type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1 });
+                self.cdp("Input.dispatchMouseEvent", event).await?;
+            }
             record = self.wait(true).await?;
         }
         let responses = self.responses().await?;

@@ -251,8 +251,7 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
             );
         }
         md += "\nBoth variants load these same files; a visitor fetches the texts of one language only, and the glue, \
-               the Wasm and the texts only once they show they will use the form (a pointer over it, a touch, focus \
-               or a key in it).\n\n";
+               the Wasm and the texts only once they use the form (focus, a click, a key or input in it).\n\n";
         let loader = f(&files.get("loader").map_or(Value::Null, |a| a["brotli"].clone()));
         targets.push(format!(
             "| loader at most {} B brotli | {loader} B | {} |",
@@ -341,10 +340,10 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
          settings repeated in the loader's address, so that it brings the first screen); the plain form is the widget's \
          first screen as static HTML with its stylesheet, in an iframe sized as the loader sizes its own (iframe mode) \
          or in the host page's own HTML with the stylesheet linked from the companion (inline mode).\n\n\
-         The page is then left alone for {} ms (a visitor reading it), the pointer moves onto the widget \
-         (`Input.dispatchMouseEvent`), and the time until the Wasm has taken the form over is measured from that \
-         moment: the widget fetches its Wasm only when the visitor shows they will use the form.\n\n\
-         | mode | network | widget usable | plain form usable | widget / plain | | Wasm took over, after the pointer came | usable from the served form |\n\
+         The page is then left alone for {} ms (a visitor reading it), the visitor clicks in the widget's blank \
+         corner (`Input.dispatchMouseEvent`), and the time until the Wasm has taken the form over is measured from \
+         that click: the widget fetches its Wasm only when the visitor uses the form.\n\n\
+         | mode | network | widget usable | plain form usable | widget / plain | | Wasm took over, after the first click | usable from the served form |\n\
          |---|---|---:|---:|---:|---|---:|---:|\n",
         text(&t["fresh_per_load"]),
         t["warmup_rounds"],
@@ -396,7 +395,7 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
             kb(&row["plain"]["bytes_first_visit"]),
         );
     }
-    *md += "\n\"The form not used\": everything received by the time the pointer came, the page left alone since the \
+    *md += "\n\"The form not used\": everything received by the time of the first click, the page left alone since the \
             form was usable.\n\n\
             Where the widget's start goes, from its `gdc-*` performance marks (medians, ms since navigation start):\n\n";
     for row in &rows {
