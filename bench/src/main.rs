@@ -306,14 +306,17 @@ async fn walk_the_form(c: &fantoccini::Client, server: &DemoServer, lang: &str, 
     };
     let click = |css: &'static str| async move { c.find(Locator::Css(css)).await?.click().await };
     let start = std::time::Instant::now();
-    while c.execute("return document.documentElement.lang;", vec![]).await? != json!(lang)
-        || c.find(Locator::Css(gdc_e2e::form::TAKEN_OVER)).await.is_err()
-    {
+    while c.execute("return document.documentElement.lang;", vec![]).await? != json!(lang) {
         if start.elapsed() > Duration::from_secs(30) {
             bail!("the form never showed in {lang}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The served form in that language; the Wasm comes at the first use.
+    c.enter_parent_frame().await?;
+    gdc_e2e::widget::begin_using(c, "gdc-consultation").await?;
+    frame.clone().enter_frame().await?;
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(gdc_e2e::form::TAKEN_OVER)).await?;
     c.execute_async("document.fonts.ready.then(() => arguments[0]());", vec![]).await?;
     saved.push(shot("1-topics").await?);
     click(".gdc-submit").await?;

@@ -116,6 +116,8 @@ async fn others_said(c: &Client, url: &str, topic: &str) -> Result<String> {
         vec![json!(url), json!(topic)],
     )
     .await?;
+    // "What others said" is the Wasm's, which comes at the visitor's first use.
+    gdc_e2e::widget::begin_using(c, "#w").await?;
     let start = Instant::now();
     loop {
         let text = c
