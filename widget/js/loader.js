@@ -102,12 +102,10 @@
   // Mode "iframe": the Wasm runs on the companion's origin; events and size
   // come back by postMessage, checked for origin, window and frame id.
   const frame = (el, root) => {
-    const id = "gdc" + ++seq;
     const f = document.createElement("iframe");
-    // `fid` names the frame's current page: a message from the page it
-    // showed before a setting changed is not this one's.
+    // `fid` names the frame's current page, unique in this page: a message
+    // from the page it showed before a setting changed is not this one's.
     let ready = false,
-      loads = 0,
       fid;
     let title = "Global Digital Compact consultation";
     const configure = () => {
@@ -118,7 +116,7 @@
       else {
         if (el.getAttribute("enhance") === "eager") q.set("enhance", "eager");
         q.set("origin", location.origin);
-        q.set("frame", (fid = id + "." + ++loads));
+        q.set("frame", (fid = "gdc" + ++seq));
         f.src = base + "/embed/v1?" + q;
       }
     };
