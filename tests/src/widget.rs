@@ -49,6 +49,23 @@ pub async fn in_widget(c: &Client, mode: Mode, body: &str, args: Vec<Value>) -> 
     Ok(out?)
 }
 
+/// Polls `script` (with `root` bound, as in [`in_widget`]) until it returns
+/// true. An error while polling (a frame between two pages) is tried again,
+/// and shown if the wait ends.
+pub async fn wait_in_widget(c: &Client, mode: Mode, script: &str, what: &str) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let got = in_widget(c, mode, script, vec![]).await;
+        if matches!(&got, Ok(v) if *v == json!(true)) {
+            return Ok(());
+        }
+        if start.elapsed() > crate::form::WAIT {
+            bail!("{what}: never in the {} widget within {:?} (last: {got:?})", mode.name(), crate::form::WAIT);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The widget's events recorded on the page so far (`window.__events`).
 pub async fn events(c: &Client) -> Result<Vec<Value>> {
     Ok(c.execute("return window.__events || [];", vec![]).await?.as_array().cloned().unwrap_or_default())
@@ -84,7 +101,7 @@ pub async fn wait_for_event(c: &Client, kind: &str, within: Duration) -> Result<
 /// which the tests that count nodes would see.
 pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
     let start = Instant::now();
-    let wait = Duration::from_secs(30);
+    let wait = crate::form::WAIT;
     let count = loop {
         let n = c.execute("return document.querySelectorAll(arguments[0]).length;", vec![json!(hosts)]).await?;
         match n.as_u64() {

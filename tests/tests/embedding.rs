@@ -15,7 +15,7 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::MIN_SUBMIT_TIME;
 use gdc_e2e::picture::{Picture, decode};
-use gdc_e2e::widget::{Mode, begin_using, events, in_widget, wait_for_event};
+use gdc_e2e::widget::{self, Mode, begin_using, events, in_widget, wait_for_event};
 use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
 
@@ -94,13 +94,8 @@ async fn wait_until_settled(c: &Client, host: &str) -> Result<()> {
 
 /// Waits until `selector` matches inside the widget.
 async fn wait_in_widget(c: &Client, mode: Mode, selector: &str) -> Result<()> {
-    let start = Instant::now();
-    while in_widget(c, mode, "return !!root.querySelector(arguments[0]);", vec![json!(selector)]).await? != json!(true)
-    {
-        ensure!(start.elapsed() < WAIT, "{selector} never showed in the {} widget", mode.name());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
+    let script = format!("return !!root.querySelector({selector:?});");
+    widget::wait_in_widget(c, mode, &script, selector).await
 }
 
 /// Types into a field as a visitor would end typing (an `input` event).

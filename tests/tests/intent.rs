@@ -10,12 +10,12 @@
 //! Partner pages are on `http://localhost:PORT`, the companion on
 //! `http://127.0.0.1:PORT`: two origins, as on a real partner site.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, ensure};
+use anyhow::Result;
 use fantoccini::Client;
 use gdc_e2e::form::WAIT;
-use gdc_e2e::widget::{Mode, begin_using, events, in_widget, wait_for_event};
+use gdc_e2e::widget::{Mode, begin_using, events, in_widget, wait_for_event, wait_in_widget};
 use gdc_e2e::{Browser, Partner, cdp};
 use serde_json::{Value, json};
 
@@ -50,16 +50,6 @@ fn page(partner: &Partner, name: &str, mode: Mode, extra: &str) -> Result<String
     )
 }
 
-/// Polls `script` in the widget until it returns true.
-async fn until(c: &Client, mode: Mode, script: &str, what: &str) -> Result<()> {
-    let start = Instant::now();
-    while in_widget(c, mode, script, vec![]).await.ok() != Some(json!(true)) {
-        ensure!(start.elapsed() < WAIT, "{} mode: never {what}", mode.name());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
 /// The pointer leaves the widget (over the page's heading).
 async fn point_away(c: &Client) -> Result<()> {
     cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": 1, "y": 1 })).await?;
@@ -87,13 +77,18 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
 
     // The page alone: the served form, and nothing of the Wasm.
     c.goto(&page(&partner, &format!("{m}.html"), mode, "")?).await?;
-    until(c, mode, SERVED, "the served form").await?;
+    wait_in_widget(c, mode, SERVED, "the served form").await?;
     assert_still_served(c, mode, "the page alone").await?;
 
     // A setting the page changes before the Wasm: the served form anew.
     c.execute("document.querySelector('gdc-consultation').setAttribute('lang', 'fr');", vec![]).await?;
-    until(c, mode, "return !!root.querySelector('.gdc[data-served][lang=fr] form');", "the served form in French")
-        .await?;
+    wait_in_widget(
+        c,
+        mode,
+        "return !!root.querySelector('.gdc[data-served][lang=fr] form');",
+        "the served form in French",
+    )
+    .await?;
     assert_still_served(c, mode, "after a setting changed").await?;
 
     // A pointer passing over it is not a use.
@@ -106,7 +101,7 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
     // A click in it: the Wasm, which takes the form over.
     begin_using(c, "gdc-consultation").await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
-    until(c, mode, TAKEN_OVER, "taken over").await?;
+    wait_in_widget(c, mode, TAKEN_OVER, "taken over").await?;
     let fetched = in_widget(c, mode, FETCHED, vec![]).await?;
     let fetched: Vec<String> = serde_json::from_value(fetched)?;
     assert_eq!(fetched.len(), 3, "{m} mode: the Wasm, its glue and the French texts, once each: {fetched:?}");
@@ -115,14 +110,14 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
     // A topic chosen: the Wasm keeps a draft for the site in this browser.
     in_widget(c, mode, "root.querySelector('#gdc-topic-ai').click();", vec![]).await?;
     let draft = "return Object.keys(localStorage).some(k => k.startsWith('gdc-draft:demo:'));";
-    until(c, mode, draft, "a draft kept").await?;
+    wait_in_widget(c, mode, draft, "a draft kept").await?;
 
     // A reload with the pointer elsewhere: the draft brings the Wasm at
     // once, and it is restored.
     point_away(c).await?;
     c.refresh().await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
-    until(c, mode, TAKEN_OVER, "taken over after the reload").await?;
+    wait_in_widget(c, mode, TAKEN_OVER, "taken over after the reload").await?;
     let chosen = in_widget(c, mode, "return root.querySelector('#gdc-topic-ai').checked;", vec![]).await?;
     assert_eq!(chosen, json!(true), "{m} mode: the draft restored");
 
@@ -137,13 +132,13 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
     .await?;
     point_away(c).await?;
     c.refresh().await?;
-    until(c, mode, SERVED, "the served form after the drafts went").await?;
+    wait_in_widget(c, mode, SERVED, "the served form after the drafts went").await?;
     assert_still_served(c, mode, "with another site's draft").await?;
 
     // A page asking for it: at once.
     c.goto(&page(&partner, &format!("{m}-eager.html"), mode, " enhance=\"eager\"")?).await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
-    until(c, mode, TAKEN_OVER, "taken over, eagerly").await?;
+    wait_in_widget(c, mode, TAKEN_OVER, "taken over, eagerly").await?;
     browser.close().await
 }
 
