@@ -24,7 +24,6 @@ edit-step = تعديل: { $step }
 start-over = البدء من جديد
 # The label of the menu that changes the form's language.
 language = اللغة
-language-change = تغيير اللغة
 
 ## Step 1: topics (the thematic areas of the Global Digital Compact)
 

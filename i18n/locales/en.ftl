@@ -27,7 +27,6 @@ edit-step = Edit: { $step }
 start-over = Start over
 # The label of the menu that changes the form's language.
 language = Language
-language-change = Change language
 
 ## Step 1: topics (the thematic areas of the Global Digital Compact)
 

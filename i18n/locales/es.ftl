@@ -24,7 +24,6 @@ edit-step = Modificar: { $step }
 start-over = Empezar de nuevo
 # The label of the menu that changes the form's language.
 language = Idioma
-language-change = Cambiar de idioma
 
 ## Step 1: topics (the thematic areas of the Global Digital Compact)
 

@@ -24,7 +24,6 @@ edit-step = Modifier : { $step }
 start-over = Recommencer
 # The label of the menu that changes the form's language.
 language = Langue
-language-change = Changer de langue
 
 ## Step 1: topics (the thematic areas of the Global Digital Compact)
 

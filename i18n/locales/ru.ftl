@@ -24,7 +24,6 @@ edit-step = Изменить: { $step }
 start-over = Начать заново
 # The label of the menu that changes the form's language.
 language = Язык
-language-change = Сменить язык
 
 ## Step 1: topics (the thematic areas of the Global Digital Compact)
 

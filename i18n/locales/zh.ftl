@@ -24,7 +24,6 @@ edit-step = 修改：{ $step }
 start-over = 重新开始
 # The label of the menu that changes the form's language.
 language = 语言
-language-change = 切换语言
 
 ## Step 1: topics (the thematic areas of the Global Digital Compact)
 

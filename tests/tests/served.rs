@@ -152,6 +152,16 @@ async fn browser_javascript_off_completes_every_step_and_the_row_reaches_the_cen
     shown(c, 200, &fr.get("step-answers")).await?;
     let kept = js(c, "return document.getElementById('gdc-a-other-principles').value;").await?;
     assert_eq!(kept, json!(TEXT), "the answer is kept going back");
+    // The language menu without script: opened, español pressed, the same
+    // step comes back in Spanish with the answer; then français again.
+    let es = catalogs.get("es");
+    for (lang, texts) in [("es", &es), ("fr", &fr)] {
+        click(c, "#gdc-lang").await?;
+        click(c, &format!(".gdc-lang-list button[lang={lang}]")).await?;
+        shown(c, 200, &texts.get("step-answers")).await?;
+        let now = "return [document.documentElement.lang, document.getElementById('gdc-a-other-principles').value];";
+        assert_eq!(js(c, now).await?, json!([lang, TEXT]), "in {lang}, the answer kept");
+    }
     click(c, ".gdc-submit").await?;
     shown(c, 200, &fr.get("step-about")).await?;
     c.find(Locator::Id("gdc-stakeholder")).await?.select_by_value("youth").await?;

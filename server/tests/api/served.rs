@@ -187,8 +187,8 @@ async fn the_language_menu_without_script_brings_the_same_step_back_in_that_lang
         ("topics", "ai"),
         ("a.ai.principles", "Transparence"),
         ("country_name", "Allemagne"),
+        // A language button of the menu posts its language and no `go`.
         ("gdc-lang", "ar"),
-        ("go", "language"),
     ];
     let page = post(&app, "site=demo&lang=fr&theme=dark", &pairs).await;
     assert_eq!(page.status(), 200);
@@ -199,6 +199,22 @@ async fn the_language_menu_without_script_brings_the_same_step_back_in_that_lang
     assert!(html.contains("name=\"a.ai.principles\" value=\"Transparence\""), "the answer carried");
     // The country typed in French, named again in Arabic.
     assert!(html.contains("value=\"ألمانيا\""), "{html}");
+    // The menu is six submit buttons of the form, each in its language.
+    for code in gdc_i18n::LANGUAGES {
+        let button = format!("form=\"gdc-form\" name=\"gdc-lang\" value=\"{code}\" formnovalidate lang=\"{code}\"");
+        assert!(html.contains(&button), "{button} in {html}");
+    }
+    // Pressed on the review step, a language button changes the language
+    // and sends nothing (a form without `go` there would be sent).
+    let review = [("gdc-step", "review"), ("topics", "ai"), ("a.ai.principles", "Transparence"), ("gdc-lang", "es")];
+    let page = post(&app, "site=demo&lang=fr", &review).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("lang=\"es\" dir=\"ltr\"") && html.contains("name=\"gdc-step\" value=\"review\""), "{html}");
+    assert!(app.outbox_ids().is_empty(), "nothing sent");
+    // A page served before the menu's buttons posts `go=language` with it.
+    let page = post(&app, "site=demo&lang=fr", &[("gdc-lang", "ru"), ("go", "language")]).await;
+    assert!(page.text().await.unwrap().contains("lang=\"ru\" dir=\"ltr\""));
     // An unknown language is English, never an error.
     let page = post(&app, "site=demo&lang=fr", &[("gdc-lang", "xx"), ("go", "language")]).await;
     assert_eq!(page.status(), 200);

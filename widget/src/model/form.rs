@@ -17,8 +17,10 @@ pub const TOKEN: &str = "gdc-token";
 pub const HONEYPOT: &str = "website";
 /// The name of the buttons that say where to go.
 pub const GO: &str = "go";
-/// The language menu's choice, posted with the form by a browser that
-/// runs no script (the menu is the form's through its `form` attribute).
+/// The language chosen in the menu, posted by a browser that runs no
+/// script: the name of the menu's buttons, which are the form's through
+/// their `form` attribute. Posted without `go`, it asks for
+/// [`Go::Language`].
 pub const LANG: &str = "gdc-lang";
 /// The id of the form element, which the language menu names.
 pub const FORM_ID: &str = "gdc-form";
@@ -116,6 +118,10 @@ impl Posted {
                 LANG => lang = Some(value.to_owned()),
                 _ => fields.push((key, value)),
             }
+        }
+        // A language button of the menu names no `go`: it is the move.
+        if lang.is_some() && go.is_none() {
+            go = Some(Go::Language);
         }
         let mut draft = Draft::from_pairs(fields, config);
         if config.variant == Variant::Compact {
