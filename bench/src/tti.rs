@@ -303,7 +303,7 @@ fn write_pages(root: &Path, companion: &str) -> Result<()> {
     let loader = |mode: &str| {
         let query = if mode.is_empty() { "" } else { "?site=demo&amp;lang=en&amp;mode=inline" };
         format!(
-            "<script src=\"{companion}/widget/v1/loader.js{query}\" async data-site=demo data-lang=en data-loading=eager{mode}></script>"
+            "<script src=\"{companion}/widget/v1/loader.js{query}\" async fetchpriority=high data-site=demo data-lang=en data-loading=eager{mode}></script>"
         )
     };
     let form = plain_form();

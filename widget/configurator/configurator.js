@@ -180,9 +180,9 @@
     const first = new URLSearchParams([...FORM, "mode"].filter((k) => s[k]).map((k) => [k, s[k]]));
     const src = s.mode === "inline" ? LOADER + "?" + first : LOADER;
     return [
-      ["script", `<script src="${esc(src)}" async${data}></script>\n${noscript(s)}`],
-      ["element", `<gdc-consultation${plain}></gdc-consultation>\n<script src="${LOADER}" async></script>\n${noscript(s)}`],
-      ["pinned", `<script src="${LOADER}" integrity="${integrity}" crossorigin="anonymous" async${data}></script>\n${noscript(s)}`],
+      ["script", `<script src="${esc(src)}" async fetchpriority="high"${data}></script>\n${noscript(s)}`],
+      ["element", `<gdc-consultation${plain}></gdc-consultation>\n<script src="${LOADER}" async fetchpriority="high"></script>\n${noscript(s)}`],
+      ["pinned", `<script src="${LOADER}" integrity="${integrity}" crossorigin="anonymous" async fetchpriority="high"${data}></script>\n${noscript(s)}`],
       ["csp", `Content-Security-Policy: ${csp}`],
     ];
   };

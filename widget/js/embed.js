@@ -92,12 +92,17 @@ const kept = (site) => {
     return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
   } catch {}
 };
+// After the served form has been painted (a frame, or a tenth of a second
+// where frames do not run, as in a hidden tab).
+const painted = () => new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
+// The page's wish and the draft are read after the paint: a page's first
+// use of localStorage waits for the browser to load it (1-3 ms here).
 const intent = () =>
   new Promise((ok) => {
-    const sent = document.referrer.startsWith(location.origin + location.pathname);
-    if (params.get("enhance") === "eager" || sent || kept(params.get("site"))) return ok();
     const go = () => (INTENT.forEach((t) => removeEventListener(t, go, true)), ok());
     INTENT.forEach((t) => addEventListener(t, go, { capture: true, passive: true }));
+    const sent = document.referrer.startsWith(location.origin + location.pathname);
+    painted().then(() => (params.get("enhance") === "eager" || sent || kept(params.get("site"))) && go());
   });
 
 let current = configure(params);
@@ -115,9 +120,8 @@ try {
     document.head.append(l);
   }).then(() => import(GLUE[0]));
   // Compiled after the served form has been painted: it would otherwise
-  // hold the main thread before the visitor sees anything (a frame, or a
-  // tenth of a second where frames do not run, as in a hidden tab).
-  await new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
+  // hold the main thread before the visitor sees anything.
+  await painted();
   const { default: init, mount } = await glue;
   await init({ module_or_path: wasm });
   performance.mark("gdc-wasm-ready");

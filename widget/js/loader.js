@@ -61,11 +61,13 @@
       return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
     } catch {}
   };
+  // The page's wish and the draft are read after the paint: a page's first
+  // use of localStorage waits for the browser to load it (1-3 ms here).
   const intent = (el, on) =>
     new Promise((ok) => {
-      if (el.getAttribute("enhance") === "eager" || kept(el.getAttribute("site"))) return ok();
       const go = () => (INTENT.forEach((t) => on.removeEventListener(t, go, true)), ok());
       INTENT.forEach((t) => on.addEventListener(t, go, { capture: true, passive: true }));
+      painted().then(() => (el.getAttribute("enhance") === "eager" || kept(el.getAttribute("site"))) && go());
     });
   const catalogs = {};
   const pick = (tag) => ((tag = (tag || "").split(/[-_]/)[0].toLowerCase()), LANGS.includes(tag) ? tag : "en");
