@@ -5,7 +5,7 @@
 //! dist/manifest.json                         names, sizes and SRI hashes
 //! dist/embed.html                            the iframe page (served at /embed/v1)
 //! dist/widget/v1/loader.js                   stable URL, short cache
-//! dist/widget/assets/<name>-<hash>.<ext>     immutable: glue JS, Wasm, CSS, boot JS
+//! dist/widget/assets/<name>-<hash>.<ext>     immutable: glue JS, Wasm, CSS
 //! dist/widget/assets/i18n-<hash>/<lang>.json  immutable: one language's texts
 //! ```
 //!
@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, ensure};
 use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256, Sha384};
@@ -61,7 +61,7 @@ pub const LOADER_BUDGET: usize = 2850;
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
-    /// Logical name (`glue`, `wasm`, `css`, `boot`, `loader`, `embed`) to file.
+    /// Logical name (`glue`, `wasm`, `css`, `loader`, `embed`) to file.
     pub files: BTreeMap<String, Asset>,
 }
 
@@ -164,11 +164,12 @@ pub fn build(root: &Path) -> Result<()> {
         .replace("__WASM__", &wasm.path)
         .replace("__I18N__", &i18n)
         .replace("__LANGS__", &langs);
-    let boot = hashed(&dist, "embed", "js", &minify_js(boot_src.as_bytes())?)?;
+    // The boot script goes in the page (the server allows it by its hash).
+    let boot = String::from_utf8(minify_js(boot_src.as_bytes())?)?;
+    ensure!(!boot.to_ascii_lowercase().contains("</script"), "the boot script would end its own element");
     let embed_src = fs::read_to_string(root.join("widget/embed.html"))?
         .replace("__CSS_TEXT__", std::str::from_utf8(&css_bytes)?.trim_end())
-        .replace("__BOOT_SRI__", &boot.integrity)
-        .replace("__BOOT__", &boot.path);
+        .replace("__BOOT__", boot.trim_end());
     let embed = write_compressed(&dist.join("embed.html"), "/embed/v1", embed_src.as_bytes())?;
     // The loader names the inline mode's assets and their integrity, as
     // SHA-256 (as safe here, and 60 bytes fewer in a file with a 2 KB budget).
@@ -193,9 +194,7 @@ pub fn build(root: &Path) -> Result<()> {
             loader.brotli
         );
     }
-    for (name, asset) in
-        [("glue", glue), ("wasm", wasm), ("css", css), ("boot", boot), ("embed", embed), ("loader", loader)]
-    {
+    for (name, asset) in [("glue", glue), ("wasm", wasm), ("css", css), ("embed", embed), ("loader", loader)] {
         files.insert(name.to_owned(), asset);
     }
     files.extend(catalogs);

@@ -228,7 +228,7 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
         let (t_raw, t_gz, t_br, lang) = heaviest_texts;
         let (raw, gz, br) = (raw + t_raw, gz + t_gz, br + t_br);
         md += &format!(
-            "| **first visit that uses the form** | iframe mode (loader, embed page with its stylesheet, boot script, glue, Wasm, texts in {lang}, the heaviest language) | {raw} | {gz} | {br} |\n"
+            "| **first visit that uses the form** | iframe mode (loader, embed page with its stylesheet and boot script, glue, Wasm, texts in {lang}, the heaviest language) | {raw} | {gz} | {br} |\n"
         );
         let sum =
             |names: &[&str], key: &str| -> f64 { names.iter().filter_map(|n| files.get(*n)).map(|a| f(&a[key])).sum() };
@@ -240,7 +240,7 @@ fn write_markdown(root: &Path, out_dir: &Path) -> Result<()> {
             inline("brotli") + t_br
         );
         for (mode, names, what) in [
-            ("iframe", &crate::size::IFRAME_MODE_UNUSED[..], "loader, embed page with its stylesheet, boot script"),
+            ("iframe", &crate::size::IFRAME_MODE_UNUSED[..], "loader, embed page with its stylesheet and boot script"),
             ("inline", &crate::size::INLINE_MODE_UNUSED[..], "loader, CSS"),
         ] {
             md += &format!(

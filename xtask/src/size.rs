@@ -25,16 +25,16 @@ pub fn run(root: &Path) -> Result<()> {
 pub const INLINE_MODE: [&str; 4] = ["loader", "glue", "wasm", "css"];
 
 /// What a first visit in iframe mode fetches: the loader, the embed page
-/// (with its stylesheet in it), its boot script, the glue and the Wasm; and
+/// (with its stylesheet and boot script in it), the glue and the Wasm; and
 /// the texts of its visitor's language (`i18n-<lang>`). The configurator's
 /// files are webmasters', not visitors'.
-pub const IFRAME_MODE: [&str; 5] = ["loader", "embed", "boot", "glue", "wasm"];
+pub const IFRAME_MODE: [&str; 4] = ["loader", "embed", "glue", "wasm"];
 
 /// What a first visit that does not use the form fetches, besides the
 /// served form: the glue, the Wasm and the texts come when the visitor
 /// shows they will use it.
 pub const INLINE_MODE_UNUSED: [&str; 2] = ["loader", "css"];
-pub const IFRAME_MODE_UNUSED: [&str; 3] = ["loader", "embed", "boot"];
+pub const IFRAME_MODE_UNUSED: [&str; 2] = ["loader", "embed"];
 
 pub fn print(files: &BTreeMap<String, Asset>) {
     let row = |name: &str, path: &str, (raw, gz, br): (usize, usize, usize)| {

@@ -25,12 +25,13 @@ pub const EMBED_PATH: &str = "/embed/v1";
 /// The asset paths as the OpenAPI document names them.
 pub const DOCUMENTED_PATHS: &[&str] = &[LOADER_PATH, EMBED_PATH, "/widget/assets/{file}"];
 
-/// The embed page's policy, before `frame-ancestors`: our own scripts,
-/// our own Wasm, requests only to ourselves.
-/// The embed page's policy; its form posts to this server alone.
-/// Its `style-src` is added per page (`form::style_sources`).
-pub(crate) const EMBED_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-     connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
+/// The embed page's policy, before `frame-ancestors`: requests only to
+/// ourselves, and its form posts to this server alone. Its `script-src`
+/// (our own scripts and Wasm, and the boot script in the page by its hash)
+/// and `style-src` are added per page (`form::script_sources`,
+/// `form::style_sources`).
+pub(crate) const EMBED_CSP: &str =
+    "default-src 'none'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
 
 pub fn routes(assets_dir: &Path, site_root: Option<&Path>) -> Router<CompanionState> {
     let immutable = SetResponseHeaderLayer::overriding(

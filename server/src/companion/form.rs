@@ -375,8 +375,9 @@ async fn render(
             };
             let page_style = page_style(&asked.query);
             let csp = format!(
-                "{}; style-src {}{}; frame-ancestors {}",
+                "{}; script-src {}; style-src {}{}; frame-ancestors {}",
                 super::assets::EMBED_CSP,
+                script_sources(&template),
                 style_sources(&template),
                 page_style.as_deref().map(|css| format!(" '{}'", sha256_source(css))).unwrap_or_default(),
                 asked.site.frame_ancestors()
@@ -426,6 +427,19 @@ fn style_sources(template: &str) -> String {
         Some(css) => format!("'self' '{}'", sha256_source(css)),
         None => "'self'".to_owned(),
     }
+}
+
+/// The page's `script-src`: its own origin, the hash of the boot script
+/// the build put in the page (no request of its own before the page's
+/// DOMContentLoaded), and its Wasm.
+fn script_sources(template: &str) -> String {
+    let boot = inline_script(template).map(|js| format!(" '{}'", sha256_source(js))).unwrap_or_default();
+    format!("'self'{boot} 'wasm-unsafe-eval'")
+}
+
+/// The boot script the build put in the embed page.
+fn inline_script(template: &str) -> Option<&str> {
+    template.split_once("<script type=\"module\">").and_then(|(_, rest)| rest.split_once("</script>")).map(|(js, _)| js)
 }
 
 /// A CSP source allowing exactly this inline text: `sha256-…`.

@@ -252,13 +252,17 @@ async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_
                 --gdc-font:\"Noto Naskh Arabic\", 'Segoe UI', sans-serif;--gdc-space:1.25em;--gdc-text:#1b1f24;\
                 --gdc-border:微软雅黑";
     assert_eq!(style(&html).as_deref(), Some(rule));
-    let allowed = {
+    let hash = |text: &str| {
         use base64::Engine;
         use sha2::Digest;
-        let css = format!(":root{{{rule}}}");
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()))
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
     };
+    let allowed = hash(&format!(":root{{{rule}}}"));
     assert!(csp.contains(&format!("'sha256-{allowed}'")), "the page's policy allows it by its hash: {csp}");
+    // The boot script in the page is allowed by its hash, and no other.
+    let boot = html.split_once("<script type=\"module\">").and_then(|(_, r)| r.split_once("</script>")).unwrap().0;
+    let script_src = csp.split("; ").find(|d| d.starts_with("script-src ")).unwrap_or_default();
+    assert_eq!(script_src, format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", hash(boot)), "{csp}");
 
     // Each value that could end its declaration or the element, load
     // something, or is not one of the names, is left out; a name given
@@ -282,7 +286,8 @@ async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_
     ] {
         let (html, csp) = page(q(&[(name, value)])).await;
         assert_eq!(style(&html), None, "{name}={value:?} left out");
-        assert_eq!(csp.matches("'sha256-").count(), 1, "only the stylesheet's hash: {csp}");
+        let style_src = csp.split("; ").find(|d| d.starts_with("style-src ")).unwrap_or_default();
+        assert_eq!(style_src.matches("'sha256-").count(), 1, "only the stylesheet's hash: {csp}");
     }
     let (html, _) = page(q(&[("--gdc-accent", "#111111"), ("--gdc-accent", "#222222")])).await;
     assert_eq!(style(&html).as_deref(), Some("--gdc-accent:#111111"));
