@@ -86,7 +86,7 @@ const localise = (t) => {
 // page answers a step the visitor sent from the served form (its referrer
 // is this page's address), or this browser keeps a draft or an unsent
 // contribution for the site, which only the Wasm restores and sends.
-const INTENT = ["focusin", "click", "input", "keydown"];
+const INTENT = ["focusin", "mousedown", "click", "input", "keydown"];
 const kept = (site) => {
   try {
     return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));

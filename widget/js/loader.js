@@ -55,7 +55,7 @@
   // keeps a draft or an unsent contribution for the site, which only the
   // Wasm restores and sends. The embed page's boot script does the same in
   // iframe mode.
-  const INTENT = ["focusin", "click", "input", "keydown"];
+  const INTENT = ["focusin", "mousedown", "click", "input", "keydown"];
   const kept = (site) => {
     try {
       return Object.keys(localStorage).some((k) => ((k = k.split(":")), /^gdc-(draft|queue)$/.test(k[0]) && k[1] === site));
