@@ -379,7 +379,7 @@ async fn render(
                 super::assets::EMBED_CSP,
                 script_sources(&template),
                 style_sources(&template),
-                page_style.as_deref().map(|css| format!(" '{}'", sha256_source(css))).unwrap_or_default(),
+                allowed(page_style.as_deref()),
                 asked.site.frame_ancestors()
             );
             let Ok(csp) = HeaderValue::from_str(&csp) else {
@@ -423,23 +423,20 @@ pub fn compressed<S: Clone + Send + Sync + 'static>(
 /// The page's `style-src`: its own origin, and the hash of the stylesheet
 /// the build put in the page (one round trip less before the form shows).
 fn style_sources(template: &str) -> String {
-    match inline_style(template) {
-        Some(css) => format!("'self' '{}'", sha256_source(css)),
-        None => "'self'".to_owned(),
-    }
+    format!("'self'{}", allowed(inline_style(template)))
 }
 
 /// The page's `script-src`: its own origin, the hash of the boot script
 /// the build put in the page (no request of its own before the page's
 /// DOMContentLoaded), and its Wasm.
 fn script_sources(template: &str) -> String {
-    let boot = inline_script(template).map(|js| format!(" '{}'", sha256_source(js))).unwrap_or_default();
-    format!("'self'{boot} 'wasm-unsafe-eval'")
+    format!("'self'{} 'wasm-unsafe-eval'", allowed(inline_text(template, "<script type=\"module\">", "</script>")))
 }
 
-/// The boot script the build put in the embed page.
-fn inline_script(template: &str) -> Option<&str> {
-    template.split_once("<script type=\"module\">").and_then(|(_, rest)| rest.split_once("</script>")).map(|(js, _)| js)
+/// The CSP source allowing an inline text, with its leading space; none
+/// for no text.
+fn allowed(text: Option<&str>) -> String {
+    text.map(|t| format!(" '{}'", sha256_source(t))).unwrap_or_default()
 }
 
 /// A CSP source allowing exactly this inline text: `sha256-…`.
@@ -481,7 +478,13 @@ fn page_style(query: &str) -> Option<String> {
 
 /// The stylesheet the build put in the embed page, which is the widget's.
 pub(crate) fn inline_style(template: &str) -> Option<&str> {
-    template.split_once("<style>").and_then(|(_, rest)| rest.split_once("</style>")).map(|(css, _)| css)
+    inline_text(template, "<style>", "</style>")
+}
+
+/// The text of the first element the build put in the embed page between
+/// `open` and `close`.
+fn inline_text<'a>(template: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    template.split_once(open).and_then(|(_, rest)| rest.split_once(close)).map(|(text, _)| text)
 }
 
 /// The query the form routes read: the widget's attributes, as the loader
