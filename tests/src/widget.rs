@@ -89,16 +89,25 @@ pub async fn wait_for_event(c: &Client, kind: &str, within: Duration) -> Result<
 /// Begins to use each widget element matching `hosts` (a CSS selector) on
 /// the partner page (the client is on it), as a visitor does: a click on
 /// the form's blank corner, inside its padding, which changes nothing. A
-/// widget's Wasm waits for such a sign (focus, a click, a key or input in
-/// it). Each is scrolled to the top of the view first and clicked once its
-/// form is there and listening (the served form in the shadow root in
-/// inline mode; in iframe mode the frame's page having reported its height,
-/// which a frame out of view may not); then the page is scrolled back and
-/// the mouse leaves the view.
+/// widget's Wasm waits for such a sign (focus, a press, a click, a key or
+/// input in it). Each is scrolled to the top of the view first and clicked
+/// once its form is there and listening (the served form in the shadow root
+/// in inline mode; in iframe mode the frame's page having reported its
+/// height, which a frame out of view may not); then the page is scrolled
+/// back and the mouse leaves the view.
 /// From the last to the first: a widget the Wasm takes over may change its
 /// height and move those below it. The mouse is Chrome DevTools' input
 /// events: WebDriver's element references would keep the elements alive,
 /// which the tests that count nodes would see.
+///
+/// A click is checked to have reached the widget: the corner is measured
+/// again after the frames drawn before it, and the widget must say that the
+/// visitor began (`gdc:start`) on the press, before the button is released
+/// (so every test that uses this proves a press alone is a use). A page
+/// that moves under the pointer between the two (a widget below the view
+/// growing or shrinking moves the scroll) is what a visitor meets too: they
+/// click again, and so does this, saying so. A widget the visitor already
+/// began to use says it no more: this is for a widget not used yet.
 pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
     let start = Instant::now();
     let wait = crate::form::WAIT;
@@ -111,28 +120,41 @@ pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
         }
     };
     let back = c.execute("return [scrollX, scrollY];", vec![]).await?;
-    let corner = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
-      el.scrollIntoView({ block: 'start', behavior: 'instant' });
-      const r = el.shadowRoot, f = r && r.querySelector('iframe');
-      if (!(f ? f.style.height : r && r.querySelector('.gdc form'))) return null;
-      const b = el.getBoundingClientRect();
-      return [b.left + 6, b.top + 6];";
     for i in (0..count).rev() {
-        let at = loop {
-            let at = c.execute(corner, vec![json!(hosts), json!(i)]).await?;
+        let args = || vec![json!(hosts), json!(i)];
+        let mut tries = 0;
+        loop {
+            // In view, with its form there and listening.
+            loop {
+                if c.execute(IN_VIEW, args()).await? == json!(true) {
+                    break;
+                }
+                if start.elapsed() > wait {
+                    let state = c.execute(STATE, args()).await?;
+                    bail!("{hosts} #{i}: no form within {wait:?}: {state}");
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            // Input is routed by what was last drawn.
+            c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
+            let at = c.execute(CORNER, args()).await?;
             if !at.is_null() {
-                break at;
+                // Heard on the press, before the release: a finger down on
+                // the form is a use.
+                mouse(c, "mousePressed", &at).await?;
+                let heard = heard(c, hosts, i).await;
+                mouse(c, "mouseReleased", &at).await?;
+                if heard? {
+                    break;
+                }
             }
-            if start.elapsed() > wait {
-                let state = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
-                  const r = el.shadowRoot, f = r && r.querySelector('iframe');
-                  return f ? 'frame ' + f.src : r ? r.innerHTML.slice(0, 200) : 'no shadow root';";
-                let state = c.execute(state, vec![json!(hosts), json!(i)]).await?;
-                bail!("{hosts} #{i}: no form within {wait:?}: {state}");
+            tries += 1;
+            let state = c.execute(STATE, args()).await?;
+            eprintln!("begin_using: {hosts} #{i}: click {tries} at {at} not heard ({state}); again");
+            if tries == 3 || start.elapsed() > wait {
+                bail!("{hosts} #{i}: {tries} clicks, none heard: {state}");
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        click_at(c, &at).await?;
+        }
     }
     c.execute("scrollTo({ left: arguments[0][0], top: arguments[0][1], behavior: 'instant' });", vec![back]).await?;
     // The mouse leaves the view, hovering nothing of the page.
@@ -140,11 +162,55 @@ pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
     Ok(())
 }
 
-/// A left click at `[x, y]` of the view, after a frame has been drawn
-/// (input is routed by what was last drawn).
-pub async fn click_at(c: &Client, at: &Value) -> Result<()> {
-    c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
-    for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+/// Scrolls widget `arguments[1]` of `arguments[0]` to the top of the view;
+/// true once its form is there and listening. Its `gdc:start` is recorded
+/// from then (`__gdcStarted`).
+const IN_VIEW: &str = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+  el.scrollIntoView({ block: 'start', behavior: 'instant' });
+  const r = el.shadowRoot, f = r && r.querySelector('iframe');
+  if (!(f ? f.style.height : r && r.querySelector('.gdc form'))) return false;
+  if (!el.__gdcStart) {
+    el.__gdcStart = () => { el.__gdcStarted = true; };
+    el.addEventListener('gdc:start', el.__gdcStart);
+  }
+  return true;";
+
+/// The widget's blank corner in the view, if a click there reaches it.
+const CORNER: &str = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+  const b = el.getBoundingClientRect(), x = b.left + 6, y = b.top + 6;
+  return document.elementFromPoint(x, y) === el ? [x, y] : null;";
+
+/// What the widget is showing, for a message.
+const STATE: &str = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+  const r = el.shadowRoot, f = r && r.querySelector('iframe'), b = el.getBoundingClientRect();
+  return `at ${Math.round(b.left)},${Math.round(b.top)} of a view at ${scrollX},${scrollY}, ` +
+    (f ? 'frame ' + f.src + ' height ' + f.style.height : r ? r.innerHTML.slice(0, 200) : 'no shadow root');";
+
+/// Whether widget `i` of `hosts` said the visitor began (`gdc:start`),
+/// within a moment (in iframe mode it comes from another process). Its
+/// listener is removed once it has.
+async fn heard(c: &Client, hosts: &str, i: u64) -> Result<bool> {
+    let started = "const el = document.querySelectorAll(arguments[0])[arguments[1]];
+      if (!el.__gdcStarted) return false;
+      el.removeEventListener('gdc:start', el.__gdcStart);
+      delete el.__gdcStart; delete el.__gdcStarted;
+      return true;";
+    let start = Instant::now();
+    loop {
+        if c.execute(started, vec![json!(hosts), json!(i)]).await? == json!(true) {
+            return Ok(true);
+        }
+        if start.elapsed() > Duration::from_millis(1_500) {
+            return Ok(false);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A left mouse button event `kind` at `[x, y]` of the view, the pointer
+/// moved there first.
+async fn mouse(c: &Client, kind: &str, at: &Value) -> Result<()> {
+    for kind in ["mouseMoved", kind] {
         let event = json!({ "type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1 });
         crate::cdp(c, "Input.dispatchMouseEvent", event).await?;
     }

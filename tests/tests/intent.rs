@@ -6,6 +6,8 @@
 //! for the site brings it at once after a reload (and restores the draft),
 //! one for another site does not; `enhance="eager"` brings it at once; a
 //! setting the page changes before the Wasm shows the served form anew.
+//! The page hears `gdc:start` once, at the visitor's first use, and not
+//! when the Wasm comes without one (a kept draft, `enhance="eager"`).
 //!
 //! Partner pages are on `http://localhost:PORT`, the companion on
 //! `http://127.0.0.1:PORT`: two origins, as on a real partner site.
@@ -21,7 +23,7 @@ use serde_json::{Value, json};
 
 /// Records the widget's events on the partner page.
 const RECORD: &str = "window.__events = [];
-for (const t of ['gdc:ready', 'gdc:error'])
+for (const t of ['gdc:ready', 'gdc:error', 'gdc:start'])
   document.addEventListener(t, e => window.__events.push({ type: t, detail: e.detail }));";
 
 /// How long a page is left alone to show that nothing more comes.
@@ -63,9 +65,14 @@ async fn assert_still_served(c: &Client, mode: Mode, when: &str) -> Result<()> {
     let fetched = in_widget(c, mode, FETCHED, vec![]).await?;
     assert_eq!(fetched, json!([]), "{} mode, {when}: nothing of the Wasm fetched", mode.name());
     assert_eq!(in_widget(c, mode, SERVED, vec![]).await?, json!(true), "{} mode, {when}: served", mode.name());
-    let ready: Vec<Value> = events(c).await?.into_iter().filter(|e| e["type"] == "gdc:ready").collect();
-    assert!(ready.is_empty(), "{} mode, {when}: no gdc:ready yet: {ready:?}", mode.name());
+    let ready: Vec<Value> = events(c).await?.into_iter().filter(|e| e["type"] != "gdc:error").collect();
+    assert!(ready.is_empty(), "{} mode, {when}: no gdc:ready or gdc:start yet: {ready:?}", mode.name());
     Ok(())
+}
+
+/// How many `gdc:start` the page has heard.
+async fn starts(c: &Client) -> Result<usize> {
+    Ok(events(c).await?.iter().filter(|e| e["type"] == "gdc:start").count())
 }
 
 async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
@@ -102,6 +109,10 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
     begin_using(c, "gdc-consultation").await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
     wait_in_widget(c, mode, TAKEN_OVER, "taken over").await?;
+    // Said once: a second click, in the Wasm's form, is not a new start.
+    in_widget(c, mode, "root.querySelector('#gdc-topic-ai').focus();", vec![]).await?;
+    tokio::time::sleep(IDLE).await;
+    assert_eq!(starts(c).await?, 1, "{m} mode: one gdc:start");
     let fetched = in_widget(c, mode, FETCHED, vec![]).await?;
     let fetched: Vec<String> = serde_json::from_value(fetched)?;
     assert_eq!(fetched.len(), 3, "{m} mode: the Wasm, its glue and the French texts, once each: {fetched:?}");
@@ -122,6 +133,7 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
     wait_in_widget(c, mode, TAKEN_OVER, "taken over after the reload").await?;
     let chosen = in_widget(c, mode, "return root.querySelector('#gdc-topic-ai').checked;", vec![]).await?;
     assert_eq!(chosen, json!(true), "{m} mode: the draft restored");
+    assert_eq!(starts(c).await?, 0, "{m} mode: the draft brought the Wasm, not a visitor");
 
     // A draft for another site does not bring it. The widget on the page
     // saves its draft again 400 ms after it mounts: cleared until it stays so.
@@ -146,6 +158,11 @@ async fn wasm_waits_for_the_visitor(mode: Mode) -> Result<()> {
     c.goto(&page(&partner, &format!("{m}-eager.html"), mode, " enhance=\"eager\"")?).await?;
     wait_for_event(c, "gdc:ready", WAIT).await?;
     wait_in_widget(c, mode, TAKEN_OVER, "taken over, eagerly").await?;
+    tokio::time::sleep(IDLE).await;
+    assert_eq!(starts(c).await?, 0, "{m} mode: eager is not a visitor's start");
+    // The visitor's first use of the eager widget: said then.
+    begin_using(c, "gdc-consultation").await?;
+    assert_eq!(starts(c).await?, 1, "{m} mode: the eager widget's start");
     browser.close().await
 }
 

@@ -78,14 +78,16 @@ const localise = (t) => {
   html.dir = root.dir;
   document.title = t["consultation-name"];
 };
-// The served form is the widget until the visitor uses it: focus, a click,
-// a key or input in it (not a pointer passing over or a finger scrolling
-// across it). Only then are the Wasm, its glue and the texts fetched (about
-// 130 KB against the 10 KB the visitor who only reads the page has
-// received). At once when the partner asks for it (`enhance="eager"`), this
-// page answers a step the visitor sent from the served form (its referrer
-// is this page's address), or this browser keeps a draft or an unsent
-// contribution for the site, which only the Wasm restores and sends.
+// The served form is the widget until the visitor uses it: focus, a press,
+// a click, a key or input in it (not a pointer passing over or a finger
+// scrolling across it). Only then are the Wasm, its glue and the texts
+// fetched (about 130 KB against the 10 KB the visitor who only reads the
+// page has received), and the page hears `gdc:start`. The Wasm comes at once
+// when the partner asks for it (`enhance="eager"`), this page answers a step
+// the visitor sent from the served form (its referrer is this page's
+// address: they had started), or this browser keeps a draft or an unsent
+// contribution for the site, which only the Wasm restores and sends;
+// `gdc:start` still waits for the visitor.
 const INTENT = ["focusin", "mousedown", "click", "input", "keydown"];
 const kept = (site) => {
   try {
@@ -97,19 +99,18 @@ const kept = (site) => {
 const painted = () => new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
 // The page's wish and the draft are read after the paint: a page's first
 // use of localStorage waits for the browser to load it (1-3 ms here).
-const intent = () =>
-  new Promise((ok) => {
-    const go = () => (INTENT.forEach((t) => removeEventListener(t, go, true)), ok());
-    INTENT.forEach((t) => addEventListener(t, go, { capture: true, passive: true }));
-    const sent = document.referrer.startsWith(location.origin + location.pathname);
-    painted().then(() => (params.get("enhance") === "eager" || sent || kept(params.get("site"))) && go());
-  });
+const sent = document.referrer.startsWith(location.origin + location.pathname);
+const intent = new Promise((ok) => {
+  const go = () => (INTENT.forEach((t) => removeEventListener(t, go, true)), sent || post("gdc:start", {}), ok());
+  INTENT.forEach((t) => addEventListener(t, go, { capture: true, passive: true }));
+  painted().then(() => (params.get("enhance") === "eager" || sent || kept(params.get("site"))) && ok());
+});
 
 let current = configure(params);
 try {
   // Without WebAssembly the served form stays, and posts by itself.
   if (typeof WebAssembly != "object") throw new Error("no WebAssembly: the form works without it");
-  await intent();
+  await intent;
   performance.mark("gdc-intent");
   const first = texts(current.get("lang"));
   const wasm = fetch("__WASM__");

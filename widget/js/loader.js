@@ -49,12 +49,13 @@
   // second where frames do not run): the Wasm's start would hold it back.
   const painted = () => new Promise((ok) => (requestAnimationFrame(() => setTimeout(ok)), setTimeout(ok, 100)));
   // The served form is the widget until the visitor uses it (focus, a
-  // click, a key or input in it; not a pointer passing over or a finger
-  // scrolling across it): only then are the Wasm, glue and texts fetched.
-  // At once if the page asks for it (`enhance="eager"`) or this browser
-  // keeps a draft or an unsent contribution for the site, which only the
-  // Wasm restores and sends. The embed page's boot script does the same in
-  // iframe mode.
+  // press, a click, a key or input in it; not a pointer passing over or a
+  // finger scrolling across it): only then are the Wasm, glue and texts
+  // fetched, and the page hears `gdc:start`. The Wasm comes at once if the
+  // page asks for it (`enhance="eager"`) or this browser keeps a draft or an
+  // unsent contribution for the site, which only the Wasm restores and
+  // sends; `gdc:start` still waits for the visitor. The embed page's boot
+  // script does the same in iframe mode.
   const INTENT = ["focusin", "mousedown", "click", "input", "keydown"];
   const kept = (site) => {
     try {
@@ -65,9 +66,9 @@
   // use of localStorage waits for the browser to load it (1-3 ms here).
   const intent = (el, on) =>
     new Promise((ok) => {
-      const go = () => (INTENT.forEach((t) => on.removeEventListener(t, go, true)), ok());
+      const go = () => (INTENT.forEach((t) => on.removeEventListener(t, go, true)), fire(el, "gdc:start"), ok());
       INTENT.forEach((t) => on.addEventListener(t, go, { capture: true, passive: true }));
-      painted().then(() => (el.getAttribute("enhance") === "eager" || kept(el.getAttribute("site"))) && go());
+      painted().then(() => (el.getAttribute("enhance") === "eager" || kept(el.getAttribute("site"))) && ok());
     });
   const catalogs = {};
   const pick = (tag) => ((tag = (tag || "").split(/[-_]/)[0].toLowerCase()), LANGS.includes(tag) ? tag : "en");
