@@ -406,3 +406,58 @@ async fn browser_a_token_that_expired_while_offline_is_renewed_and_stores_exactl
     assert_eq!(intake_answers(&server, 200)?, 0);
     browser.close().await
 }
+
+/// A change made in the moment before the page is hidden or left (a closed
+/// tab, a reload, a phone putting the browser away), before the draft's
+/// pause has passed, is in the draft all the same, and a reload restores it.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_what_was_typed_just_before_the_page_was_hidden_or_left_is_in_the_draft() -> anyhow::Result<()> {
+    let server = DemoServer::start()?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    open_widget(c, &server).await?;
+    click(c, "#gdc-topic-other").await?;
+    next(c).await?;
+    let field = "#gdc-a-other-principles";
+    c.wait().at_most(WAIT).for_element(Locator::Css(field)).await?;
+    // Typed, then within the same moment the page goes: the draft does not
+    // hold it yet (or the pause had passed, and this is tried again), then
+    // it does.
+    let typed = "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));";
+    let gone = "const held = () => new URLSearchParams(localStorage.getItem(arguments[0]) || '')
+                   .getAll('a.other.principles').includes(arguments[1]);
+                 const before = held();
+                 (arguments[2] === 'pagehide' ? window : document)
+                   .dispatchEvent(new Event(arguments[2], { bubbles: true }));
+                 return [before, held()];";
+    for event in ["visibilitychange", "pagehide"] {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let text = format!("typed-before-{event}-{attempt}");
+            c.execute(typed, vec![json!(field), json!(text)]).await?;
+            let got = c.execute(gone, vec![json!(DRAFT_KEY), json!(text), json!(event)]).await?;
+            if got == json!([false, true]) {
+                break;
+            }
+            assert_eq!(got[1], json!(true), "{event}: the draft holds what was typed ({text})");
+            anyhow::ensure!(attempt < 5, "{event}: the draft's pause always passed first");
+        }
+    }
+    let keys = c
+        .execute("return [...new URLSearchParams(localStorage.getItem(arguments[0])).keys()];", vec![json!(DRAFT_KEY)]);
+    assert!(keys.await?.as_array().is_some_and(|k| k.contains(&json!("a.other.principles"))));
+
+    c.enter_parent_frame().await?;
+    c.refresh().await?;
+    widget_frame(c, WAIT).await?.enter_frame().await?;
+    c.wait().at_most(WAIT).for_element(Locator::Css(TAKEN_OVER)).await?;
+    let restored = "const el = document.querySelector(arguments[0]); return el && el.value;";
+    if c.execute(restored, vec![json!(field)]).await? == Value::Null {
+        next(c).await?;
+    }
+    let value = c.wait().at_most(WAIT).for_element(Locator::Css(field)).await?.prop("value").await?;
+    assert!(value.is_some_and(|v| v.starts_with("typed-before-pagehide-")), "the draft restored");
+    browser.close().await
+}

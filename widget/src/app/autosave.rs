@@ -1,6 +1,8 @@
 //! Keeps the draft on this device as it is typed: written shortly after
 //! each change (with its id and form token), and at once if the widget is
-//! removed before then, so a reload or a closed tab loses nothing.
+//! removed before then, or the page is hidden or left (`visibilitychange`,
+//! `pagehide`: a closed tab, a reload, a phone that puts the browser away,
+//! none of which unmounts the widget), so none of them loses what was typed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,8 +44,20 @@ pub fn autosave(ctx: Ctx, token: RwSignal<Option<String>>) {
             }
         }
     });
+    // A page hidden may be discarded without another word (a phone's
+    // browser put away); a page left runs no timer again.
+    let leaving: Vec<_> = ["visibilitychange", "pagehide"]
+        .into_iter()
+        .map(|event| {
+            let save_now = save_now.clone();
+            window_event_listener_untyped(event, move |_| save_now())
+        })
+        .collect();
     // Clean-ups must be `Send`; this one never leaves the browser's thread.
     // (The lifetime is ended by whoever unmounts: see `Mounted::unmount`.)
     let cleanup = send_wrapper::SendWrapper::new(save_now);
-    on_cleanup(move || cleanup.take()());
+    on_cleanup(move || {
+        leaving.into_iter().for_each(|handle| handle.remove());
+        cleanup.take()()
+    });
 }
