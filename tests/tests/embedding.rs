@@ -58,7 +58,7 @@ impl Partner {
 /// Records the widget's events wherever they reach the document, before any
 /// script of the page runs (and whatever the page's CSP).
 const RECORD_EVENTS: &str = "window.__events = [];
-for (const t of ['gdc:ready', 'gdc:submitted', 'gdc:error', 'gdc:resize'])
+for (const t of ['gdc:start', 'gdc:ready', 'gdc:submitted', 'gdc:error', 'gdc:resize'])
   document.addEventListener(t, e => window.__events.push({ type: t, detail: e.detail, target: e.target.localName }));
 window.__csp = [];
 document.addEventListener('securitypolicyviolation',
@@ -220,7 +220,7 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
         begin_using(c, "gdc-consultation").await?;
         let start = Instant::now();
         while events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count() < 2 {
-            ensure!(start.elapsed() < WAIT, "{name}: the widgets never became ready");
+            ensure!(start.elapsed() < WAIT, "{name}: the widgets never became ready; events: {:?}", events(c).await?);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let ready = wait_for_event(c, "gdc:ready", WAIT).await?;
@@ -626,7 +626,7 @@ async fn browser_every_example_page_shows_its_widgets_without_a_csp_violation() 
             if widgets.as_u64().is_some_and(|n| n > 0 && n as usize == ready) {
                 break;
             }
-            ensure!(start.elapsed() < WAIT, "{page}: {widgets} widgets, {ready} ready");
+            ensure!(start.elapsed() < WAIT, "{page}: {widgets} widgets, {ready} ready; events: {:?}", events(c).await?);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert_no_csp_violation(c).await.with_context(|| page.to_owned())?;
