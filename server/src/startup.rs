@@ -283,6 +283,7 @@ fn companion_role(
         public_origin: config.companion.public_url.as_deref().and_then(origin_of),
         body_timeout: config.limits.body_timeout,
         assets_dir: config.assets_dir.clone(),
+        built: crate::companion::built::BuiltFiles::new(&config.assets_dir),
     }));
     Ok((state, forwarder))
 }

@@ -98,13 +98,8 @@ where
     S::Response: IntoResponse,
 {
     if let Some((query, html)) = super::form::first_screen(&state, &headers, raw.as_deref()).await {
-        let dir = &state.assets_dir;
-        let (loader, page) = tokio::join!(
-            tokio::fs::read_to_string(dir.join("widget/v1/loader.js")),
-            tokio::fs::read_to_string(dir.join("embed.html"))
-        );
-        if let (Ok(loader), Ok(page)) = (loader, page) {
-            let first = serde_json::json!({ "q": query, "html": html, "css": super::form::inline_style(&page) });
+        if let (Ok(loader), Ok(page)) = (state.built.loader.get(), state.built.embed.get()) {
+            let first = serde_json::json!({ "q": query, "html": html, "css": page.stylesheet() });
             return (
                 [
                     (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),

@@ -366,8 +366,8 @@ async fn render(
         )
             .into_response(),
         Shape::Page => {
-            let template = match tokio::fs::read_to_string(state.assets_dir.join("embed.html")).await {
-                Ok(t) => t,
+            let page = match state.built.embed.get() {
+                Ok(page) => page,
                 Err(e) => {
                     tracing::error!(error = %e, "embed page missing: run `cargo xtask build`");
                     return ApiError::Unavailable { reason: "widget not built", retry_after_secs: 30 }.into_response();
@@ -377,15 +377,16 @@ async fn render(
             let csp = format!(
                 "{}; script-src {}; style-src {}{}; frame-ancestors {}",
                 super::assets::EMBED_CSP,
-                script_sources(&template),
-                style_sources(&template),
+                page.script_src,
+                page.style_src,
                 allowed(page_style.as_deref()),
                 asked.site.frame_ancestors()
             );
             let Ok(csp) = HeaderValue::from_str(&csp) else {
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             };
-            let html = template
+            let html = page
+                .template
                 .replace("__GDC_TOKEN__", &shown.token)
                 .replace("__GDC_ALLOWED_TOPICS__", &asked.site.topics.join(","))
                 .replace("__GDC_LANG__", &lang)
@@ -422,14 +423,14 @@ pub fn compressed<S: Clone + Send + Sync + 'static>(
 
 /// The page's `style-src`: its own origin, and the hash of the stylesheet
 /// the build put in the page (one round trip less before the form shows).
-fn style_sources(template: &str) -> String {
+pub(super) fn style_sources(template: &str) -> String {
     format!("'self'{}", allowed(inline_style(template)))
 }
 
 /// The page's `script-src`: its own origin, the hash of the boot script
 /// the build put in the page (no request of its own before the page's
 /// DOMContentLoaded), and its Wasm.
-fn script_sources(template: &str) -> String {
+pub(super) fn script_sources(template: &str) -> String {
     format!("'self'{} 'wasm-unsafe-eval'", allowed(inline_text(template, "<script type=\"module\">", "</script>")))
 }
 

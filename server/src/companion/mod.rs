@@ -6,6 +6,7 @@
 
 pub mod abuse;
 pub mod assets;
+pub mod built;
 pub mod form;
 pub mod forwarder;
 pub mod intake;
@@ -47,6 +48,8 @@ pub struct Companion {
     pub body_timeout: Duration,
     /// The built widget: loader, embed page, hashed assets.
     pub assets_dir: PathBuf,
+    /// The embed page and the loader, as the companion fills them in.
+    pub built: built::BuiltFiles,
 }
 
 /// One `Arc`: the clones a request makes cost an increment each.

@@ -295,3 +295,47 @@ async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_
     let (html, _) = page(q(&[("--gdc-accent", "#0a6650")])).await;
     assert!(html.contains("--gdc-accent=%230a6650"), "the form's action keeps the properties");
 }
+
+/// The embed page is kept in memory with its policy's hashes, and a build
+/// made while the companion runs (`cargo xtask build`) is what the next
+/// page shows, allowed by its own hash, without a restart.
+#[tokio::test]
+async fn a_build_made_while_the_companion_runs_is_served_with_its_own_hashes() {
+    let app = app().await;
+    let hash = |text: &str| {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
+    };
+    let page = || async {
+        let page = app.get("/embed/v1?site=demo&lang=en").await;
+        assert_eq!(page.status(), 200);
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let html = page.text().await.unwrap();
+        let boot = html.split_once("<script type=\"module\">").and_then(|(_, r)| r.split_once("</script>")).unwrap();
+        let script_src = csp.split("; ").find(|d| d.starts_with("script-src ")).unwrap_or_default().to_owned();
+        (boot.0.to_owned(), script_src)
+    };
+    let (before, script_src) = page().await;
+    assert_eq!(script_src, format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", hash(&before)));
+    assert_eq!(page().await, (before.clone(), script_src), "the same page again");
+
+    let template = app.dir.path().join("dist/embed.html");
+    let rebuilt = fs::read_to_string(&template).unwrap().replacen(
+        "<script type=\"module\">",
+        "<script type=\"module\">/* rebuilt */",
+        1,
+    );
+    fs::write(&template, rebuilt).unwrap();
+    let (after, script_src) = page().await;
+    assert_eq!(after, format!("/* rebuilt */{before}"), "the new build");
+    assert_eq!(script_src, format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", hash(&after)), "its own hash");
+
+    // A build half done (the page missing for a moment): a clear 503, and
+    // the page again once it is back.
+    let kept = fs::read(&template).unwrap();
+    fs::remove_file(&template).unwrap();
+    assert_eq!(app.get("/embed/v1?site=demo&lang=en").await.status(), 503);
+    fs::write(&template, kept).unwrap();
+    assert_eq!(page().await.0, after);
+}
