@@ -97,18 +97,18 @@ where
     S: tower::Service<Request, Error = std::convert::Infallible>,
     S::Response: IntoResponse,
 {
-    if let Some((query, html)) = super::form::first_screen(&state, &headers, raw.as_deref()).await {
-        if let (Ok(loader), Ok(page)) = (state.built.loader.get(), state.built.embed.get()) {
-            let first = serde_json::json!({ "q": query, "html": html, "css": page.stylesheet() });
-            return (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-                format!("document.currentScript.gdcFirst={first};\n{loader}"),
-            )
-                .into_response();
-        }
+    if let Some((query, html)) = super::form::first_screen(&state, &headers, raw.as_deref()).await
+        && let (Ok(loader), Ok(page)) = (state.built.loader.get(), state.built.embed.get())
+    {
+        let first = serde_json::json!({ "q": query, "html": html, "css": page.stylesheet() });
+        return (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            format!("document.currentScript.gdcFirst={first};\n{loader}"),
+        )
+            .into_response();
     }
     match tower::ServiceExt::oneshot(file, request).await {
         Ok(response) => response.into_response(),
