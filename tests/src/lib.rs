@@ -12,6 +12,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -229,7 +230,8 @@ pub fn free_port() -> Result<u16> {
 /// Headless Chromium driven through its own chromedriver process.
 #[derive(Debug)]
 pub struct Browser {
-    driver: Child,
+    /// Until ended.
+    driver: Option<Child>,
     pub client: Client,
     _profile: tempfile::TempDir,
 }
@@ -268,17 +270,27 @@ impl Browser {
     /// Ends the session, then the driver.
     pub async fn close(mut self) -> Result<()> {
         let closed = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        end_group(&mut self.driver);
         closed.map_err(Into::into)
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        end_group(&mut self.driver);
     }
+}
+
+/// Kills `driver`'s process group (it leads one: the driver and every
+/// Chromium process it started), then reaps the driver; once (the group's
+/// number may be another's later).
+fn end_group(driver: &mut Option<Child>) {
+    let Some(mut driver) = driver.take() else { return };
+    if let Some(group) = i32::try_from(driver.id()).ok().and_then(rustix::process::Pid::from_raw) {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
 }
 
 /// A demo server whose partner pages (on `localhost`, another site than
@@ -463,7 +475,12 @@ impl Browser {
         let chromium = required(env_path("GDC_CHROMIUM", "/usr/bin/chromium".into()), "Chromium");
         let chromedriver = required(env_path("GDC_CHROMEDRIVER", "/usr/bin/chromedriver".into()), "chromedriver");
         let port = free_port()?;
-        let mut driver = Command::new(chromedriver)
+        // In a process group of its own, with the Chromium it starts: a
+        // test that fails drops the browser without closing its session,
+        // and killing the driver alone would leave Chromium running (110
+        // processes after one failed run, skewing what ran next).
+        let driver = Command::new(chromedriver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -484,11 +501,11 @@ impl Browser {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Err(e) => {
-                    let _ = driver.kill();
+                    end_group(&mut Some(driver));
                     bail!("cannot open a Chromium session: {e}");
                 }
             }
         };
-        Ok(Self { driver, client, _profile: profile })
+        Ok(Self { driver: Some(driver), client, _profile: profile })
     }
 }
