@@ -26,7 +26,7 @@ function render() {
 for (const id of ["lang", "theme"]) {
   document.getElementById(id).addEventListener("change", (e) => widget()?.setAttribute(id, e.target.value));
 }
-for (const type of ["gdc:ready", "gdc:submitted", "gdc:error"]) {
+for (const type of ["gdc:start", "gdc:ready", "gdc:submitted", "gdc:error"]) {
   view.addEventListener(type, (e) => (log.textContent = `${type} ${JSON.stringify(e.detail)}`));
 }
 addEventListener("hashchange", render);
