@@ -15,6 +15,28 @@ async fn app() -> TestApp {
     .await
 }
 
+/// How a policy names an inline text it allows: base64 of its SHA-256.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// The boot script the embed page carries in itself.
+fn boot_script(html: &str) -> &str {
+    html.split_once("<script type=\"module\">").and_then(|(_, r)| r.split_once("</script>")).unwrap().0
+}
+
+/// The directive `name` (`script-src`…) of a policy, whole; empty if none.
+fn directive<'a>(csp: &'a str, name: &str) -> &'a str {
+    csp.split("; ").find(|d| d.strip_prefix(name).is_some_and(|rest| rest.starts_with(' '))).unwrap_or_default()
+}
+
+/// The one `script-src` a page carrying `boot` may send.
+fn script_src_for(boot: &str) -> String {
+    format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", csp_hash(boot))
+}
+
 /// The value of the hidden input `name` in a rendered form.
 fn hidden(html: &str, name: &str) -> String {
     let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name} in {html}"));
@@ -252,17 +274,10 @@ async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_
                 --gdc-font:\"Noto Naskh Arabic\", 'Segoe UI', sans-serif;--gdc-space:1.25em;--gdc-text:#1b1f24;\
                 --gdc-border:微软雅黑";
     assert_eq!(style(&html).as_deref(), Some(rule));
-    let hash = |text: &str| {
-        use base64::Engine;
-        use sha2::Digest;
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
-    };
-    let allowed = hash(&format!(":root{{{rule}}}"));
+    let allowed = csp_hash(&format!(":root{{{rule}}}"));
     assert!(csp.contains(&format!("'sha256-{allowed}'")), "the page's policy allows it by its hash: {csp}");
     // The boot script in the page is allowed by its hash, and no other.
-    let boot = html.split_once("<script type=\"module\">").and_then(|(_, r)| r.split_once("</script>")).unwrap().0;
-    let script_src = csp.split("; ").find(|d| d.starts_with("script-src ")).unwrap_or_default();
-    assert_eq!(script_src, format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", hash(boot)), "{csp}");
+    assert_eq!(directive(&csp, "script-src"), script_src_for(boot_script(&html)), "{csp}");
 
     // Each value that could end its declaration or the element, load
     // something, or is not one of the names, is left out; a name given
@@ -286,8 +301,7 @@ async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_
     ] {
         let (html, csp) = page(q(&[(name, value)])).await;
         assert_eq!(style(&html), None, "{name}={value:?} left out");
-        let style_src = csp.split("; ").find(|d| d.starts_with("style-src ")).unwrap_or_default();
-        assert_eq!(style_src.matches("'sha256-").count(), 1, "only the stylesheet's hash: {csp}");
+        assert_eq!(directive(&csp, "style-src").matches("'sha256-").count(), 1, "only the stylesheet's hash: {csp}");
     }
     let (html, _) = page(q(&[("--gdc-accent", "#111111"), ("--gdc-accent", "#222222")])).await;
     assert_eq!(style(&html).as_deref(), Some("--gdc-accent:#111111"));
@@ -302,22 +316,15 @@ async fn a_page_without_script_carries_the_sites_style_properties_and_only_safe_
 #[tokio::test]
 async fn a_build_made_while_the_companion_runs_is_served_with_its_own_hashes() {
     let app = app().await;
-    let hash = |text: &str| {
-        use base64::Engine;
-        use sha2::Digest;
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
-    };
     let page = || async {
         let page = app.get("/embed/v1?site=demo&lang=en").await;
         assert_eq!(page.status(), 200);
         let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
         let html = page.text().await.unwrap();
-        let boot = html.split_once("<script type=\"module\">").and_then(|(_, r)| r.split_once("</script>")).unwrap();
-        let script_src = csp.split("; ").find(|d| d.starts_with("script-src ")).unwrap_or_default().to_owned();
-        (boot.0.to_owned(), script_src)
+        (boot_script(&html).to_owned(), directive(&csp, "script-src").to_owned())
     };
     let (before, script_src) = page().await;
-    assert_eq!(script_src, format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", hash(&before)));
+    assert_eq!(script_src, script_src_for(&before));
     assert_eq!(page().await, (before.clone(), script_src), "the same page again");
 
     let template = app.dir.path().join("dist/embed.html");
@@ -329,7 +336,7 @@ async fn a_build_made_while_the_companion_runs_is_served_with_its_own_hashes() {
     fs::write(&template, rebuilt).unwrap();
     let (after, script_src) = page().await;
     assert_eq!(after, format!("/* rebuilt */{before}"), "the new build");
-    assert_eq!(script_src, format!("script-src 'self' 'sha256-{}' 'wasm-unsafe-eval'", hash(&after)), "its own hash");
+    assert_eq!(script_src, script_src_for(&after), "its own hash");
 
     // A build half done (the page missing for a moment): a clear 503, and
     // the page again once it is back.
