@@ -39,7 +39,7 @@ async fn main() -> Result<()> {
         args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_owned())
     };
     let result = match args.first().map(String::as_str) {
-        Some("tti") => tti::run(arg("--runs", "12").parse()?, arg("--slow-runs", "5").parse()?).await?,
+        Some("tti") => tti::run(arg("--runs", "30").parse()?, arg("--slow-runs", "5").parse()?).await?,
         Some("intake") => {
             let list = |name: &str, default: &str| -> Result<Vec<u32>> {
                 arg(name, default).split(',').filter(|c| !c.trim().is_empty()).map(|c| Ok(c.trim().parse()?)).collect()
@@ -72,7 +72,7 @@ async fn main() -> Result<()> {
         }
         Some("screenshots") => screenshots(Path::new(&arg("--out", "screenshots"))).await?,
         _ => bail!(
-            "usage: gdc-bench tti [--runs 12] [--slow-runs 5] \
+            "usage: gdc-bench tti [--runs 30] [--slow-runs 5] \
              | intake [--connections 64,256] [--seconds 10] [--curve 16,32,…,1024] [--curve-seconds 5] \
              [--bodies 512,4096,32768] [--body-connections 256] [--prefill 10000000] [--prefill-pending 1000000] \
              [--prefill-connections 256] [--profile FILE] [--svg FILE] \

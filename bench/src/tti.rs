@@ -19,9 +19,21 @@
 //! - "Usable": the first topic checkbox (`input[name=topics]`, in the page,
 //!   in a frame or in the widget's shadow root) exists, has a non-zero box
 //!   in an animation frame's callback, and that frame has been painted (a
-//!   task queued from the callback has run). In ms since the host page's
+//!   task queued from the callback has run). The probe asks for frames only
+//!   once a mutation observer (on the document, and on each shadow root as
+//!   it is attached) has seen the checkbox: polling with frames from the
+//!   start had the browser render the widget's page, which nothing holds,
+//!   every 16 ms while its loader was on the way, and never the plain
+//!   form's page, which its stylesheet holds. In ms since the host page's
 //!   navigation start: a frame reports `performance.timeOrigin + t` by
 //!   `postMessage` and the host subtracts its own `timeOrigin`.
+//! - The floor (inline mode, normal network): the same first screen and
+//!   stylesheet, from the same answer of the companion, put in a shadow
+//!   root by a minimal async script (`floor.js`, no loader), a third
+//!   contestant in the same rounds. The widget's time beyond it is the
+//!   loader's own; the floor's beyond the plain form's is what any form an
+//!   async script brings pays (the script fetched and compiled, and run in
+//!   a task after the page's first frame).
 //! - "Took over": `gdc:ready` on the host element, the Wasm's signal. The
 //!   widget fetches its Wasm when the visitor shows they will use the form,
 //!   so the visitor is played: the page is left alone for `READING` after
@@ -117,7 +129,20 @@ const PROBE: &str = r#"(() => {
       c.port2.postMessage(0);
     } else requestAnimationFrame(tick);
   };
-  requestAnimationFrame(tick);
+  // Frames are asked for only once the checkbox is in the page (or one of
+  // its shadow roots): a loop of frames from the start would have the
+  // browser render a page that waits on a script, every 16 ms, work a page
+  // whose stylesheet holds its rendering never does.
+  let armed = false;
+  const arm = () => armed || !checkbox() || ((armed = true), requestAnimationFrame(tick));
+  const watch = (node) => new MutationObserver(arm).observe(node, { childList: true, subtree: true });
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    watch(root);
+    return root;
+  };
+  watch(document);
 })();"#;
 
 /// Resolves with the probe's record once the form is usable and, when
@@ -177,14 +202,21 @@ pub async fn run(runs: usize, slow_runs: usize) -> Result<Value> {
     let companion = server.url.clone();
     let partner = companion.replace("127.0.0.1", "localhost");
     ensure!(partner != companion, "the demo should listen on 127.0.0.1, not {companion}");
-    write_pages(root.path(), &companion)?;
+    write_pages(root.path(), &companion).await?;
     let driver = Driver::start().await?;
     let (mut arrangements, mut failures) = (Vec::new(), Vec::new());
     for (network, n) in [(Network::Normal, runs), (Network::Slow, slow_runs)] {
         for mode in [Mode::Iframe, Mode::Inline] {
-            let (mut widget, mut plain) = (Vec::new(), Vec::new());
+            let (mut widget, mut plain, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+            // The floor only where it is like for like: its script is not
+            // compressed, which only a slow link would feel.
+            let with_floor = mode == Mode::Inline && network == Network::Normal;
             for round in 0..WARMUP_ROUNDS + n {
-                for (contestant, kept) in [("widget", &mut widget), ("plain", &mut plain)] {
+                let mut contestants = vec![("widget", &mut widget), ("plain", &mut plain)];
+                if with_floor {
+                    contestants.push(("floor", &mut floor));
+                }
+                for (contestant, kept) in contestants {
                     let url = format!("{partner}/examples/{contestant}-{}.html", mode.name());
                     let mut attempt = 1;
                     let load = loop {
@@ -210,7 +242,14 @@ pub async fn run(runs: usize, slow_runs: usize) -> Result<Value> {
                     }
                 }
             }
-            arrangements.push(arrangement(mode, network, &widget, &plain));
+            let mut row = arrangement(mode, network, &widget, &plain);
+            if with_floor {
+                let (f, p) = (usable(&floor), usable(&plain));
+                let (low, high) = ratio_interval(&f, &p);
+                row["floor"] = json!({ "usable": stats(&f), "usable_ms": f, "ratio": median(&f) / median(&p),
+                                       "ratio_interval_90": [low, high] });
+            }
+            arrangements.push(row);
         }
     }
     Ok(json!({
@@ -231,10 +270,10 @@ pub async fn run(runs: usize, slow_runs: usize) -> Result<Value> {
 
 /// One row: both contestants' figures and the verdict.
 fn arrangement(mode: Mode, network: Network, widget: &[Load], plain: &[Load]) -> Value {
-    let usable = |loads: &[Load]| loads.iter().map(|l| l.usable_ms).collect::<Vec<_>>();
     let median_of = |xs: Vec<f64>| median(&xs);
     let (w, p) = (usable(widget), usable(plain));
     let ratio = median(&w) / median(&p);
+    let (low, high) = ratio_interval(&w, &p);
     let names: BTreeSet<&String> = widget.iter().flat_map(|l| l.marks.keys()).collect();
     let marks: BTreeMap<&String, f64> = names
         .into_iter()
@@ -260,8 +299,26 @@ fn arrangement(mode: Mode, network: Network, widget: &[Load], plain: &[Load]) ->
             "usable_ms": p,
         },
         "ratio": ratio,
+        "ratio_interval_90": [low, high],
         "met": ratio <= TARGET_RATIO,
     })
+}
+
+fn usable(loads: &[Load]) -> Vec<f64> {
+    loads.iter().map(|l| l.usable_ms).collect()
+}
+
+/// How surely the loads give the ratio: a 90% percentile-bootstrap
+/// interval of the ratio of medians, each contestant's loads drawn again
+/// with replacement, from a fixed seed (the same loads, the same interval).
+fn ratio_interval(widget: &[f64], plain: &[f64]) -> (f64, f64) {
+    const RESAMPLES: usize = 4000;
+    let mut rng = fastrand::Rng::with_seed(13);
+    let mut draw = |xs: &[f64]| median(&(0..xs.len()).map(|_| xs[rng.usize(..xs.len())]).collect::<Vec<_>>());
+    let mut ratios: Vec<f64> = (0..RESAMPLES).map(|_| draw(widget) / draw(plain)).collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |p: f64| ratios[((RESAMPLES - 1) as f64 * p).round() as usize];
+    (at(0.05), at(0.95))
 }
 
 fn median(xs: &[f64]) -> f64 {
@@ -286,7 +343,7 @@ fn stats(xs: &[f64]) -> Value {
 /// The host pages (`widget-iframe`, `widget-inline`, `plain-iframe`,
 /// `plain-inline`) and the plain form's own page, which the companion
 /// serves from `/examples/` like any page of the site root.
-fn write_pages(root: &Path, companion: &str) -> Result<()> {
+async fn write_pages(root: &Path, companion: &str) -> Result<()> {
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dist().join("manifest.json"))?)?;
     let css = manifest["files"]["css"]["path"].as_str().context("css in manifest")?;
     let examples = root.join("examples");
@@ -306,10 +363,35 @@ fn write_pages(root: &Path, companion: &str) -> Result<()> {
             "<script src=\"{companion}/widget/v1/loader.js{query}\" async fetchpriority=high data-site=demo data-lang=en data-loading=eager{mode}></script>"
         )
     };
+    // The floor: the same first screen and stylesheet, from the same answer
+    // of the companion, put in a shadow root by the least an async script
+    // can do. What the widget takes beyond it is the loader's own.
+    let first =
+        reqwest::get(format!("{companion}/widget/v1/loader.js?site=demo&lang=en&mode=inline")).await?.text().await?;
+    let first = first.strip_prefix("document.currentScript.gdcFirst=").context("a loader with its first screen")?;
+    let first: Value = serde_json::Deserializer::from_str(first).into_iter::<Value>().next().context("its JSON")??;
+    let (html, sheet) = (first["html"].as_str().context("html")?, first["css"].as_str().context("css")?);
+    std::fs::write(
+        examples.join("floor.js"),
+        format!(
+            "(() => {{ const s = document.currentScript, h = document.createElement(\"gdc-consultation\");\n\
+             s.before(h);\nh.attachShadow({{ mode: \"open\" }}).innerHTML = \"<style>\" + {} + \"</style><div>\" + {} + \"</div>\";\n}})();\n",
+            serde_json::to_string(sheet)?,
+            serde_json::to_string(html)?,
+        ),
+    )?;
     let form = plain_form();
     for (name, html) in [
         ("widget-iframe", page("Partner", "", &loader(""))),
         ("widget-inline", page("Partner", "", &loader(" data-mode=inline"))),
+        (
+            "floor-inline",
+            page(
+                "Partner",
+                "",
+                &format!("<script src=\"{companion}/examples/floor.js\" async fetchpriority=high></script>"),
+            ),
+        ),
         // The frame sized as the loader sizes its own.
         (
             "plain-iframe",
