@@ -4,7 +4,7 @@
 //!
 //! - A fresh Chromium per load (its own profile directory, so its own
 //!   processes, HTTP and code caches, sockets and storage), started through
-//!   one chromedriver. Widget and plain form alternate (ABAB); the first
+//!   one chromedriver. Widget and plain form alternate (ABAB; ABC with the floor); the first
 //!   two rounds of each arrangement are discarded. A load that fails is
 //!   run again, and its error kept in the output.
 //! - Host pages come from `http://localhost:PORT/examples/`; the loader,
@@ -341,8 +341,9 @@ fn stats(xs: &[f64]) -> Value {
 // ---------------------------------------------------------------- pages
 
 /// The host pages (`widget-iframe`, `widget-inline`, `plain-iframe`,
-/// `plain-inline`) and the plain form's own page, which the companion
-/// serves from `/examples/` like any page of the site root.
+/// `plain-inline`, `floor-inline` with its `floor.js`) and the plain form's
+/// own page, which the companion serves from `/examples/` like any page of
+/// the site root.
 async fn write_pages(root: &Path, companion: &str) -> Result<()> {
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dist().join("manifest.json"))?)?;
     let css = manifest["files"]["css"]["path"].as_str().context("css in manifest")?;
