@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 use fantoccini::Client;
 use serde_json::Value;
 use serde_json::json;
@@ -96,9 +96,10 @@ pub async fn wait_for_event(c: &Client, kind: &str, within: Duration) -> Result<
 /// height, which a frame out of view may not); then the page is scrolled
 /// back and the mouse leaves the view.
 /// From the last to the first: a widget the Wasm takes over may change its
-/// height and move those below it. The mouse is Chrome DevTools' input
-/// events: WebDriver's element references would keep the elements alive,
-/// which the tests that count nodes would see.
+/// height and move those below it. Every widget in the page once its
+/// scripts have run, and any that comes while these are used. The mouse is
+/// Chrome DevTools' input events: WebDriver's element references would
+/// keep the elements alive, which the tests that count nodes would see.
 ///
 /// A click is checked to have reached the widget: the corner is measured
 /// again after the frames drawn before it, and the widget must say that the
@@ -111,55 +112,81 @@ pub async fn wait_for_event(c: &Client, kind: &str, within: Duration) -> Result<
 pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
     let start = Instant::now();
     let wait = crate::form::WAIT;
-    let count = loop {
-        let n = c.execute("return document.querySelectorAll(arguments[0]).length;", vec![json!(hosts)]).await?;
-        match n.as_u64() {
-            Some(n) if n > 0 => break n,
-            _ if start.elapsed() > wait => bail!("no {hosts} within {wait:?}"),
-            _ => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
-    let back = c.execute("return [scrollX, scrollY];", vec![]).await?;
-    for i in (0..count).rev() {
-        let args = || vec![json!(hosts), json!(i)];
-        let mut tries = 0;
-        loop {
-            // In view, with its form there and listening.
-            loop {
-                if c.execute(IN_VIEW, args()).await? == json!(true) {
-                    break;
-                }
-                if start.elapsed() > wait {
-                    let state = c.execute(STATE, args()).await?;
-                    bail!("{hosts} #{i}: no form within {wait:?}: {state}");
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            // Input is routed by what was last drawn.
-            c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
-            let at = c.execute(CORNER, args()).await?;
-            if !at.is_null() {
-                // Heard on the press, before the release: a finger down on
-                // the form is a use.
-                mouse(c, "mousePressed", &at).await?;
-                let heard = heard(c, hosts, i).await;
-                mouse(c, "mouseReleased", &at).await?;
-                if heard? {
-                    break;
-                }
-            }
-            tries += 1;
-            let state = c.execute(STATE, args()).await?;
-            eprintln!("begin_using: {hosts} #{i}: click {tries} at {at} not heard ({state}); again");
-            if tries == 3 || start.elapsed() > wait {
-                bail!("{hosts} #{i}: {tries} clicks, none heard: {state}");
-            }
-        }
+    // A page's async scripts (each loader puts in its own widget when it
+    // runs) have all run once the page has loaded (a page still loading
+    // after a few seconds, for a test that holds something back, is used
+    // as it is); a script appended later may run while the first widgets
+    // are used, so the page is asked again after each until no widget is
+    // left unused by this call.
+    let loaded = "return document.readyState === 'complete';";
+    while c.execute(loaded, vec![]).await? != json!(true) && start.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let call = format!("{:?}", Instant::now());
+    let unused = "return [...document.querySelectorAll(arguments[0])]
+      .flatMap((el, i) => el.__gdcBegun === arguments[1] ? [] : [i]);";
+    let mut back = None;
+    loop {
+        let left: Vec<u64> = serde_json::from_value(c.execute(unused, vec![json!(hosts), json!(call)]).await?)?;
+        let Some(&i) = left.last() else {
+            if back.is_some() {
+                break;
+            }
+            ensure!(start.elapsed() < wait, "no {hosts} within {wait:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        if back.is_none() {
+            back = Some(c.execute("return [scrollX, scrollY];", vec![]).await?);
+        }
+        use_one(c, hosts, i, start, wait).await?;
+        let mark = "document.querySelectorAll(arguments[0])[arguments[1]].__gdcBegun = arguments[2];";
+        c.execute(mark, vec![json!(hosts), json!(i), json!(call)]).await?;
+    }
+    let back = back.unwrap_or(json!([0, 0]));
     c.execute("scrollTo({ left: arguments[0][0], top: arguments[0][1], behavior: 'instant' });", vec![back]).await?;
     // The mouse leaves the view, hovering nothing of the page.
     crate::cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": -1, "y": -1 })).await?;
     Ok(())
+}
+
+/// Widget `i` of `hosts` in view, its form there and listening, then
+/// pressed in its blank corner until it says the visitor began.
+async fn use_one(c: &Client, hosts: &str, i: u64, start: Instant, wait: Duration) -> Result<()> {
+    let args = || vec![json!(hosts), json!(i)];
+    let mut tries = 0;
+    loop {
+        // In view, with its form there and listening.
+        loop {
+            if c.execute(IN_VIEW, args()).await? == json!(true) {
+                break;
+            }
+            if start.elapsed() > wait {
+                let state = c.execute(STATE, args()).await?;
+                bail!("{hosts} #{i}: no form within {wait:?}: {state}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Input is routed by what was last drawn.
+        c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));", vec![]).await?;
+        let at = c.execute(CORNER, args()).await?;
+        if !at.is_null() {
+            // Heard on the press, before the release: a finger down on
+            // the form is a use.
+            mouse(c, "mousePressed", &at).await?;
+            let heard = heard(c, hosts, i).await;
+            mouse(c, "mouseReleased", &at).await?;
+            if heard? {
+                return Ok(());
+            }
+        }
+        tries += 1;
+        let state = c.execute(STATE, args()).await?;
+        eprintln!("begin_using: {hosts} #{i}: click {tries} at {at} not heard ({state}); again");
+        if tries == 3 || start.elapsed() > wait {
+            bail!("{hosts} #{i}: {tries} clicks, none heard: {state}");
+        }
+    }
 }
 
 /// Scrolls widget `arguments[1]` of `arguments[0]` to the top of the view;

@@ -217,6 +217,14 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
         c.goto(&url).await?;
         let before = c.execute(HOST_LAYOUT, vec![]).await?;
         c.execute(MOUNT, vec![json!(partner.companion), json!(mode.name())]).await?;
+        // In iframe mode each of the two loaders puts in its widget when it
+        // runs, which may be after the page has loaded: both, then use them.
+        let both = "return document.querySelectorAll('gdc-consultation').length === 2;";
+        let start = Instant::now();
+        while c.execute(both, vec![]).await? != json!(true) {
+            ensure!(start.elapsed() < WAIT, "{name}: the two widgets never came");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         begin_using(c, "gdc-consultation").await?;
         let start = Instant::now();
         while events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count() < 2 {
