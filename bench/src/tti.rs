@@ -244,10 +244,10 @@ pub async fn run(runs: usize, slow_runs: usize) -> Result<Value> {
             }
             let mut row = arrangement(mode, network, &widget, &plain);
             if with_floor {
-                let (f, p) = (usable(&floor), usable(&plain));
-                let (low, high) = ratio_interval(&f, &p);
-                row["floor"] = json!({ "usable": stats(&f), "usable_ms": f, "ratio": median(&f) / median(&p),
-                                       "ratio_interval_90": [low, high] });
+                let f = usable(&floor);
+                let (ratio, interval) = compare(&f, &usable(&plain));
+                row["floor"] =
+                    json!({ "usable": stats(&f), "usable_ms": f, "ratio": ratio, "ratio_interval_90": interval });
             }
             arrangements.push(row);
         }
@@ -272,8 +272,7 @@ pub async fn run(runs: usize, slow_runs: usize) -> Result<Value> {
 fn arrangement(mode: Mode, network: Network, widget: &[Load], plain: &[Load]) -> Value {
     let median_of = |xs: Vec<f64>| median(&xs);
     let (w, p) = (usable(widget), usable(plain));
-    let ratio = median(&w) / median(&p);
-    let (low, high) = ratio_interval(&w, &p);
+    let (ratio, interval) = compare(&w, &p);
     let names: BTreeSet<&String> = widget.iter().flat_map(|l| l.marks.keys()).collect();
     let marks: BTreeMap<&String, f64> = names
         .into_iter()
@@ -299,7 +298,7 @@ fn arrangement(mode: Mode, network: Network, widget: &[Load], plain: &[Load]) ->
             "usable_ms": p,
         },
         "ratio": ratio,
-        "ratio_interval_90": [low, high],
+        "ratio_interval_90": interval,
         "met": ratio <= TARGET_RATIO,
     })
 }
@@ -308,17 +307,18 @@ fn usable(loads: &[Load]) -> Vec<f64> {
     loads.iter().map(|l| l.usable_ms).collect()
 }
 
-/// How surely the loads give the ratio: a 90% percentile-bootstrap
-/// interval of the ratio of medians, each contestant's loads drawn again
-/// with replacement, from a fixed seed (the same loads, the same interval).
-fn ratio_interval(widget: &[f64], plain: &[f64]) -> (f64, f64) {
+/// The ratio of a contestant's median to the plain form's, and how surely
+/// the loads give it: a 90% percentile-bootstrap interval, each one's loads
+/// drawn again with replacement, from a fixed seed (the same loads, the
+/// same interval).
+fn compare(contestant: &[f64], plain: &[f64]) -> (f64, [f64; 2]) {
     const RESAMPLES: usize = 4000;
     let mut rng = fastrand::Rng::with_seed(13);
     let mut draw = |xs: &[f64]| median(&(0..xs.len()).map(|_| xs[rng.usize(..xs.len())]).collect::<Vec<_>>());
-    let mut ratios: Vec<f64> = (0..RESAMPLES).map(|_| draw(widget) / draw(plain)).collect();
+    let mut ratios: Vec<f64> = (0..RESAMPLES).map(|_| draw(contestant) / draw(plain)).collect();
     ratios.sort_by(f64::total_cmp);
     let at = |p: f64| ratios[((RESAMPLES - 1) as f64 * p).round() as usize];
-    (at(0.05), at(0.95))
+    (median(contestant) / median(plain), [at(0.05), at(0.95)])
 }
 
 fn median(xs: &[f64]) -> f64 {

@@ -2,6 +2,7 @@
 //! partner page: its two modes, the root to query in each, and the events
 //! it sends to the page, as a script recorded them in `window.__events`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail, ensure};
@@ -122,28 +123,29 @@ pub async fn begin_using(c: &Client, hosts: &str) -> Result<()> {
     while c.execute(loaded, vec![]).await? != json!(true) && start.elapsed() < Duration::from_secs(5) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let call = format!("{:?}", Instant::now());
-    let unused = "return [...document.querySelectorAll(arguments[0])]
-      .flatMap((el, i) => el.__gdcBegun === arguments[1] ? [] : [i]);";
-    let mut back = None;
-    loop {
-        let left: Vec<u64> = serde_json::from_value(c.execute(unused, vec![json!(hosts), json!(call)]).await?)?;
-        let Some(&i) = left.last() else {
-            if back.is_some() {
-                break;
-            }
-            ensure!(start.elapsed() < wait, "no {hosts} within {wait:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            continue;
-        };
-        if back.is_none() {
-            back = Some(c.execute("return [scrollX, scrollY];", vec![]).await?);
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    // The widgets this call has not used yet, by index.
+    let unused = || async {
+        let script = "return [...document.querySelectorAll(arguments[0])]
+          .flatMap((el, i) => el.__gdcBegun === arguments[1] ? [] : [i]);";
+        anyhow::Ok(serde_json::from_value::<Vec<u64>>(c.execute(script, vec![json!(hosts), json!(call)]).await?)?)
+    };
+    let mut left = loop {
+        let left = unused().await?;
+        if !left.is_empty() {
+            break left;
         }
+        ensure!(start.elapsed() < wait, "no {hosts} within {wait:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let back = c.execute("return [scrollX, scrollY];", vec![]).await?;
+    while let Some(&i) = left.last() {
         use_one(c, hosts, i, start, wait).await?;
         let mark = "document.querySelectorAll(arguments[0])[arguments[1]].__gdcBegun = arguments[2];";
         c.execute(mark, vec![json!(hosts), json!(i), json!(call)]).await?;
+        left = unused().await?;
     }
-    let back = back.unwrap_or(json!([0, 0]));
     c.execute("scrollTo({ left: arguments[0][0], top: arguments[0][1], behavior: 'instant' });", vec![back]).await?;
     // The mouse leaves the view, hovering nothing of the page.
     crate::cdp(c, "Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": -1, "y": -1 })).await?;

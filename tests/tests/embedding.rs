@@ -15,6 +15,7 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
 use gdc_e2e::form::MIN_SUBMIT_TIME;
 use gdc_e2e::picture::{Picture, decode};
+use gdc_e2e::soak::wait_until;
 use gdc_e2e::widget::{self, Mode, begin_using, events, in_widget, wait_for_event};
 use gdc_e2e::{Browser, DemoServer, repo_root, server_bin, widget_frame, widget_frame_of};
 use serde_json::{Value, json};
@@ -220,11 +221,8 @@ async fn hostile_css_changes_nothing(mode: Mode) -> Result<()> {
         // In iframe mode each of the two loaders puts in its widget when it
         // runs, which may be after the page has loaded: both, then use them.
         let both = "return document.querySelectorAll('gdc-consultation').length === 2;";
-        let start = Instant::now();
-        while c.execute(both, vec![]).await? != json!(true) {
-            ensure!(start.elapsed() < WAIT, "{name}: the two widgets never came");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let two = || async { c.execute(both, vec![]).await.is_ok_and(|v| v == json!(true)) };
+        wait_until(WAIT, &format!("{name}: the two widgets"), two).await?;
         begin_using(c, "gdc-consultation").await?;
         let start = Instant::now();
         while events(c).await?.iter().filter(|e| e["type"] == "gdc:ready").count() < 2 {

@@ -358,13 +358,14 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
         t["reading_ms"],
     );
     let spread = |s: &Value| format!("{:.0} ms ({:.0}–{:.0})", f(&s["median_ms"]), f(&s["p10_ms"]), f(&s["p90_ms"]));
+    // A ratio's 90% interval; none for rows recorded before it was.
+    let interval = |v: &Value| match (v[0].as_f64(), v[1].as_f64()) {
+        (Some(low), Some(high)) => format!(" ({low:.2}–{high:.2})"),
+        _ => String::new(),
+    };
     for row in &rows {
         let (w, p, ratio) = (&row["widget"], &row["plain"], f(&row["ratio"]));
-        // Rows recorded before the interval was: none shown.
-        let interval = match row["ratio_interval_90"].as_array().map(|a| (a[0].as_f64(), a[1].as_f64())) {
-            Some((Some(low), Some(high))) => format!(" ({low:.2}–{high:.2})"),
-            _ => String::new(),
-        };
+        let interval = interval(&row["ratio_interval_90"]);
         *md += &format!(
             "| {} | {} | {} | {} | **{ratio:.2}**{interval} | {} | {:.0} ms | {}/{} |\n",
             text(&row["mode"]),
@@ -388,16 +389,14 @@ fn tti_section(out_dir: &Path, old: &str, md: &mut String, targets: &mut Vec<Str
         if floor.is_null() {
             continue;
         }
-        let interval = &floor["ratio_interval_90"];
         *md += &format!(
-            "| {} | {}, *the floor* | {} | {} | **{:.2}** ({:.2}–{:.2}) | | | |\n",
+            "| {} | {}, *the floor* | {} | {} | **{:.2}**{} | | | |\n",
             text(&row["mode"]),
             text(&row["network"]),
             spread(&floor["usable"]),
             spread(&row["plain"]["usable"]),
             f(&floor["ratio"]),
-            f(&interval[0]),
-            f(&interval[1]),
+            interval(&floor["ratio_interval_90"]),
         );
     }
     *md += &format!(
